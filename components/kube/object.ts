@@ -1,0 +1,19 @@
+/** A Kubernetes object as plain data: what the planners produce, `rio render` prints and the components apply. */
+export interface KubeObject {
+    apiVersion: string;
+    kind: string;
+    metadata: {
+        name: string;
+        namespace?: string;
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+    };
+    [field: string]: unknown;
+}
+
+/** One planned object and the suffix its Pulumi resource name takes after the component's name. */
+export interface PlannedObject {
+    /** `""` for the primary object of its kind, `-<role>` otherwise. Stable: it is part of the resource's URN. */
+    suffix: string;
+    object: KubeObject;
+}

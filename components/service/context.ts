@@ -1,0 +1,41 @@
+import { RioInputError, under } from "../errors";
+import { assertDnsLabel, assertHostname } from "./names";
+
+/**
+ * Where a service is deployed and how the gateway reaches it. Until `RioSystem` exists these are plain
+ * settings; `RioSystem` will hand out the same shape.
+ */
+export interface GatewayRef {
+    /** Gateway name. Default `rio-gateway`. */
+    name?: string;
+    /** Gateway namespace. Default `rio-system`. */
+    namespace?: string;
+    /** Cluster domain: apps are served at `<app>-<namespace>.<domain>`. Required to expose ports. */
+    domain?: string;
+    /** Scheme of the URLs handed out. Default `https` (the gateway terminates TLS). */
+    scheme?: "https" | "http";
+}
+
+export interface ServiceContext {
+    namespace: string;
+    gateway: Required<Omit<GatewayRef, "domain">> & { domain?: string };
+}
+
+export const DEFAULT_NAMESPACE = "default";
+export const DEFAULT_GATEWAY = { name: "rio-gateway", namespace: "rio-system", scheme: "https" } as const;
+
+/** Checks and defaults the deployment context. Error paths name the argument (`namespace`, `gateway.domain`). */
+export function resolveContext(namespace: string | undefined, gateway: GatewayRef | undefined): ServiceContext {
+    const g = gateway ?? {};
+    const scheme = g.scheme ?? DEFAULT_GATEWAY.scheme;
+    if (scheme !== "https" && scheme !== "http") throw new RioInputError(["gateway", "scheme"], `must be https or http, not "${scheme}"`);
+    return {
+        namespace: under(["namespace"], () => assertDnsLabel(namespace ?? DEFAULT_NAMESPACE, "namespace")),
+        gateway: {
+            name: under(["gateway", "name"], () => assertDnsLabel(g.name ?? DEFAULT_GATEWAY.name, "gateway name")),
+            namespace: under(["gateway", "namespace"], () => assertDnsLabel(g.namespace ?? DEFAULT_GATEWAY.namespace, "gateway namespace")),
+            scheme,
+            ...(g.domain !== undefined && { domain: under(["gateway", "domain"], () => assertHostname(g.domain!, "domain")) }),
+        },
+    };
+}

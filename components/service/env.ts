@@ -1,0 +1,61 @@
+import { RioInputError, under } from "../errors";
+import { assertDnsSubdomain } from "./names";
+
+/** A container environment variable as Kubernetes takes it. */
+export interface EnvVar {
+    name: string;
+    value?: string;
+    valueFrom?: {
+        secretKeyRef?: { name: string; key: string };
+        configMapKeyRef?: { name: string; key: string };
+    };
+}
+
+/** Rio's `env`: `["K=V", ...]` or `{K: V}`; values may be `secret://name/key` or `config://name/key`. */
+export type EnvInput = readonly string[] | Readonly<Record<string, string | number | boolean>>;
+
+const REFERENCE = /^(secret|config):\/\/(.*)$/;
+
+function envVar(name: string, value: string): EnvVar {
+    if (name === "") throw new RioInputError([], "an environment variable needs a name");
+    if (name.includes("=") || /[\x00-\x1f\x7f]/.test(name)) {
+        throw new RioInputError([], `environment variable name "${name}" may not contain '=' or control characters`);
+    }
+    const ref = REFERENCE.exec(value);
+    if (!ref) return { name, value };
+    const [, scheme, rest] = ref as unknown as [string, "secret" | "config", string];
+    const slash = rest.indexOf("/");
+    const object = slash < 0 ? rest : rest.slice(0, slash);
+    const key = slash < 0 ? "" : rest.slice(slash + 1);
+    const kind = scheme === "secret" ? "Secret" : "ConfigMap";
+    if (object === "" || key === "") {
+        throw new RioInputError([], `"${value}" must name a ${kind} and a key: ${scheme}://<name>/<key>`);
+    }
+    assertDnsSubdomain(object, `${kind} name`);
+    if (!/^[-._a-zA-Z0-9]+$/.test(key)) {
+        throw new RioInputError([], `${kind} key "${key}" may only contain letters, digits, '-', '_' and '.'`);
+    }
+    return scheme === "secret"
+        ? { name, valueFrom: { secretKeyRef: { name: object, key } } }
+        : { name, valueFrom: { configMapKeyRef: { name: object, key } } };
+}
+
+/** Resolves Rio's env list or map into container env vars, in the order given. Later duplicates are errors. */
+export function resolveEnv(input: EnvInput | undefined): EnvVar[] {
+    if (input === undefined) return [];
+    const pairs: [string | number, string, string][] = Array.isArray(input)
+        ? (input as readonly string[]).map((entry, i) => {
+              const eq = entry.indexOf("=");
+              // `K` alone sets an empty value, as Rio's kv.Split does.
+              return [i, eq < 0 ? entry : entry.slice(0, eq), eq < 0 ? "" : entry.slice(eq + 1)];
+          })
+        : Object.entries(input as Record<string, string | number | boolean>).map(([k, v]) => [k, k, String(v)]);
+    const seen = new Set<string>();
+    return pairs.map(([at, name, value]) =>
+        under([at], () => {
+            if (seen.has(name)) throw new RioInputError([], `environment variable "${name}" is set twice`);
+            seen.add(name);
+            return envVar(name, value);
+        }),
+    );
+}

@@ -1,0 +1,87 @@
+import { closest, distance } from "fastest-levenshtein";
+import { RioInputError } from "../errors";
+
+/** Keys this release implements, in their canonical (camelCase) spelling. */
+export const SERVICE_KEYS = [
+    "image", "ports", "env", "configs", "secrets", "command", "args", "workingDir", "cpus", "memory", "scale",
+    "labels", "annotations", "readinessProbe", "livenessProbe", "imagePullPolicy", "imagePullSecrets", "app",
+    "version", "hostnames",
+] as const;
+
+/**
+ * Rio's aliases (`mapper:"alias=..."` tags in rio's service_types.go, and rio.md §1.1) → canonical key.
+ * `cpuMillis` is handled apart because its unit differs.
+ */
+export const SERVICE_ALIASES: Readonly<Record<string, string>> = {
+    port: "ports",
+    environment: "env",
+    config: "configs",
+    secret: "secrets",
+    arg: "args",
+    cpu: "cpus",
+    mem: "memory",
+    memoryBytes: "memory",
+    replicas: "scale",
+    readiness: "readinessProbe",
+    liveness: "livenessProbe",
+    pullPolicy: "imagePullPolicy",
+    pullSecrets: "imagePullSecrets",
+};
+
+/**
+ * Rio service keys that pulumi-rio accepts in Rio's grammar but does not implement yet: refusing them by
+ * name is better than an "unknown key" error for a valid Riofile, and better than dropping them silently.
+ */
+export const PLANNED_SERVICE_KEYS = [
+    "autoscale", "weight", "rollout", "rolloutDuration", "stageOnly", "template", "build", "volumes", "volume",
+    "volumeTemplates", "global", "containers", "permissions", "permission", "globalPermissions", "globalPermission",
+    "global_permissions", "dns", "hostAliases", "hosts", "hostname", "hostNetwork", "net", "stdin", "stdinOpen",
+    "stdinOnce", "tty", "runAsUser", "user", "runAsGroup", "group", "readOnlyRootFilesystem", "privileged",
+    "nodeAffinity", "podAffinity", "podAntiAffinity", "maxUnavailable", "maxSurge", "requestTimeoutSeconds",
+    "serviceMesh",
+];
+
+const ALL_SPELLINGS = [...SERVICE_KEYS, ...Object.keys(SERVICE_ALIASES), "cpuMillis", ...PLANNED_SERVICE_KEYS];
+
+/** "did you mean" for a key nobody knows: the nearest known spelling when it is close enough to be a typo. */
+export function suggestKey(key: string, known: readonly string[] = ALL_SPELLINGS): string | undefined {
+    const lower = known.find((k) => k.toLowerCase() === key.toLowerCase());
+    if (lower) return lower;
+    const best = closest(key, known as string[]);
+    return distance(key, best) <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+export function unknownKey(key: string, known?: readonly string[]): RioInputError {
+    const hint = suggestKey(key, known);
+    return new RioInputError([key], `unknown key${hint ? `; did you mean "${hint}"?` : ""}`, undefined, true);
+}
+
+/**
+ * Maps aliases to canonical keys and rejects unknown or not-yet-implemented ones. `spelling` remembers how
+ * the user wrote each canonical key, so later errors point at what is in their file.
+ */
+export function checkKeys(input: unknown): { value: Record<string, unknown>; spelling: Map<string, string> } {
+    if (input === null || typeof input !== "object" || Array.isArray(input)) {
+        throw new RioInputError([], `a service must be a map of keys, not ${input === null ? "null" : Array.isArray(input) ? "a list" : typeof input}`);
+    }
+    const value: Record<string, unknown> = {};
+    const spelling = new Map<string, string>();
+    for (const [key, v] of Object.entries(input)) {
+        if (v === undefined) continue;
+        let canonical: string;
+        let converted = v;
+        if ((SERVICE_KEYS as readonly string[]).includes(key)) canonical = key;
+        else if (key in SERVICE_ALIASES) canonical = SERVICE_ALIASES[key]!;
+        else if (key === "cpuMillis") {
+            canonical = "cpus";
+            converted = typeof v === "number" ? `${v}m` : v;
+        } else if (PLANNED_SERVICE_KEYS.includes(key)) {
+            throw new RioInputError([key], "is a Rio key that pulumi-rio does not support yet", undefined, true);
+        } else throw unknownKey(key);
+        const earlier = spelling.get(canonical);
+        if (earlier !== undefined) throw new RioInputError([key], `sets the same thing as "${earlier}"; keep one`, undefined, true);
+        spelling.set(canonical, key);
+        value[canonical] = converted;
+    }
+    return { value, spelling };
+}

@@ -1,0 +1,284 @@
+import { z } from "zod";
+import { RioInputError, under } from "../errors";
+import { splitCommand } from "./command";
+import { EnvInput, EnvVar, resolveEnv } from "./env";
+import { Mount, resolveMounts } from "./mounts";
+import { assertDnsLabel, assertDnsSubdomain, assertHostname } from "./names";
+import { Port, PortProtocols, PortSpec, resolvePorts } from "./ports";
+import { Probe, resolveProbe } from "./probes";
+import { resolveCpus, resolveMemory } from "./resources";
+import { checkKeys } from "./keys";
+
+/** A ConfigMap or Secret mount in Rio's structured form. */
+export interface DataMountSpec {
+    name: string;
+    key?: string;
+    target: string;
+}
+
+/** Kubernetes image pull policies, and Rio's CLI spellings of them. */
+export type PullPolicy = "Always" | "IfNotPresent" | "Never" | "always" | "not-present" | "never";
+
+/**
+ * Rio's service keys (camelCase, Rio's value syntax) as plain values. `RioServiceArgs` is this with every
+ * key a `pulumi.Input`; the Riofile loader produces it from `services.<name>`.
+ */
+export interface ServiceSpec {
+    image?: string;
+    ports?: string | number | readonly (string | number | PortSpec)[];
+    env?: EnvInput;
+    configs?: string | readonly (string | DataMountSpec)[];
+    secrets?: string | readonly (string | DataMountSpec)[];
+    command?: string | readonly string[];
+    args?: string | readonly string[];
+    workingDir?: string;
+    cpus?: string | number;
+    memory?: string | number;
+    scale?: number | string;
+    labels?: Readonly<Record<string, string>>;
+    annotations?: Readonly<Record<string, string>>;
+    readinessProbe?: string | Probe;
+    livenessProbe?: string | Probe;
+    imagePullPolicy?: PullPolicy;
+    imagePullSecrets?: string | readonly string[];
+    app?: string;
+    version?: string;
+    hostnames?: readonly string[];
+}
+
+/** A service with Rio's grammar parsed, defaults filled and everything checked: what the planners consume. */
+export interface NormalizedService {
+    /** The service (and workload) name. */
+    name: string;
+    app: string;
+    version: string;
+    image: string;
+    ports: Port[];
+    env: EnvVar[];
+    mounts: Mount[];
+    command?: string[];
+    args?: string[];
+    workingDir?: string;
+    cpus: string;
+    memory: string;
+    scale: number;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    readinessProbe?: Probe;
+    livenessProbe?: Probe;
+    imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+    imagePullSecrets: string[];
+    hostnames: string[];
+}
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
+const portObject = z
+    .object({
+        port: z.number().int(),
+        targetPort: z.number().int(),
+        protocol: z.string().transform((s) => s.toLowerCase() as PortSpec["protocol"]),
+        name: z.string(),
+        expose: z.boolean(),
+        hostPort: z.boolean(),
+    })
+    .partial()
+    .strict();
+const dataMount = z.object({ name: z.string(), key: z.string().optional(), target: z.string() }).strict();
+const mountList = z.union([z.string().transform((s) => [s]), z.array(z.union([z.string(), dataMount]))]);
+const httpHeader = z.object({ name: z.string(), value: z.string() }).strict();
+const intOrString = z.union([z.number().int(), z.string()]);
+const probeObject = z
+    .object({
+        httpGet: z
+            .object({
+                path: z.string().optional(),
+                port: intOrString,
+                host: z.string().optional(),
+                scheme: z.enum(["HTTP", "HTTPS"]).optional(),
+                httpHeaders: z.array(httpHeader).optional(),
+            })
+            .strict(),
+        tcpSocket: z.object({ port: intOrString, host: z.string().optional() }).strict(),
+        exec: z.object({ command: z.array(z.string()).min(1) }).strict(),
+        grpc: z.object({ port: z.number().int(), service: z.string().optional() }).strict(),
+        initialDelaySeconds: z.number().int().min(0),
+        periodSeconds: z.number().int().min(1),
+        timeoutSeconds: z.number().int().min(1),
+        successThreshold: z.number().int().min(1),
+        failureThreshold: z.number().int().min(1),
+        terminationGracePeriodSeconds: z.number().int().min(1),
+    })
+    .partial()
+    .strict();
+
+/** The shape of every service key this release implements (types only; grammars are parsed afterwards). */
+export const serviceSchema = z
+    .object({
+        image: z.string().min(1, "image may not be empty"),
+        ports: z.union([z.string(), z.number().int(), z.array(z.union([z.string(), z.number().int(), portObject]))]),
+        env: z.union([z.array(z.string()), z.record(scalar)]),
+        configs: mountList,
+        secrets: mountList,
+        command: z.union([z.string(), z.array(z.string())]),
+        args: z.union([z.string(), z.array(scalar)]),
+        workingDir: z.string(),
+        cpus: z.union([z.string(), z.number()]),
+        memory: z.union([z.string(), z.number()]),
+        scale: z.union([z.number(), z.string()]),
+        labels: z.record(scalar),
+        annotations: z.record(scalar),
+        readinessProbe: z.union([z.string(), probeObject]),
+        livenessProbe: z.union([z.string(), probeObject]),
+        imagePullPolicy: z.string(),
+        imagePullSecrets: stringList,
+        app: z.string(),
+        version: z.string(),
+        hostnames: stringList,
+    })
+    .partial()
+    .strict();
+
+/** Turns a zod failure into our error, naming the first offending key. */
+export function fromZod(error: z.ZodError): RioInputError {
+    const issue = error.issues[0]!;
+    if (issue.code === "unrecognized_keys") {
+        return new RioInputError([...issue.path, issue.keys[0]!], "unknown key", undefined, true);
+    }
+    if (issue.code === "invalid_union") {
+        // zod reports each branch; the most useful is the one that got furthest into the value.
+        const deepest = issue.unionErrors
+            .flatMap((e) => e.issues)
+            .sort((a, b) => b.path.length - a.path.length)[0];
+        if (deepest && deepest.path.length > issue.path.length) return fromZod(new z.ZodError([deepest]));
+        return new RioInputError(issue.path, `has the wrong type (${describeUnion(issue)})`);
+    }
+    return new RioInputError(issue.path, issue.message.charAt(0).toLowerCase() + issue.message.slice(1));
+}
+
+function describeUnion(issue: z.ZodInvalidUnionIssue): string {
+    const expected = new Set<string>();
+    let received = "";
+    for (const e of issue.unionErrors) {
+        for (const i of e.issues) {
+            if (i.code === "invalid_type" && i.path.length === issue.path.length) {
+                expected.add(i.expected);
+                received = i.received;
+            }
+        }
+    }
+    return expected.size > 0 ? `expected ${[...expected].join(" or ")}, received ${received}` : "no accepted form matches";
+}
+
+const PULL_POLICIES: Record<string, NormalizedService["imagePullPolicy"]> = {
+    always: "Always",
+    ifnotpresent: "IfNotPresent",
+    "not-present": "IfNotPresent",
+    never: "Never",
+};
+
+/** Label keys pulumi-rio sets itself, because selectors are derived from them. */
+const RESERVED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version", "app.kubernetes.io/managed-by", "app", "version"];
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+function checkLabels(labels: Record<string, string>, what: "labels" | "annotations"): Record<string, string> {
+    for (const [k, v] of Object.entries(labels)) {
+        under([what, k], () => {
+            if (!LABEL_KEY.test(k) || k.length > 316) throw new RioInputError([], `"${k}" is not a valid ${what === "labels" ? "label" : "annotation"} key`);
+            if (what === "labels") {
+                if (RESERVED_LABELS.includes(k)) {
+                    throw new RioInputError([], `"${k}" is set by pulumi-rio (selectors use it); use app and version instead`);
+                }
+                if (v.length > 63 || !LABEL_VALUE.test(v)) {
+                    throw new RioInputError([], `label value "${v}" must be at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric`);
+                }
+            }
+        });
+    }
+    return labels;
+}
+
+function resolveScale(input: number | string | undefined): number {
+    if (input === undefined) return 1;
+    const text = String(input).trim();
+    if (/^\d+\s*-\s*\d+$/.test(text)) {
+        throw new RioInputError([], `autoscaling ("${text}") is not supported yet by pulumi-rio; give a fixed number of replicas`);
+    }
+    if (!/^\d+$/.test(text)) throw new RioInputError([], `scale must be a whole number of replicas ≥ 0, not "${text}"`);
+    const n = Number(text);
+    if (n > 10000) throw new RioInputError([], `scale ${n} is out of range (0-10000)`);
+    return n;
+}
+
+function mountStrings(list: readonly (string | DataMountSpec)[] | undefined): string[] | undefined {
+    return list?.map((m) => (typeof m === "string" ? m : `${m.name}${m.key !== undefined ? `/${m.key}` : ""}:${m.target}`));
+}
+
+/** Runs `fn` on a service's canonical keys, reporting errors in the user's spelling of aliased keys. */
+function withSpelling<T>(input: unknown, fn: (canonical: Record<string, unknown>) => T): T {
+    const { value, spelling } = checkKeys(input);
+    try {
+        return fn(value);
+    } catch (e) {
+        if (e instanceof RioInputError && typeof e.path[0] === "string") {
+            throw new RioInputError([spelling.get(e.path[0]) ?? e.path[0], ...e.path.slice(1)], e.detail, undefined, e.atKey);
+        }
+        throw e;
+    }
+}
+
+function parseCanonical(canonical: Record<string, unknown>): ServiceSpec {
+    const parsed = serviceSchema.safeParse(canonical);
+    if (!parsed.success) throw fromZod(parsed.error);
+    return parsed.data as ServiceSpec;
+}
+
+/** Checks a service's keys and types and maps Rio's aliases to canonical keys (grammars are not parsed yet). */
+export function parseServiceSpec(input: unknown): ServiceSpec {
+    return withSpelling(input, parseCanonical);
+}
+
+/**
+ * Checks one service (keys, types, Rio's grammars) and fills Rio's defaults. Errors carry the key path
+ * relative to the service, in the user's own spelling of aliased keys. Pure: no Pulumi, no I/O.
+ */
+export function normalizeService(name: string, input: unknown): NormalizedService {
+    under([], () => assertDnsLabel(name, "service name"));
+    return withSpelling(input, (canonical) => {
+        const s = parseCanonical(canonical) as z.infer<typeof serviceSchema>;
+        if (s.image === undefined) throw new RioInputError([], "a service needs an image");
+        const app = under(["app"], () => assertDnsLabel(s.app ?? name, "app"));
+        const version = under(["version"], () => assertDnsLabel(s.version ?? "v0", "version"));
+        return {
+            name,
+            app,
+            version,
+            image: s.image,
+            ports: under(["ports"], () => resolvePorts(s.ports)),
+            env: under(["env"], () => resolveEnv(s.env)),
+            mounts: resolveMounts(mountStrings(s.configs), mountStrings(s.secrets)),
+            command: under(["command"], () => splitCommand(s.command)),
+            args: under(["args"], () => splitCommand(s.args)),
+            workingDir: s.workingDir,
+            cpus: under(["cpus"], () => resolveCpus(s.cpus)),
+            memory: under(["memory"], () => resolveMemory(s.memory)),
+            scale: under(["scale"], () => resolveScale(s.scale)),
+            labels: checkLabels(s.labels ?? {}, "labels"),
+            annotations: checkLabels(s.annotations ?? {}, "annotations"),
+            readinessProbe: under(["readinessProbe"], () => resolveProbe(s.readinessProbe as Probe | string | undefined)),
+            livenessProbe: under(["livenessProbe"], () => resolveProbe(s.livenessProbe as Probe | string | undefined)),
+            imagePullPolicy: under(["imagePullPolicy"], () => {
+                if (s.imagePullPolicy === undefined) return undefined;
+                const p = PULL_POLICIES[s.imagePullPolicy.toLowerCase()];
+                if (!p) throw new RioInputError([], `"${s.imagePullPolicy}" is not a pull policy: use Always, IfNotPresent or Never`);
+                return p;
+            }),
+            imagePullSecrets: (s.imagePullSecrets ?? []).map((n, i) => under(["imagePullSecrets", i], () => assertDnsSubdomain(n, "Secret name"))),
+            hostnames: (s.hostnames ?? []).map((h, i) => under(["hostnames", i], () => assertHostname(h, "hostname"))),
+        };
+    });
+}
+
+export { PortProtocols };
