@@ -1,0 +1,17 @@
+/**
+ * pulumi-rio: Rancher Rio's MicroPaaS experience as Pulumi components.
+ *
+ * The public API only; everything else is an implementation detail.
+ */
+export { RioService, RioServiceArgs } from "./service/rioService";
+export { ServiceSpec, DataMountSpec, PullPolicy } from "./service/spec";
+export { PortSpec, PortProtocol } from "./service/ports";
+export { Probe } from "./service/probes";
+export { EnvInput } from "./service/env";
+export { GatewayRef } from "./service/context";
+export { Riofile, loadRiofile, parseRiofile } from "./riofile/load";
+export { deployRiofile, DeployedRiofile, DeployOptions } from "./riofile/deploy";
+export { planRiofile, planObjects, RiofileTarget, RiofilePlan } from "./render/plan";
+export { toYaml } from "./render/yaml";
+export { KubeObject } from "./kube/object";
+export { RioInputError, KeyPath, SourceLocation } from "./errors";

@@ -1,0 +1,32 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { KubeObject } from "./object";
+
+/**
+ * Declares one planned object as the typed @pulumi/kubernetes resource for its kind (custom resources as
+ * `CustomResource`). The object may still be an Output when some of the component's args were; its kind
+ * must be known now because it decides the resource type.
+ */
+export function declareObject(
+    name: string,
+    kind: { apiVersion: string; kind: string },
+    object: pulumi.Input<KubeObject>,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource {
+    const o = pulumi.output(object);
+    const field = <K extends string>(key: K) => o.apply((x) => x[key] as any);
+    switch (`${kind.apiVersion}/${kind.kind}`) {
+        case "apps/v1/Deployment":
+            return new k8s.apps.v1.Deployment(name, { metadata: field("metadata"), spec: field("spec") }, opts);
+        case "v1/Service":
+            return new k8s.core.v1.Service(name, { metadata: field("metadata"), spec: field("spec") }, opts);
+        case "v1/ConfigMap":
+            return new k8s.core.v1.ConfigMap(name, { metadata: field("metadata"), data: field("data") }, opts);
+        default:
+            return new k8s.apiextensions.CustomResource(
+                name,
+                { apiVersion: kind.apiVersion, kind: kind.kind, metadata: field("metadata"), spec: field("spec") },
+                opts,
+            );
+    }
+}

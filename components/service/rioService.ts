@@ -1,0 +1,150 @@
+import * as pulumi from "@pulumi/pulumi";
+import { RioInputError } from "../errors";
+import { declareObject } from "../kube/declare";
+import { GatewayRef, resolveContext } from "./context";
+import { EnvInput } from "./env";
+import { planService, ServicePlan } from "./plan";
+import { PortSpec } from "./ports";
+import { Probe } from "./probes";
+import { DataMountSpec, normalizeService, PullPolicy, ServiceSpec } from "./spec";
+
+/** Arguments of {@link RioService}: Rio's service keys, camelCase, in Rio's value syntax. */
+export interface RioServiceArgs {
+    /** Container image, e.g. `rancher/hello-world`. Required. */
+    image?: pulumi.Input<string>;
+    /**
+     * Ports in Rio's syntax `PORT[:TARGETPORT][/PROTOCOL][,name=N][,expose=false|internal][,hostport]`, or
+     * structured. Protocols: http (default), http2, grpc (published through the gateway by default), tcp,
+     * udp, sctp (cluster-internal). Default: none, so the service is private (no Service, no route).
+     * Unlike the other keys this is a plain value: it decides which objects exist.
+     */
+    ports?: string | number | readonly (string | number | PortSpec)[];
+    /** Environment: `["K=V"]` or `{K: "V"}`; `secret://name/key` and `config://name/key` read from a Secret/ConfigMap. */
+    env?: pulumi.Input<EnvInput>;
+    /** ConfigMaps mounted as files: `name[/key]:/absolute/target`. Default none. */
+    configs?: pulumi.Input<string | readonly (string | DataMountSpec)[]>;
+    /** Secrets mounted as files: `name[/key]:/absolute/target`. Default none. */
+    secrets?: pulumi.Input<string | readonly (string | DataMountSpec)[]>;
+    /** Entrypoint; a string is shell-split (never run through a shell). Default: the image's. */
+    command?: pulumi.Input<string | readonly string[]>;
+    /** Arguments; a string is shell-split. Default: the image's. */
+    args?: pulumi.Input<string | readonly string[]>;
+    /** Working directory. Default: the image's. */
+    workingDir?: pulumi.Input<string>;
+    /** CPU request in cores (`0.5`) or as a quantity (`"500m"`). Default `50m`, as in Rio; no limit is set. */
+    cpus?: pulumi.Input<string | number>;
+    /** Memory request (`"128Mi"`, or bytes). Default `64Mi`, as in Rio; no limit is set. */
+    memory?: pulumi.Input<string | number>;
+    /** Fixed number of replicas. Default 1. */
+    scale?: pulumi.Input<number | string>;
+    /** Labels for the workload and its pods. The `app.kubernetes.io/*` keys pulumi-rio derives are reserved. */
+    labels?: pulumi.Input<Readonly<Record<string, string>>>;
+    /** Annotations for the workload and its pods. */
+    annotations?: pulumi.Input<Readonly<Record<string, string>>>;
+    /**
+     * Readiness probe: a Kubernetes Probe, or Rio's shorthand `http://:8080/healthz`, `tcp://:5432` or a
+     * command. Default: a TCP probe on the first exposed port.
+     */
+    readinessProbe?: pulumi.Input<string | Probe>;
+    /** Liveness probe, same forms as `readinessProbe`. Default none. */
+    livenessProbe?: pulumi.Input<string | Probe>;
+    /** `Always`, `IfNotPresent` or `Never` (Rio's `always`, `not-present`, `never` too). Default: Kubernetes'. */
+    imagePullPolicy?: pulumi.Input<PullPolicy>;
+    /** Names of docker-registry Secrets to pull the image with. Default none. */
+    imagePullSecrets?: pulumi.Input<string | readonly string[]>;
+    /** App name; versions of one app share it. Default: the component's name. */
+    app?: pulumi.Input<string>;
+    /** Version of the app. Default `v0`. */
+    version?: pulumi.Input<string>;
+    /** Extra hostnames served, besides `<app>-<namespace>.<domain>`. Default none. */
+    hostnames?: pulumi.Input<readonly string[]>;
+    /** Namespace to deploy into. Default `default`. */
+    namespace?: pulumi.Input<string>;
+    /** The Gateway routes attach to and the cluster domain. Defaults: `rio-gateway` in `rio-system`, `https`. */
+    gateway?: pulumi.Input<GatewayRef>;
+}
+
+/** @internal The service keys of the args (everything but where it is deployed). */
+export function specOf(args: RioServiceArgs): Record<string, unknown> {
+    const { namespace: _n, gateway: _g, ...spec } = args;
+    return spec;
+}
+
+/** @internal True when `value` holds no Output or Promise anywhere, so it can be planned right now. */
+export function isPlain(value: unknown): boolean {
+    if (value === null || typeof value !== "object") return true;
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) return false;
+    return Array.isArray(value) ? value.every(isPlain) : Object.values(value).every(isPlain);
+}
+
+/** @internal Plans a service from resolved args; user errors become errors naming the component and key. */
+export function planArgs(name: string, args: { spec: unknown; namespace?: string; gateway?: GatewayRef }): ServicePlan {
+    try {
+        return planService(normalizeService(name, args.spec as ServiceSpec), resolveContext(args.namespace, args.gateway));
+    } catch (e) {
+        if (e instanceof RioInputError) throw new pulumi.ResourceError(`RioService "${name}": ${e.message}`, undefined, true);
+        throw e;
+    }
+}
+
+/** @internal The objects a service will have, from its ports alone (every other key only fills them in). */
+export function shapeOf(name: string, ports: RioServiceArgs["ports"]): ServicePlan {
+    if (!isPlain(ports)) {
+        throw new pulumi.ResourceError(
+            `RioService "${name}": ports must be a plain value, not an Output: it decides which objects are created`,
+            undefined,
+            true,
+        );
+    }
+    return planArgs(name, { spec: { image: "shape", ports }, namespace: "x", gateway: { domain: "shape.invalid" } });
+}
+
+/**
+ * One Rio service: a Deployment, the app's ClusterIP Service and, for ports exposed through the gateway,
+ * HTTPRoutes on `<app>-<namespace>.<domain>` — what `rio run` or a Riofile `services` entry made.
+ */
+export class RioService extends pulumi.ComponentResource {
+    /** The first URL the service is served at (`undefined` when no port is exposed). Resolves once every object exists. */
+    public readonly url!: pulumi.Output<string | undefined>;
+    /** Every URL the service is served at. Resolves once every object exists. */
+    public readonly urls!: pulumi.Output<string[]>;
+    /** Hostnames routed to the service. */
+    public readonly hostnames!: pulumi.Output<string[]>;
+    /** Namespace the service runs in. */
+    public readonly namespace!: pulumi.Output<string>;
+    /** Name of the app's ClusterIP Service (`undefined` for a service without ports). */
+    public readonly serviceName!: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: RioServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        const resolved = { spec: specOf(args), namespace: args.namespace, gateway: args.gateway };
+        // Plan before registering anything, so bad input leaves nothing behind. When some args are Outputs the
+        // full plan waits for them, but the set of objects is known now from the plain `ports`.
+        const now = isPlain(resolved) ? planArgs(name, resolved as Parameters<typeof planArgs>[1]) : undefined;
+        const shape = now ?? shapeOf(name, args.ports);
+        super("pulumi-rio:index:RioService", name, {}, opts);
+
+        const plan: pulumi.Output<ServicePlan> = now ? pulumi.output(now) : pulumi.output(resolved).apply((r) => planArgs(name, r as any));
+        const children = shape.objects.map((planned, i) =>
+            declareObject(
+                `${name}${planned.suffix}`,
+                planned.object,
+                now ? planned.object : plan.apply((p) => p.objects[i]!.object),
+                { parent: this },
+            ),
+        );
+        const ready = pulumi.all(children.map((c) => c.id));
+
+        this.urls = pulumi.all([ready, plan]).apply(([, p]) => p.urls);
+        this.url = this.urls.apply((u) => u[0]);
+        this.hostnames = plan.apply((p) => p.hostnames);
+        this.namespace = plan.apply((p) => p.objects[0]!.object.metadata.namespace!);
+        this.serviceName = plan.apply((p) => p.serviceName);
+        this.registerOutputs({
+            url: this.url,
+            urls: this.urls,
+            hostnames: this.hostnames,
+            namespace: this.namespace,
+            serviceName: this.serviceName,
+        });
+    }
+}
