@@ -2,7 +2,8 @@ import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node } from "yam
 import { KeyPath, SourceLocation } from "../errors";
 
 /**
- * Finds where `path` sits in a parsed YAML document: the value's node, or the key's when `atKey`. When the
+ * Finds where `path` sits in a parsed YAML document: the value's node, or the key's when `atKey` or when the
+ * value is a map or list. When the
  * path goes deeper than the document (a default, a value inside a string), the deepest node found is used.
  */
 export function locate(doc: Document, lines: LineCounter, file: string, path: KeyPath, atKey = false): SourceLocation {
@@ -16,7 +17,8 @@ export function locate(doc: Document, lines: LineCounter, file: string, path: Ke
             if (!pair) break;
             const key = pair.key as Node;
             const value = pair.value as Node | null;
-            if (last && atKey) {
+            // An error about a whole map or list (a missing key, a bad name) reads best at its key.
+            if (last && (atKey || isMap(value) || isSeq(value))) {
                 offset = key.range?.[0] ?? offset;
                 break;
             }

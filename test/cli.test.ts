@@ -1,0 +1,99 @@
+/** The real `rio` process: stdout, stderr and exit codes, on good and bad Riofiles. */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { parseAllDocuments } from "yaml";
+import { validateObject } from "./support/schema";
+
+const ROOT = path.resolve(__dirname, "../..");
+const RIO = path.join(ROOT, "dist/components/cli/main.js");
+
+function rio(args: string[], input?: string) {
+    const r = spawnSync(process.execPath, [RIO, ...args], { cwd: ROOT, input, encoding: "utf8" });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tempRiofile(text: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-cli-"));
+    const file = path.join(dir, "Riofile");
+    fs.writeFileSync(file, text);
+    return file;
+}
+
+describe("rio render", () => {
+    it("prints hello-world's Deployment, Service and HTTPRoute as schema-valid YAML", () => {
+        const r = rio(["render", "-f", "examples/hello-world/Riofile", "--namespace", "demo", "--domain", "apps.example.com"]);
+        assert.equal(r.stderr, "");
+        assert.equal(r.code, 0);
+        const objects = parseAllDocuments(r.stdout).map((d) => d.toJS());
+        assert.deepEqual(
+            objects.map((o) => [o.kind, o.metadata.name, o.metadata.namespace]),
+            [
+                ["Deployment", "hello-world", "demo"],
+                ["Service", "hello-world", "demo"],
+                ["HTTPRoute", "hello-world", "demo"],
+            ],
+        );
+        assert.equal(objects[0].spec.replicas, 2);
+        assert.equal(objects[0].spec.template.spec.containers[0].image, "rancher/hello-world");
+        assert.deepEqual(objects[2].spec.hostnames, ["hello-world-demo.apps.example.com"]);
+        objects.forEach(validateObject);
+    });
+
+    it("defaults to ./Riofile, the default namespace and a placeholder domain", () => {
+        const dir = path.dirname(tempRiofile("services:\n  web:\n    image: nginx\n    ports: 80\n"));
+        const r = spawnSync(process.execPath, [RIO, "render"], { cwd: dir, encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        const route = parseAllDocuments(r.stdout).map((d) => d.toJS()).find((o) => o.kind === "HTTPRoute");
+        assert.deepEqual(route.spec.hostnames, ["web-default.rio.example.com"]);
+    });
+
+    it("reads standard input with -f -", () => {
+        const r = rio(["render", "-f", "-", "--gateway", "edge", "--gateway-namespace", "infra"], "services:\n  web:\n    image: nginx\n    ports: 80\n");
+        assert.equal(r.code, 0, r.stderr);
+        const route = parseAllDocuments(r.stdout).map((d) => d.toJS()).find((o) => o.kind === "HTTPRoute");
+        assert.deepEqual(route.spec.parentRefs, [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "edge", namespace: "infra" }]);
+    });
+
+    const bad: [string, string, string][] = [
+        ["a bad port", "services:\n  web:\n    image: nginx\n    ports:\n      - abc\n", 'services.web.ports[0]: port "abc" is not a number'],
+        ["a bad scale", "services:\n  web:\n    image: nginx\n    scale: two\n", 'services.web.scale: scale must be a whole number of replicas ≥ 0, not "two"'],
+        ["invalid YAML", "services:\n  web: [\n", "invalid YAML:"],
+        ["an unknown key", "services:\n  web:\n    imag: nginx\n", 'services.web.imag: unknown key; did you mean "image"?'],
+    ];
+    for (const [what, text, message] of bad) {
+        it(`fails on ${what}: exit 1, one line on stderr with file:line:col, nothing on stdout`, () => {
+            const file = tempRiofile(text);
+            const r = rio(["render", "-f", file]);
+            assert.equal(r.code, 1);
+            assert.equal(r.stdout, "");
+            const lines = r.stderr.trimEnd().split("\n");
+            assert.equal(lines.length, 1, r.stderr);
+            assert.match(lines[0]!, new RegExp(`^rio: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+ `));
+            assert.ok(lines[0]!.includes(message), lines[0]);
+            assert.doesNotMatch(r.stderr, /\n\s+at /); // no stack trace
+        });
+    }
+
+    it("names a missing file", () => {
+        const r = rio(["render", "-f", "does-not-exist/Riofile"]);
+        assert.deepEqual([r.code, r.stdout, r.stderr], [1, "", "rio: does-not-exist/Riofile: no such file\n"]);
+    });
+
+    it("refuses a bad namespace flag", () => {
+        const r = rio(["render", "-f", "examples/hello-world/Riofile", "--namespace", "Not_A_Label"]);
+        assert.equal(r.code, 1);
+        assert.equal(r.stdout, "");
+        assert.match(r.stderr, /^rio: namespace: namespace "Not_A_Label" is not a DNS-1123 label/);
+    });
+
+    it("exits 2 on a usage error and prints help on stderr", () => {
+        const r = rio(["render", "--no-such-flag"]);
+        assert.equal(r.code, 2);
+        assert.equal(r.stdout, "");
+        assert.match(r.stderr, /unknown option '--no-such-flag'/);
+    });
+});

@@ -1,0 +1,101 @@
+/** The Riofile loader: what it accepts, and exactly where it says bad input is. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { RioInputError } from "../components/errors";
+import { parseRiofile } from "../components/riofile/load";
+import { planObjects, planRiofile } from "../components/render/plan";
+
+function error(text: string): string {
+    try {
+        parseRiofile(text, "Riofile");
+    } catch (e) {
+        assert.ok(e instanceof RioInputError, `expected a RioInputError, got ${e}`);
+        return e.message;
+    }
+    assert.fail("the Riofile was accepted");
+}
+
+describe("Riofile loader", () => {
+    it("loads services and configs in file order, with Rio's aliases mapped to canonical keys", () => {
+        const riofile = parseRiofile(
+            [
+                "configs:",
+                "  conf:",
+                "    index.html: <h1>hi</h1>",
+                "    workers: 4",
+                "services:",
+                "  web:",
+                "    image: nginx",
+                "    port: 80/http",
+                "    environment:",
+                "      A: 1",
+                "    replicas: 2",
+                "  db:",
+                "    image: postgres",
+                "    pullPolicy: always",
+            ].join("\n"),
+            "Riofile",
+        );
+        assert.deepEqual(
+            riofile.services.map((s) => [s.name, s.spec]),
+            [
+                ["web", { image: "nginx", ports: "80/http", env: { A: "1" }, scale: 2 }],
+                ["db", { image: "postgres", imagePullPolicy: "always" }],
+            ],
+        );
+        assert.deepEqual(riofile.configs, [{ name: "conf", data: { "index.html": "<h1>hi</h1>", workers: "4" } }]);
+    });
+
+    it("treats an empty file as an empty Riofile", () => {
+        const riofile = parseRiofile("", "Riofile");
+        assert.deepEqual([riofile.services, riofile.configs], [[], []]);
+    });
+
+    const cases: [string, string[], string][] = [
+        ["a port that is not a number", ["services:", "  web:", "    image: nginx", "    ports:", "      - 80", "      - abc"], 'Riofile:6:9 services.web.ports[1]: port "abc" is not a number'],
+        ["an unknown key, with a suggestion", ["services:", "  web:", "    imagee: nginx"], 'Riofile:3:5 services.web.imagee: unknown key; did you mean "image"?'],
+        ["an unknown top-level key", ["service:", "  web:", "    image: nginx"], 'Riofile:1:1 service: unknown key; did you mean "services"?'],
+        ["a Rio key not implemented yet", ["services:", "  web:", "    image: nginx", "    autoscale:", "      minReplicas: 1"], "Riofile:4:5 services.web.autoscale: is a Rio key that pulumi-rio does not support yet"],
+        ["routers (a later feature)", ["routers:", "  r: {}"], "Riofile:1:1 routers: is a Rio key that pulumi-rio does not support yet"],
+        ["a negative scale", ["services:", "  web:", "    image: nginx", "    scale: -1"], 'Riofile:4:12 services.web.scale: scale must be a whole number of replicas ≥ 0, not "-1"'],
+        ["a scale in words", ["services:", "  web:", "    image: nginx", "    replicas: two"], 'Riofile:4:15 services.web.replicas: scale must be a whole number of replicas ≥ 0, not "two"'],
+        ["a service name that is not a DNS label", ["services:", "  Web_1:", "    image: nginx"], "Riofile:2:3 services.Web_1: service name \"Web_1\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit"],
+        ["a secret reference without a key", ["services:", "  web:", "    image: nginx", "    env:", "      - PW=secret://db"], 'Riofile:5:9 services.web.env[0]: "secret://db" must name a Secret and a key: secret://<name>/<key>'],
+        ["a wrong type", ["services:", "  web:", "    image: [nginx]"], "Riofile:3:5 services.web.image: expected string, received array"],
+        ["a service without an image", ["services:", "  web:", "    ports: 80"], "Riofile:2:3 services.web: a service needs an image"],
+        ["a key given twice under two spellings", ["services:", "  web:", "    image: nginx", "    port: 80", "    ports: 81"], 'Riofile:5:5 services.web.ports: sets the same thing as "port"; keep one'],
+        ["a duplicate key", ["services:", "  web:", "    image: nginx", "    image: httpd"], "Riofile:4:5 invalid YAML: Map keys must be unique"],
+        ["broken YAML", ["services:", "  web:", "    image: nginx", "   ports: [80"], "Riofile:4:1 invalid YAML: All mapping items must start at the same column"],
+        ["two services of one app", ["services:", "  a:", "    image: x", "    app: shop", "  b:", "    image: y", "    app: shop"], 'Riofile:7:10 services.b.app: app "shop" is already deployed by service "a"; several versions of one app are not supported yet'],
+        ["a config that is not a map", ["configs:", "  conf: hello"], "Riofile:2:9 configs.conf: a config must be a map of keys to contents"],
+        ["plain Kubernetes YAML", ["apiVersion: v1", "kind: ConfigMap"], "Riofile:1:1 apiVersion: plain Kubernetes YAML files are not supported yet by pulumi-rio; use a Riofile"],
+        ["a list at the top", ["- services"], "Riofile:1:1 a Riofile must be a map with services and configs"],
+        ["an unknown port option", ["services:", "  web:", "    image: x", '    ports: "80,exposed=true"'], 'Riofile:4:12 services.web.ports[0]: unknown port option "exposed" (expected name, expose, internal or hostport)'],
+    ];
+    for (const [what, lines, message] of cases) {
+        it(`rejects ${what}`, () => {
+            const got = error(lines.join("\n"));
+            assert.equal(got, message);
+        });
+    }
+
+    it("points into the file for errors that depend on where it is deployed", () => {
+        const riofile = parseRiofile(["services:", "  web:", "    image: nginx", "    ports: 80"].join("\n"), "Riofile");
+        assert.throws(
+            () => planRiofile(riofile, { namespace: "x".repeat(60), gateway: { domain: "example.com" } }),
+            (e: unknown) =>
+                e instanceof RioInputError &&
+                e.message ===
+                    `Riofile:2:3 services.web: the hostname label "web-${"x".repeat(60)}" is 64 characters long (at most 63); shorten the app name or the namespace`,
+        );
+    });
+
+    it("plans configs before services, in the namespace given", () => {
+        const riofile = parseRiofile(["services:", "  web:", "    image: nginx", "configs:", "  c:", "    k: v"].join("\n"), "Riofile");
+        const objects = planObjects(planRiofile(riofile, { namespace: "apps" })).map((p) => p.object);
+        assert.deepEqual(objects.map((o) => [o.kind, o.metadata.name, o.metadata.namespace]), [
+            ["ConfigMap", "c", "apps"],
+            ["Deployment", "web", "apps"],
+        ]);
+    });
+});
