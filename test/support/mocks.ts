@@ -72,7 +72,7 @@ export function applied(): Registered[] {
     return registered.filter((r) => r.custom).sort((a, b) => KIND_ORDER(a) - KIND_ORDER(b) || a.name.localeCompare(b.name));
 }
 
-const KIND_ORDER = (r: Registered) => ["ConfigMap", "Deployment", "Service", "HTTPRoute"].findIndex((k) => r.type.endsWith(`:${k}`));
+const KIND_ORDER = (r: Registered) => ["Namespace", "ConfigMap", "Deployment", "Service", "HTTPRoute"].findIndex((k) => r.type.endsWith(`:${k}`));
 
 /** The registered resources of one type. */
 export function byType(type: string): Registered[] {
