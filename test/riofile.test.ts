@@ -70,7 +70,7 @@ describe("Riofile loader", () => {
         ["a config that is not a map", ["configs:", "  conf: hello"], "Riofile:2:9 configs.conf: a config must be a map of keys to contents"],
         ["plain Kubernetes YAML", ["apiVersion: v1", "kind: ConfigMap"], "Riofile:1:1 apiVersion: plain Kubernetes YAML files are not supported yet by pulumi-rio; use a Riofile"],
         ["a list at the top", ["- services"], "Riofile:1:1 a Riofile must be a map with services and configs"],
-        ["an unknown port option", ["services:", "  web:", "    image: x", '    ports: "80,exposed=true"'], 'Riofile:4:12 services.web.ports[0]: unknown port option "exposed" (expected name, expose, internal or hostport)'],
+        ["an unknown port option", ["services:", "  web:", "    image: x", '    ports: "80,exposed=true"'], 'Riofile:4:12 services.web.ports: unknown port option "exposed" (expected name, expose, internal or hostport)'],
     ];
     for (const [what, lines, message] of cases) {
         it(`rejects ${what}`, () => {

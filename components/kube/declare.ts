@@ -4,7 +4,7 @@ import { KubeObject } from "./object";
 
 /**
  * Declares one planned object as the typed @pulumi/kubernetes resource for its kind (custom resources as
- * `CustomResource`). The object may still be an Output when some of the component's args were; its kind
+ * `CustomResource`). The object may be an Output when some of the component's args were; its kind
  * must be known now because it decides the resource type.
  */
 export function declareObject(
@@ -13,8 +13,10 @@ export function declareObject(
     object: pulumi.Input<KubeObject>,
     opts: pulumi.CustomResourceOptions,
 ): pulumi.CustomResource {
-    const o = pulumi.output(object);
-    const field = <K extends string>(key: K) => o.apply((x) => x[key] as any);
+    // A plain object is passed as is: wrapping it in Outputs would only add work for the engine.
+    const field = pulumi.Output.isInstance(object)
+        ? (key: string) => object.apply((x) => x[key] as any)
+        : (key: string) => (object as KubeObject)[key] as any;
     switch (`${kind.apiVersion}/${kind.kind}`) {
         case "apps/v1/Deployment":
             return new k8s.apps.v1.Deployment(name, { metadata: field("metadata"), spec: field("spec") }, opts);

@@ -71,7 +71,7 @@ export function checkKeys(input: unknown): { value: Record<string, unknown>; spe
         let canonical: string;
         let converted = v;
         if ((SERVICE_KEYS as readonly string[]).includes(key)) canonical = key;
-        else if (key in SERVICE_ALIASES) canonical = SERVICE_ALIASES[key]!;
+        else if (Object.hasOwn(SERVICE_ALIASES, key)) canonical = SERVICE_ALIASES[key]!;
         else if (key === "cpuMillis") {
             canonical = "cpus";
             converted = typeof v === "number" ? `${v}m` : v;

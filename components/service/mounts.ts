@@ -30,15 +30,23 @@ export function parseMount(source: Mount["source"], spec: string): Mount {
     if (!path.posix.isAbsolute(target) || target.split("/").includes("..")) {
         throw new RioInputError([], `mount target "${target}" must be an absolute path without '..'`);
     }
-    return { source, name, key, target: path.posix.normalize(target) };
+    // `/data/` and `/data` are one mount point.
+    const normalized = path.posix.normalize(target);
+    return { source, name, key, target: normalized.length > 1 ? normalized.replace(/\/+$/, "") : normalized };
 }
 
-/** Resolves `configs` and `secrets`; two mounts on the same target are an error. */
-export function resolveMounts(configs: readonly string[] | undefined, secrets: readonly string[] | undefined): Mount[] {
-    const entries = [
-        ...(configs ?? []).map((s, i) => ({ at: ["configs", i], mount: under(["configs", i], () => parseMount("config", s)) })),
-        ...(secrets ?? []).map((s, i) => ({ at: ["secrets", i], mount: under(["secrets", i], () => parseMount("secret", s)) })),
-    ];
+type MountList = string | readonly string[] | undefined;
+
+function entriesOf(source: Mount["source"], key: "configs" | "secrets", list: MountList) {
+    if (list === undefined) return [];
+    // A single mount written as a scalar has no index in the user's file.
+    const items = typeof list === "string" ? [{ at: [key], spec: list }] : list.map((spec, i) => ({ at: [key, i], spec }));
+    return items.map(({ at, spec }) => ({ at, mount: under(at, () => parseMount(source, spec)) }));
+}
+
+/** Resolves `configs` and `secrets` (a string or a list each); two mounts on the same target are an error. */
+export function resolveMounts(configs: MountList, secrets: MountList): Mount[] {
+    const entries = [...entriesOf("config", "configs", configs), ...entriesOf("secret", "secrets", secrets)];
     const targets = new Set<string>();
     for (const { at, mount } of entries) {
         if (targets.has(mount.target)) throw new RioInputError(at, `another mount already targets "${mount.target}"`);

@@ -139,17 +139,20 @@ export function resolvePort(input: string | number | PortSpec): Port {
 /** Resolves a service's `ports` (a string, a number or a list of either or of {@link PortSpec}). */
 export function resolvePorts(input: string | number | readonly (string | number | PortSpec)[] | undefined): Port[] {
     if (input === undefined) return [];
-    const list = Array.isArray(input) ? input : [input as string | number];
-    const ports = list.map((p, i) => under([i], () => resolvePort(p)));
+    const single = !Array.isArray(input);
+    const list = single ? [input as string | number] : (input as readonly (string | number | PortSpec)[]);
+    // A single port written as a scalar has no index in the user's file.
+    const at = (i: number) => (single ? [] : [i]);
+    const ports = list.map((p, i) => under(at(i), () => resolvePort(p)));
     const seenPort = new Map<string, number>();
     const seenName = new Map<string, number>();
     ports.forEach((p, i) => {
         const key = `${p.port}/${kubeProtocol(p)}`;
         const prev = seenPort.get(key);
-        if (prev !== undefined) throw new RioInputError([i], `port ${p.port} is already declared by ports[${prev}]`);
+        if (prev !== undefined) throw new RioInputError(at(i), `port ${p.port} is already declared by ports[${prev}]`);
         seenPort.set(key, i);
         const prevName = seenName.get(p.name);
-        if (prevName !== undefined) throw new RioInputError([i], `port name "${p.name}" is already used by ports[${prevName}]`);
+        if (prevName !== undefined) throw new RioInputError(at(i), `port name "${p.name}" is already used by ports[${prevName}]`);
         seenName.set(p.name, i);
     });
     return ports;

@@ -23,6 +23,9 @@ const URL_FORM = /^(https?|tcp):\/\/([^/:]*)(?::(\d+))?(\/.*)?$/i;
  */
 export function parseProbeShorthand(spec: string): Probe {
     const m = URL_FORM.exec(spec.trim());
+    if (!m && /^[a-z][a-z0-9+.-]*:\/\//i.test(spec.trim())) {
+        throw new RioInputError([], `"${spec}" is not a health-check URL: use http://[host]:port/path, https://... or tcp://[host]:port`);
+    }
     if (m) {
         const [, scheme, host, portText, path] = m as unknown as [string, string, string, string | undefined, string | undefined];
         if (portText === undefined) throw new RioInputError([], `health check "${spec}" needs a port, e.g. http://:8080/healthz`);

@@ -20,6 +20,7 @@ export function resolveCpus(input: string | number | undefined): string {
         if (!Number.isFinite(input) || input <= 0) throw new RioInputError([], `cpus must be greater than zero, not ${input}`);
         const millis = Math.round(input * 1000);
         if (millis < 1) throw new RioInputError([], `cpus ${input} is below the smallest unit (1m)`);
+        if (!Number.isSafeInteger(millis)) throw new RioInputError([], `cpus ${input} is out of range`);
         return millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`;
     }
     return quantity(input.trim(), "cpus");
@@ -29,7 +30,7 @@ export function resolveCpus(input: string | number | undefined): string {
 export function resolveMemory(input: string | number | undefined): string {
     if (input === undefined) return DEFAULT_MEMORY;
     if (typeof input === "number") {
-        if (!Number.isInteger(input) || input <= 0) throw new RioInputError([], `memory must be a positive whole number of bytes, not ${input}`);
+        if (!Number.isSafeInteger(input) || input <= 0) throw new RioInputError([], `memory must be a positive whole number of bytes, not ${input}`);
         return String(input);
     }
     return quantity(input.trim(), "memory");

@@ -136,9 +136,9 @@ export class RioService extends pulumi.ComponentResource {
 
         this.urls = pulumi.all([ready, plan]).apply(([, p]) => p.urls);
         this.url = this.urls.apply((u) => u[0]);
-        this.hostnames = plan.apply((p) => p.hostnames);
+        this.hostnames = now ? pulumi.output(now.hostnames) : plan.apply((p) => p.hostnames);
         this.namespace = plan.apply((p) => p.objects[0]!.object.metadata.namespace!);
-        this.serviceName = plan.apply((p) => p.serviceName);
+        this.serviceName = now ? pulumi.output(now.serviceName) : plan.apply((p) => p.serviceName);
         this.registerOutputs({
             url: this.url,
             urls: this.urls,

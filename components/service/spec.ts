@@ -85,7 +85,7 @@ const portObject = z
     .partial()
     .strict();
 const dataMount = z.object({ name: z.string(), key: z.string().optional(), target: z.string() }).strict();
-const mountList = z.union([z.string().transform((s) => [s]), z.array(z.union([z.string(), dataMount]))]);
+const mountList = z.union([z.string(), z.array(z.union([z.string(), dataMount]))]);
 const httpHeader = z.object({ name: z.string(), value: z.string() }).strict();
 const intOrString = z.union([z.number().int(), z.string()]);
 const probeObject = z
@@ -212,8 +212,9 @@ function resolveScale(input: number | string | undefined): number {
     return n;
 }
 
-function mountStrings(list: readonly (string | DataMountSpec)[] | undefined): string[] | undefined {
-    return list?.map((m) => (typeof m === "string" ? m : `${m.name}${m.key !== undefined ? `/${m.key}` : ""}:${m.target}`));
+function mountStrings(list: string | readonly (string | DataMountSpec)[] | undefined): string | string[] | undefined {
+    if (list === undefined || typeof list === "string") return list;
+    return list.map((m) => (typeof m === "string" ? m : `${m.name}${m.key !== undefined ? `/${m.key}` : ""}:${m.target}`));
 }
 
 /** Runs `fn` on a service's canonical keys, reporting errors in the user's spelling of aliased keys. */

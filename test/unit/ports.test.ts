@@ -183,8 +183,7 @@ describe("resolvePort: errors", () => {
         });
     }
 
-    it("the default name counts toward the 15-character limit only through the protocol and port", () => {
-        // "http2-65535" is the longest default name and fits.
+    it("the longest default name (http2-65535) fits in 15 characters", () => {
         assert.equal(resolvePort("65535/http2").name, "http2-65535");
     });
 });
