@@ -123,22 +123,21 @@ export class RioService extends pulumi.ComponentResource {
         const shape = now ?? shapeOf(name, args.ports);
         super("pulumi-rio:index:RioService", name, {}, opts);
 
-        const plan: pulumi.Output<ServicePlan> = now ? pulumi.output(now) : pulumi.output(resolved).apply((r) => planArgs(name, r as any));
+        const later = now ? undefined : pulumi.output(resolved).apply((r) => planArgs(name, r as Parameters<typeof planArgs>[1]));
+        // A value of the plan: right away when the args were plain, else once they resolve.
+        const fromPlan = <T>(pick: (p: ServicePlan) => T): pulumi.Output<T> => (now ? (pulumi.output(pick(now)) as pulumi.Output<T>) : (later!.apply(pick) as pulumi.Output<T>));
         const children = shape.objects.map((planned, i) =>
-            declareObject(
-                `${name}${planned.suffix}`,
-                planned.object,
-                now ? planned.object : plan.apply((p) => p.objects[i]!.object),
-                { parent: this },
-            ),
+            declareObject(`${name}${planned.suffix}`, planned.object, now ? planned.object : later!.apply((p) => p.objects[i]!.object), {
+                parent: this,
+            }),
         );
+        // URLs are handed out only once every object exists.
         const ready = pulumi.all(children.map((c) => c.id));
-
-        this.urls = pulumi.all([ready, plan]).apply(([, p]) => p.urls);
+        this.urls = now ? ready.apply(() => now.urls) : pulumi.all([ready, later!]).apply(([, p]) => p.urls);
         this.url = this.urls.apply((u) => u[0]);
-        this.hostnames = now ? pulumi.output(now.hostnames) : plan.apply((p) => p.hostnames);
-        this.namespace = plan.apply((p) => p.objects[0]!.object.metadata.namespace!);
-        this.serviceName = now ? pulumi.output(now.serviceName) : plan.apply((p) => p.serviceName);
+        this.hostnames = fromPlan((p) => p.hostnames);
+        this.namespace = fromPlan((p) => p.objects[0]!.object.metadata.namespace!);
+        this.serviceName = fromPlan((p) => p.serviceName);
         this.registerOutputs({
             url: this.url,
             urls: this.urls,
