@@ -3,16 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { RioInputError } from "../../components/errors";
 import { splitCommand } from "../../components/service/command";
-
-function rioError(fn: () => unknown): RioInputError {
-    try {
-        fn();
-    } catch (e) {
-        assert.ok(e instanceof RioInputError, `expected a RioInputError, got ${String(e)}`);
-        return e;
-    }
-    assert.fail("expected a RioInputError, but nothing was thrown");
-}
+import { rioError } from "../support/rioError";
 
 const shellSyntax = (input: string, op: string) =>
     `"${input}" uses shell syntax (${op}); give a list, or ["sh", "-c", "..."] to run a shell`;

@@ -1,26 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { KeyPath, RioInputError } from "../../components/errors";
+import { RioInputError } from "../../components/errors";
 import { checkKeys, PLANNED_SERVICE_KEYS, SERVICE_ALIASES, SERVICE_KEYS, suggestKey, unknownKey } from "../../components/service/keys";
-
-function rioError(fn: () => unknown): RioInputError {
-    try {
-        fn();
-    } catch (e) {
-        assert.ok(e instanceof RioInputError, `expected a RioInputError, got ${String(e)}`);
-        return e;
-    }
-    assert.fail("expected a RioInputError, but nothing was thrown");
-}
-
-function expectRio(fn: () => unknown, path: KeyPath, detail: string, atKey: boolean): RioInputError {
-    const err = rioError(fn);
-    assert.deepEqual(err.path, path);
-    assert.equal(err.detail, detail);
-    assert.equal(err.atKey, atKey);
-    return err;
-}
+import { rioError, expectRio } from "../support/rioError";
 
 describe("checkKeys: canonical keys and aliases", () => {
     it("keeps canonical keys and records their spelling", () => {

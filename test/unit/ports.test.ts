@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { KeyPath, RioInputError } from "../../components/errors";
+import { RioInputError } from "../../components/errors";
 import {
     isHttpFamily,
     kubeProtocol,
@@ -12,24 +12,7 @@ import {
     resolvePort,
     resolvePorts,
 } from "../../components/service/ports";
-
-/** Runs `fn`, asserts it throws a RioInputError, and returns that error. */
-function rioError(fn: () => unknown): RioInputError {
-    try {
-        fn();
-    } catch (e) {
-        assert.ok(e instanceof RioInputError, `expected a RioInputError, got ${String(e)}`);
-        return e;
-    }
-    assert.fail("expected a RioInputError, but nothing was thrown");
-}
-
-function expectRio(fn: () => unknown, path: KeyPath, detail: string): RioInputError {
-    const err = rioError(fn);
-    assert.deepEqual(err.path, path);
-    assert.equal(err.detail, detail);
-    return err;
-}
+import { expectRio } from "../support/rioError";
 
 const nameRule = (name: string) =>
     `port name "${name}" must be at most 15 lowercase letters, digits and '-', with at least one letter`;

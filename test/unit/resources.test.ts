@@ -1,25 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { KeyPath, RioInputError } from "../../components/errors";
+import { RioInputError } from "../../components/errors";
 import { DEFAULT_CPU, DEFAULT_MEMORY, resolveCpus, resolveMemory } from "../../components/service/resources";
-
-function rioError(fn: () => unknown): RioInputError {
-    try {
-        fn();
-    } catch (e) {
-        assert.ok(e instanceof RioInputError, `expected a RioInputError, got ${String(e)}`);
-        return e;
-    }
-    assert.fail("expected a RioInputError, but nothing was thrown");
-}
-
-function expectRio(fn: () => unknown, path: KeyPath, detail: string): RioInputError {
-    const err = rioError(fn);
-    assert.deepEqual(err.path, path);
-    assert.equal(err.detail, detail);
-    return err;
-}
+import { expectRio } from "../support/rioError";
 
 const notCpuQuantity = (t: string) => `cpus "${t}" is not a Kubernetes quantity (e.g. "500m" or 0.5)`;
 const notMemQuantity = (t: string) => `memory "${t}" is not a Kubernetes quantity (e.g. "128Mi")`;

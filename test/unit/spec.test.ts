@@ -1,27 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { KeyPath, RioInputError } from "../../components/errors";
+import { KeyPath } from "../../components/errors";
 import { SERVICE_ALIASES } from "../../components/service/keys";
 import { NormalizedService, normalizeService, parseServiceSpec } from "../../components/service/spec";
-
-function rioError(fn: () => unknown): RioInputError {
-    try {
-        fn();
-    } catch (e) {
-        assert.ok(e instanceof RioInputError, `expected a RioInputError, got ${String(e)}`);
-        return e;
-    }
-    assert.fail("expected a RioInputError, but nothing was thrown");
-}
-
-function expectRio(fn: () => unknown, path: KeyPath, detail: string, atKey = false): RioInputError {
-    const err = rioError(fn);
-    assert.deepEqual(err.path, path);
-    assert.equal(err.detail, detail);
-    assert.equal(err.atKey, atKey);
-    return err;
-}
+import { rioError, expectRio } from "../support/rioError";
 
 const http80 = { name: "http-80", port: 80, targetPort: 80, protocol: "http", expose: true, hostPort: false } as const;
 
