@@ -43,6 +43,16 @@ describe("rio render", () => {
         objects.forEach(validateObject);
     });
 
+    for (const example of ["hello-world", "all-keys"]) {
+        it(`prints only schema-valid objects for examples/${example}`, () => {
+            const r = rio(["render", "-f", `examples/${example}/Riofile`, "-n", "team-a"]);
+            assert.equal(r.code, 0, r.stderr);
+            const objects = parseAllDocuments(r.stdout).map((d) => d.toJS());
+            assert.ok(objects.length >= 3);
+            objects.forEach(validateObject);
+        });
+    }
+
     it("defaults to ./Riofile, the default namespace and a placeholder domain", () => {
         const dir = path.dirname(tempRiofile("services:\n  web:\n    image: nginx\n    ports: 80\n"));
         const r = spawnSync(process.execPath, [RIO, "render"], { cwd: dir, encoding: "utf8" });
