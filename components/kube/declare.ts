@@ -2,33 +2,44 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubeObject } from "./object";
 
+type Ctor = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+/** The typed @pulumi/kubernetes class of each built-in kind pulumi-rio creates; anything else is a CustomResource. */
+const BUILT_IN: Record<string, Ctor> = {
+    "v1/Namespace": k8s.core.v1.Namespace,
+    "v1/ServiceAccount": k8s.core.v1.ServiceAccount,
+    "v1/Service": k8s.core.v1.Service,
+    "v1/ConfigMap": k8s.core.v1.ConfigMap,
+    "v1/Secret": k8s.core.v1.Secret,
+    "v1/PersistentVolumeClaim": k8s.core.v1.PersistentVolumeClaim,
+    "apps/v1/Deployment": k8s.apps.v1.Deployment,
+    "rbac.authorization.k8s.io/v1/ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,
+    "networking.k8s.io/v1/NetworkPolicy": k8s.networking.v1.NetworkPolicy,
+    "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy": k8s.admissionregistration.v1.ValidatingAdmissionPolicy,
+    "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding": k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding,
+};
+
 /**
- * Declares one planned object as the typed @pulumi/kubernetes resource for its kind (custom resources as
- * `CustomResource`). The object may be an Output when some of the component's args were; its kind
- * must be known now because it decides the resource type.
+ * Declares one planned object as the @pulumi/kubernetes resource for its kind. `shape` is the object as planned
+ * now (its kind and top-level fields decide the resource type and args); `object` is the same object, or an
+ * Output of it when some of a component's args were Outputs. `outputs` names extra fields to read back from
+ * the live object (e.g. `status`), which a CustomResource only exposes when asked.
  */
 export function declareObject(
     name: string,
-    kind: { apiVersion: string; kind: string },
+    shape: KubeObject,
     object: pulumi.Input<KubeObject>,
     opts: pulumi.CustomResourceOptions,
+    outputs: string[] = [],
 ): pulumi.CustomResource {
     // A plain object is passed as is: wrapping it in Outputs would only add work for the engine.
     const field = pulumi.Output.isInstance(object)
         ? (key: string) => object.apply((x) => x[key] as any)
         : (key: string) => (object as KubeObject)[key] as any;
-    switch (`${kind.apiVersion}/${kind.kind}`) {
-        case "apps/v1/Deployment":
-            return new k8s.apps.v1.Deployment(name, { metadata: field("metadata"), spec: field("spec") }, opts);
-        case "v1/Service":
-            return new k8s.core.v1.Service(name, { metadata: field("metadata"), spec: field("spec") }, opts);
-        case "v1/ConfigMap":
-            return new k8s.core.v1.ConfigMap(name, { metadata: field("metadata"), data: field("data") }, opts);
-        default:
-            return new k8s.apiextensions.CustomResource(
-                name,
-                { apiVersion: kind.apiVersion, kind: kind.kind, metadata: field("metadata"), spec: field("spec") },
-                opts,
-            );
-    }
+    const args: Record<string, unknown> = {};
+    for (const key of Object.keys(shape)) if (key !== "apiVersion" && key !== "kind") args[key] = field(key);
+    const Typed = BUILT_IN[`${shape.apiVersion}/${shape.kind}`];
+    if (Typed) return new Typed(name, args, opts);
+    for (const key of outputs) args[key] = undefined;
+    return new k8s.apiextensions.CustomResource(name, { apiVersion: shape.apiVersion, kind: shape.kind, ...args }, opts);
 }

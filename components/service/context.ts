@@ -14,11 +14,13 @@ export interface GatewayRef {
     domain?: string;
     /** Scheme of the URLs handed out. Default `https` (the gateway terminates TLS). */
     scheme?: "https" | "http";
+    /** Listener (`sectionName`) routes attach to, e.g. `https` so plain HTTP only redirects. Default: every listener. */
+    listener?: string;
 }
 
 export interface ServiceContext {
     namespace: string;
-    gateway: Required<Omit<GatewayRef, "domain">> & { domain?: string };
+    gateway: Required<Omit<GatewayRef, "domain" | "listener">> & { domain?: string; listener?: string };
 }
 
 export const DEFAULT_NAMESPACE = "default";
@@ -36,6 +38,7 @@ export function resolveContext(namespace: string | undefined, gateway: GatewayRe
             namespace: under(["gateway", "namespace"], () => assertDnsLabel(g.namespace ?? DEFAULT_GATEWAY.namespace, "gateway namespace")),
             scheme,
             ...(g.domain !== undefined && { domain: under(["gateway", "domain"], () => assertHostname(g.domain!, "domain")) }),
+            ...(g.listener !== undefined && { listener: under(["gateway", "listener"], () => assertDnsLabel(g.listener!, "listener name")) }),
         },
     };
 }

@@ -49,7 +49,13 @@ export function planHttpRoutes(svc: NormalizedService, ctx: ServiceContext): Exp
             metadata: { name, namespace: ctx.namespace, labels: objectLabels(svc) },
             spec: {
                 parentRefs: [
-                    { group: "gateway.networking.k8s.io", kind: "Gateway", name: ctx.gateway.name, namespace: ctx.gateway.namespace },
+                    {
+                        group: "gateway.networking.k8s.io",
+                        kind: "Gateway",
+                        name: ctx.gateway.name,
+                        namespace: ctx.gateway.namespace,
+                        ...(ctx.gateway.listener !== undefined && { sectionName: ctx.gateway.listener }),
+                    },
                 ],
                 hostnames: [...new Set(hostnames)],
                 rules: [

@@ -1,0 +1,214 @@
+import { Feature } from "./features";
+import { BUDGETS, PodBudget, Resources } from "./budget";
+import { gatewayRef, GATEWAY_NAME, HTTPS_LISTENER, IMPLEMENTATIONS } from "./gateway";
+import { SystemSettings } from "./settings";
+
+/**
+ * Every chart RioSystem installs, pinned: a version default is part of the contract, so a bump is a release.
+ * Sources: each chart's values.yaml at the tag named (see the README's footprint section).
+ */
+export const CHARTS = {
+    traefik: { chart: "traefik", repo: "https://traefik.github.io/charts", version: "41.3.0" },
+    envoyGateway: { chart: "oci://docker.io/envoyproxy/gateway-helm", version: "v1.9.0" },
+    certManager: { chart: "oci://quay.io/jetstack/charts/cert-manager", version: "v1.21.1" },
+    metricsServer: { chart: "metrics-server", repo: "https://kubernetes-sigs.github.io/metrics-server/", version: "3.13.1" },
+    keda: { chart: "keda", repo: "https://kedacore.github.io/charts", version: "2.20.2" },
+    kedaHttp: { chart: "keda-add-ons-http", repo: "https://kedacore.github.io/charts", version: "0.15.0" },
+    headlamp: { chart: "headlamp", repo: "https://kubernetes-sigs.github.io/headlamp/", version: "0.45.0" },
+} as const;
+export type ChartKey = keyof typeof CHARTS;
+
+/** CRD bundles applied from pinned release assets before anything uses their kinds. */
+export const CRD_BUNDLES = {
+    gatewayApi: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml",
+    certManager: "https://github.com/cert-manager/cert-manager/releases/download/v1.21.1/cert-manager.crds.yaml",
+} as const;
+
+/** One Helm release as RioSystem plans it: chart, pinned version, values, and the pods it runs. */
+export interface ReleasePlan {
+    key: ChartKey;
+    feature: Feature;
+    /** Helm release name (also the base of the chart's object names). */
+    name: string;
+    namespace: string;
+    chart: string;
+    repo?: string;
+    version: string;
+    values: Record<string, unknown>;
+    /** Skip the chart's own CRDs (they come from a pinned bundle instead). */
+    skipCrds: boolean;
+    pods: PodBudget[];
+}
+
+const pod = (feature: Feature, component: string, resources: Resources, replicas = 1): PodBudget => ({ feature, component, replicas, containers: [resources] });
+
+function traefik(s: SystemSettings): ReleasePlan {
+    const impl = IMPLEMENTATIONS.traefik;
+    return {
+        key: "traefik",
+        feature: "gateway",
+        name: "traefik",
+        namespace: s.namespace,
+        ...CHARTS.traefik,
+        skipCrds: false, // Traefik's own CRDs (Middleware, for RioRouter) come with the chart
+        values: {
+            providers: {
+                kubernetesGateway: { enabled: true },
+                // Gateway API only: no Ingress controller competing for the same addresses.
+                kubernetesIngress: { enabled: false },
+                kubernetesCRD: { enabled: true },
+            },
+            ingressClass: { enabled: false },
+            // RioSystem declares its own GatewayClass and Gateway (planGateway), so their names and listeners are ours.
+            gateway: { enabled: false },
+            gatewayClass: { enabled: false },
+            service: { spec: { type: "LoadBalancer" } },
+            ports: { web: { port: impl.http }, websecure: { port: impl.https } },
+            deployment: { replicas: 1 },
+            resources: BUDGETS.traefik,
+        },
+        pods: [pod("gateway", "traefik", BUDGETS.traefik)],
+    };
+}
+
+function envoyGateway(s: SystemSettings): ReleasePlan {
+    return {
+        key: "envoyGateway",
+        feature: "gateway",
+        name: "envoy-gateway",
+        namespace: s.namespace,
+        ...CHARTS.envoyGateway,
+        // The chart brings Envoy Gateway's CRDs and the Gateway API experimental channel (retries, timeouts).
+        skipCrds: false,
+        values: { deployment: { replicas: 1, envoyGateway: { resources: BUDGETS.envoyGateway } } },
+        pods: [pod("gateway", "envoy-gateway", BUDGETS.envoyGateway), pod("gateway", "envoy proxy (rio-gateway)", BUDGETS.envoyProxy)],
+    };
+}
+
+function certManager(s: SystemSettings): ReleasePlan {
+    return {
+        key: "certManager",
+        feature: "tls",
+        name: "cert-manager",
+        namespace: s.namespace,
+        ...CHARTS.certManager,
+        skipCrds: true,
+        values: {
+            crds: { enabled: false }, // from the pinned bundle, so Pulumi knows the kinds before the first preview
+            replicaCount: 1,
+            resources: BUDGETS.certManagerController,
+            webhook: { replicaCount: 1, resources: BUDGETS.certManagerWebhook },
+            cainjector: { replicaCount: 1, resources: BUDGETS.certManagerCainjector },
+            // A Helm hook Pulumi would wait on for nothing: the issuers below fail loudly if the webhook is not up.
+            startupapicheck: { enabled: false },
+            // The ClusterIssuers' Cloudflare token lives in this namespace (cert-manager's cluster resource namespace).
+            clusterResourceNamespace: s.namespace,
+        },
+        pods: [
+            pod("tls", "cert-manager controller", BUDGETS.certManagerController),
+            pod("tls", "cert-manager webhook", BUDGETS.certManagerWebhook),
+            pod("tls", "cert-manager cainjector", BUDGETS.certManagerCainjector),
+        ],
+    };
+}
+
+function metricsServer(s: SystemSettings): ReleasePlan {
+    return {
+        key: "metricsServer",
+        feature: "metrics",
+        name: "metrics-server",
+        namespace: s.namespace,
+        ...CHARTS.metricsServer,
+        skipCrds: false,
+        values: {
+            replicas: 1,
+            resources: BUDGETS.metricsServer,
+            // k3s and Civo kubelets serve self-signed certificates.
+            args: ["--kubelet-insecure-tls"],
+        },
+        pods: [pod("metrics", "metrics-server", BUDGETS.metricsServer)],
+    };
+}
+
+function keda(s: SystemSettings): ReleasePlan[] {
+    return [
+        {
+            key: "keda",
+            feature: "autoscaling",
+            name: "keda",
+            namespace: s.namespace,
+            ...CHARTS.keda,
+            skipCrds: false,
+            values: {
+                operator: { replicaCount: 1 },
+                metricsServer: { replicaCount: 1 },
+                webhooks: { replicaCount: 1 },
+                // The chart reads resources from one top-level map, and spells the metrics server "metricServer" there.
+                resources: { operator: BUDGETS.kedaOperator, metricServer: BUDGETS.kedaMetricsServer, webhooks: BUDGETS.kedaWebhooks },
+            },
+            pods: [
+                pod("autoscaling", "keda operator", BUDGETS.kedaOperator),
+                pod("autoscaling", "keda metrics apiserver", BUDGETS.kedaMetricsServer),
+                pod("autoscaling", "keda admission webhooks", BUDGETS.kedaWebhooks),
+            ],
+        },
+        {
+            key: "kedaHttp",
+            feature: "autoscaling",
+            name: "keda-add-ons-http",
+            namespace: s.namespace,
+            ...CHARTS.kedaHttp,
+            skipCrds: false,
+            values: {
+                operator: { replicas: 1, resources: BUDGETS.kedaHttpOperator },
+                scaler: { replicas: 1, resources: BUDGETS.kedaHttpScaler },
+                interceptor: { replicas: { min: 1, max: 3 }, resources: BUDGETS.kedaHttpInterceptor },
+            },
+            pods: [
+                pod("autoscaling", "http add-on operator", BUDGETS.kedaHttpOperator),
+                pod("autoscaling", "http add-on scaler", BUDGETS.kedaHttpScaler),
+                pod("autoscaling", "http add-on interceptor", BUDGETS.kedaHttpInterceptor),
+            ],
+        },
+    ];
+}
+
+/** Headlamp on `dashboard.<domain>` through the Gateway. Its own service account gets no rights: users log in with a token. */
+function headlamp(s: SystemSettings, domain: string | undefined): ReleasePlan {
+    const ref = gatewayRef(s);
+    return {
+        key: "headlamp",
+        feature: "dashboard",
+        name: "headlamp",
+        namespace: s.namespace,
+        ...CHARTS.headlamp,
+        skipCrds: false,
+        values: {
+            replicaCount: 1,
+            // The chart binds its service account to cluster-admin by default; token login needs no rights there.
+            clusterRoleBinding: { create: false },
+            config: { inCluster: true },
+            resources: BUDGETS.headlamp,
+            httpRoute: {
+                enabled: true,
+                parentRefs: [{ name: GATEWAY_NAME, namespace: s.namespace, sectionName: ref.listener }],
+                ...(domain !== undefined && { hostnames: [`dashboard.${domain}`] }),
+            },
+        },
+        pods: [pod("dashboard", "headlamp", BUDGETS.headlamp)],
+    };
+}
+
+/** The Helm releases of the enabled features, in install order. */
+export function planReleases(s: SystemSettings, domain?: string): ReleasePlan[] {
+    const f = s.features;
+    return [
+        ...(f.gateway ? [s.gateway === "traefik" ? traefik(s) : envoyGateway(s)] : []),
+        ...(f.tls ? [certManager(s)] : []),
+        ...(f.metrics ? [metricsServer(s)] : []),
+        ...(f.autoscaling ? keda(s) : []),
+        ...(f.dashboard ? [headlamp(s, domain ?? s.domain)] : []),
+    ];
+}
+
+export { HTTPS_LISTENER };

@@ -1,0 +1,91 @@
+import { KubeObject } from "../kube/object";
+import { PodBudget } from "./budget";
+import { planBuilder } from "./builder";
+import { CRD_BUNDLES, planReleases, ReleasePlan } from "./charts";
+import { planDashboardAccess } from "./dashboard";
+import { Feature } from "./features";
+import { gatewayRef, planGateway, systemLabels } from "./gateway";
+import { planRegistry, REGISTRY_RESOURCES, registryAddresses } from "./registry";
+import { SystemSettings } from "./settings";
+import { planTls } from "./tls";
+
+/** When an object can be applied: right away, once a CRD bundle exists, or once a release is up. */
+export type After = { crds: keyof typeof CRD_BUNDLES } | { release: ReleasePlan["key"] } | undefined;
+
+export interface SystemObject {
+    feature: Feature | "system";
+    object: KubeObject;
+    after?: After;
+}
+
+/** Everything RioSystem puts in the cluster, before any Output is known. */
+export interface SystemPlan {
+    settings: SystemSettings;
+    crds: { key: keyof typeof CRD_BUNDLES; feature: Feature; url: string }[];
+    releases: ReleasePlan[];
+    objects: SystemObject[];
+    /** The wildcard certificate for a domain (the domain may only be known once the gateway has an address). */
+    certificate?: (domain: string) => KubeObject;
+    issuer?: string;
+    gateway: ReturnType<typeof gatewayRef>;
+    registry?: { push: string; pull: string };
+    /** Every system pod with its requests and limits: what `npm run footprint` adds up. */
+    pods: PodBudget[];
+}
+
+export interface PlanOptions {
+    /** The registry keeps images on a PersistentVolumeClaim of the default StorageClass. Default true. */
+    registryPersistence?: boolean;
+}
+
+/**
+ * The one mapping from RioSystem's settings to what it installs: `RioSystem` applies it, `rio render --system`
+ * prints it and `npm run footprint` adds up its pods.
+ */
+export function planSystem(s: SystemSettings, options: PlanOptions = {}): SystemPlan {
+    const f = s.features;
+    const releases = planReleases(s);
+    const tls = f.tls ? planTls(s) : undefined;
+    const gatewayKey = s.gateway === "traefik" ? "traefik" : "envoyGateway";
+    const objects: SystemObject[] = [
+        {
+            feature: "system",
+            object: {
+                apiVersion: "v1",
+                kind: "Namespace",
+                metadata: {
+                    name: s.namespace,
+                    labels: { ...systemLabels("system"), "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
+                },
+            },
+        },
+        ...(f.gateway
+            ? planGateway(s).map((object) => ({
+                  feature: "gateway" as const,
+                  object,
+                  // The Gateway API kinds come from the pinned bundle with Traefik, from the chart with Envoy Gateway.
+                  after: s.gateway === "traefik" ? { crds: "gatewayApi" as const } : { release: gatewayKey as ReleasePlan["key"] },
+              }))
+            : []),
+        ...(tls ? tls.objects.map((object) => ({ feature: "tls" as const, object, after: { release: "certManager" as const } })) : []),
+        ...(f.registry ? planRegistry(s, options.registryPersistence ?? true).map((object) => ({ feature: "registry" as const, object })) : []),
+        ...(f.build ? planBuilder(s).map((object) => ({ feature: "build" as const, object })) : []),
+        ...(f.dashboard ? planDashboardAccess(s).map((object) => ({ feature: "dashboard" as const, object })) : []),
+    ];
+    return {
+        settings: s,
+        crds: [
+            ...(f.gateway && s.gateway === "traefik" ? [{ key: "gatewayApi" as const, feature: "gateway" as const, url: CRD_BUNDLES.gatewayApi }] : []),
+            ...(f.tls ? [{ key: "certManager" as const, feature: "tls" as const, url: CRD_BUNDLES.certManager }] : []),
+        ],
+        releases,
+        objects,
+        ...(tls && { certificate: tls.certificate, issuer: tls.issuer }),
+        gateway: gatewayRef(s),
+        ...(f.registry && { registry: registryAddresses(s.namespace) }),
+        pods: [
+            ...releases.flatMap((r) => r.pods),
+            ...(f.registry ? [{ feature: "registry", component: "registry", replicas: 1, containers: [REGISTRY_RESOURCES] }] : []),
+        ],
+    };
+}

@@ -1,0 +1,145 @@
+import { KeyPath, RioInputError, under } from "../errors";
+import { assertHostname } from "../service/names";
+import { Features, resolveFeatures } from "./features";
+
+/** The gateway implementations RioSystem can install. */
+export const GATEWAY_IMPLEMENTATIONS = ["traefik", "envoy"] as const;
+export type GatewayImplementation = (typeof GATEWAY_IMPLEMENTATIONS)[number];
+
+/** Let's Encrypt's ACME directories. */
+export const ACME_SERVERS = {
+    production: "https://acme-v02.api.letsencrypt.org/directory",
+    staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
+} as const;
+export type AcmeServer = keyof typeof ACME_SERVERS;
+
+/** A Civo k3s cluster (plain settings: they decide what is created). */
+export interface CivoSettingsInput {
+    /** Civo region, e.g. `LON1`, `FRA1`, `NYC1`, `PHX1`. Default `LON1`. */
+    region?: string;
+    /** Node size, e.g. `g4s.kube.medium` (2 vCPU / 4 GB). Default `g4s.kube.medium`. */
+    nodeSize?: string;
+    /** Nodes in the pool (at least 1). Default 2. */
+    nodeCount?: number;
+    /** Kubernetes (k3s) version as Civo names it, e.g. `1.30.5-k3s1`. Default: Civo's current default. */
+    kubernetesVersion?: string;
+    /** CIDRs allowed to reach the Kubernetes API (6443). Required: the API is never open to the world by default. */
+    apiAllowedCidrs?: readonly string[];
+    /**
+     * Civo marketplace applications, in Civo's syntax (`-name` removes a default one). Default
+     * `-traefik2-nodeport,-metrics-server`: none of Civo's defaults, as the walkthrough advises — RioSystem
+     * installs what it needs itself.
+     */
+    applications?: string;
+}
+
+export interface CivoSettings {
+    region: string;
+    nodeSize: string;
+    nodeCount: number;
+    kubernetesVersion?: string;
+    apiAllowedCidrs: string[];
+    applications: string;
+}
+
+/** The plain part of RioSystem's arguments, checked. Credentials stay in the args as secrets, never here. */
+export interface SystemSettings {
+    /** Cluster domain; undefined means "derive `<address>.sslip.io` from the gateway address". */
+    domain?: string;
+    email?: string;
+    acmeServer: AcmeServer;
+    gateway: GatewayImplementation;
+    features: Features;
+    civo?: CivoSettings;
+    cloudflare?: { proxied: boolean };
+    namespace: string;
+}
+
+export interface SettingsInput {
+    domain?: string;
+    email?: string;
+    acmeServer?: string;
+    gatewayImplementation?: string;
+    features?: Readonly<Record<string, unknown>>;
+    civo?: CivoSettingsInput;
+    /** Only whether Cloudflare is configured and proxied matters here; its secrets never reach the planner. */
+    cloudflare?: { proxied?: boolean; hasZone: boolean; hasToken: boolean };
+    /**
+     * Whether the cluster already runs metrics-server (stock k3s does). Default false: a Civo cluster is created
+     * without marketplace applications, so RioSystem installs metrics-server itself.
+     */
+    clusterHasMetricsServer?: boolean;
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, path: KeyPath): T {
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+        throw new RioInputError(path, `must be one of ${allowed.join(", ")}, not "${value}"`);
+    }
+    return value as T;
+}
+
+function civoSettings(c: CivoSettingsInput): CivoSettings {
+    const region = c.region ?? "LON1";
+    if (!/^[A-Za-z]{3}\d$/.test(region)) {
+        throw new RioInputError(["civo", "region"], `"${region}" is not a Civo region (three letters and a digit, e.g. LON1, FRA1, NYC1)`);
+    }
+    const nodeSize = c.nodeSize ?? "g4s.kube.medium";
+    if (!/^g\d[a-z]\.kube\.[a-z0-9]+$/.test(nodeSize)) {
+        throw new RioInputError(["civo", "nodeSize"], `"${nodeSize}" is not a Civo Kubernetes node size (e.g. g4s.kube.small, g4s.kube.medium)`);
+    }
+    const nodeCount = c.nodeCount ?? 2;
+    if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 100) {
+        throw new RioInputError(["civo", "nodeCount"], `must be a whole number from 1 to 100, not ${nodeCount}`);
+    }
+    const cidrs = c.apiAllowedCidrs ?? [];
+    if (cidrs.length === 0) {
+        throw new RioInputError(["civo", "apiAllowedCidrs"], "list the CIDRs that may reach the Kubernetes API (e.g. your office or CI address/32)");
+    }
+    cidrs.forEach((cidr, i) => {
+        if (!CIDR.test(cidr)) throw new RioInputError(["civo", "apiAllowedCidrs", i], `"${cidr}" is not a CIDR (e.g. 203.0.113.7/32)`);
+    });
+    if (c.kubernetesVersion !== undefined && !/^\d+\.\d+\.\d+(-k3s\d+)?$/.test(c.kubernetesVersion)) {
+        throw new RioInputError(["civo", "kubernetesVersion"], `"${c.kubernetesVersion}" is not a version like 1.30.5-k3s1`);
+    }
+    return {
+        region: region.toUpperCase(),
+        nodeSize,
+        nodeCount,
+        ...(c.kubernetesVersion !== undefined && { kubernetesVersion: c.kubernetesVersion }),
+        apiAllowedCidrs: [...cidrs],
+        applications: c.applications ?? "-traefik2-nodeport,-metrics-server",
+    };
+}
+
+/** Checks RioSystem's plain arguments. Errors name the argument (`civo.nodeCount`, `features.dns`, …). */
+export function resolveSettings(input: SettingsInput): SystemSettings {
+    const cf = input.cloudflare;
+    if (cf && !cf.hasZone) throw new RioInputError(["cloudflare", "zoneId"], "is required when cloudflare is set");
+    if (cf && !cf.hasToken) throw new RioInputError(["cloudflare", "apiToken"], "is required when cloudflare is set (a Pulumi secret)");
+    const features = resolveFeatures(input.features, {
+        hasDnsZone: cf !== undefined,
+        hasMetricsServer: input.clusterHasMetricsServer ?? false,
+    });
+    const domain = input.domain === undefined ? undefined : under(["domain"], () => assertHostname(input.domain!.toLowerCase(), "domain"));
+    if (domain?.startsWith("*.")) throw new RioInputError(["domain"], `give the domain itself ("${domain.slice(2)}"), not a wildcard`);
+    if (cf && domain === undefined) throw new RioInputError(["domain"], "is required with a Cloudflare zone (the records are *.<domain> and <domain>)");
+    if (input.email !== undefined && !EMAIL.test(input.email)) throw new RioInputError(["email"], `"${input.email}" is not an email address`);
+    const acmeServer = oneOf(input.acmeServer, ["production", "staging"] as const, "production", ["acmeServer"]);
+    if (features.tls && cf && input.email === undefined) {
+        throw new RioInputError(["email"], "is required for Let's Encrypt certificates (expiry notices go there)");
+    }
+    return {
+        ...(domain !== undefined && { domain }),
+        ...(input.email !== undefined && { email: input.email }),
+        acmeServer,
+        gateway: oneOf(input.gatewayImplementation, GATEWAY_IMPLEMENTATIONS, "traefik", ["gatewayImplementation"]),
+        features,
+        ...(input.civo !== undefined && { civo: civoSettings(input.civo) }),
+        ...(cf !== undefined && { cloudflare: { proxied: cf.proxied ?? true } }),
+        namespace: "rio-system",
+    };
+}
