@@ -15,3 +15,7 @@ export { planRiofile, planObjects, RiofileTarget, RiofilePlan } from "./render/p
 export { toYaml } from "./render/yaml";
 export { KubeObject } from "./kube/object";
 export { RioInputError, KeyPath, SourceLocation } from "./errors";
+export { RioSystem, RioSystemArgs, CloudflareArgs, SystemRef } from "./system/rioSystem";
+export { CivoSettingsInput } from "./system/settings";
+export { Feature, FEATURES } from "./system/features";
+export { ChartKey } from "./system/charts";

@@ -10,6 +10,9 @@ import { RioInputError } from "../errors";
 import { loadRiofile, parseRiofile } from "../riofile/load";
 import { planObjects, planRiofile } from "../render/plan";
 import { toYaml } from "../render/yaml";
+import { renderSystem } from "../render/system";
+import { planSystem } from "../system/plan";
+import { resolveSettings } from "../system/settings";
 
 function packageVersion(): string {
     for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
@@ -23,6 +26,12 @@ function packageVersion(): string {
 }
 
 interface RenderFlags {
+    system?: boolean;
+    enable?: string[];
+    disable?: string[];
+    gatewayImplementation?: string;
+    email?: string;
+    cloudflare?: boolean;
     file: string;
     namespace: string;
     domain: string;
@@ -31,7 +40,26 @@ interface RenderFlags {
     scheme: "https" | "http";
 }
 
+/** Features named on the command line, as RioSystem's `features` arg. */
+function featureSwitches(flags: RenderFlags): Record<string, boolean> {
+    const split = (list: string[] | undefined) => (list ?? []).flatMap((l) => l.split(",")).map((f) => f.trim()).filter((f) => f !== "");
+    return { ...Object.fromEntries(split(flags.enable).map((f) => [f, true])), ...Object.fromEntries(split(flags.disable).map((f) => [f, false])) };
+}
+
+function renderSystemFlags(flags: RenderFlags): string {
+    const settings = resolveSettings({
+        domain: flags.domain,
+        email: flags.email ?? (flags.cloudflare ? "admin@example.com" : undefined),
+        gatewayImplementation: flags.gatewayImplementation,
+        features: featureSwitches(flags),
+        // Offline there is no token: the plan is the same with any, and no credential is ever printed.
+        ...(flags.cloudflare && { cloudflare: { hasZone: true, hasToken: true } }),
+    });
+    return renderSystem(planSystem(settings), flags.domain);
+}
+
 function render(flags: RenderFlags): string {
+    if (flags.system) return renderSystemFlags(flags);
     const riofile = flags.file === "-" ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>") : loadRiofile(flags.file);
     const plan = planRiofile(riofile, {
         namespace: flags.namespace,
@@ -54,6 +82,12 @@ export function program(out: (s: string) => void): Command {
         .option("--gateway <name>", "name of the Gateway routes attach to", "rio-gateway")
         .option("--gateway-namespace <ns>", "namespace of that Gateway", "rio-system")
         .addOption(new Option("--scheme <scheme>", "scheme of the URLs").choices(["https", "http"]).default("https"))
+        .option("--system", "print what RioSystem installs in the cluster instead (Helm releases as k3s HelmChart objects)")
+        .option("--enable <features...>", "with --system: features to switch on (build, autoscaling, dashboard, ...)")
+        .option("--disable <features...>", "with --system: features to switch off, like rio install --disable-features")
+        .addOption(new Option("--gateway-implementation <name>", "with --system: the gateway").choices(["traefik", "envoy"]))
+        .option("--cloudflare", "with --system: plan as with a Cloudflare zone (Let's Encrypt DNS-01, DNS records)")
+        .option("--email <email>", "with --system: the Let's Encrypt account email")
         .action((flags: RenderFlags) => out(render(flags)));
     return cli;
 }

@@ -34,8 +34,11 @@ function unwrapSecrets(v: any): any {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
 }
 
+/** What a live object would report back beyond its inputs (e.g. a Gateway's status), by resource type. */
+export type LiveState = (type: string, inputs: Record<string, any>) => Record<string, unknown> | undefined;
+
 /** Installs the mocks. Call at the top of a test file, before importing anything that registers resources. */
-export async function installMocks(stack = "test", preview = false): Promise<void> {
+export async function installMocks(stack = "test", preview = false, live?: LiveState): Promise<void> {
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
@@ -43,7 +46,7 @@ export async function installMocks(stack = "test", preview = false): Promise<voi
                 const secretInputs = Object.keys(args.inputs).filter((k) => isSecret(args.inputs[k]));
                 const inputs = unwrapSecrets(args.inputs);
                 registered.push({ type: args.type, name: args.name, inputs, secretInputs, custom: args.custom ?? false, urn });
-                return { id: preview ? undefined : `${args.name}-id`, state: args.inputs };
+                return { id: preview ? undefined : `${args.name}-id`, state: { ...args.inputs, ...live?.(args.type, inputs) } };
             },
             call(args: pulumi.runtime.MockCallArgs) {
                 throw new Error(`Mock not implemented: ${args.token}`);
@@ -73,6 +76,11 @@ export function applied(): Registered[] {
 }
 
 const KIND_ORDER = (r: Registered) => ["Namespace", "ConfigMap", "Deployment", "Service", "HTTPRoute"].findIndex((k) => r.type.endsWith(`:${k}`));
+
+/** The inputs of every registered Kubernetes object, as the plain objects they describe. */
+export function kubeObjects(): Record<string, any>[] {
+    return registered.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.inputs.apiVersion && r.inputs.kind).map((r) => r.inputs);
+}
 
 /** The registered resources of one type. */
 export function byType(type: string): Registered[] {

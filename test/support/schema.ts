@@ -3,18 +3,48 @@
  * CRDs (@kubernetes-models/gateway-api). An object of a kind not listed here fails: every kind pulumi-rio emits
  * must be covered.
  */
+import { Certificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
+import { ClusterIssuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer";
+import { Gateway } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway";
+import { GatewayClass } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GatewayClass";
 import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
+import { ValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
+import { ValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
+import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
+import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { validateHelmChart } from "./helmChart";
 
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     "apps/v1/Deployment": Deployment,
     "v1/Service": Service,
     "v1/ConfigMap": ConfigMap,
     "v1/Namespace": Namespace,
+    "v1/Secret": Secret,
+    "v1/ServiceAccount": ServiceAccount,
+    "v1/PersistentVolumeClaim": PersistentVolumeClaim,
+    "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding,
+    "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
+    "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy": ValidatingAdmissionPolicy,
+    "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding": ValidatingAdmissionPolicyBinding,
+    "gateway.networking.k8s.io/v1/GatewayClass": GatewayClass,
+    "gateway.networking.k8s.io/v1/Gateway": Gateway,
     "gateway.networking.k8s.io/v1/HTTPRoute": HTTPRoute,
+    "cert-manager.io/v1/ClusterIssuer": ClusterIssuer,
+    "cert-manager.io/v1/Certificate": Certificate,
+    // k3s' helm-controller CRD (what `rio render --system` prints releases as): no published model, see helmChart.ts.
+    "helm.cattle.io/v1/HelmChart": class {
+        constructor(private readonly data: unknown) {}
+        validate(): void {
+            validateHelmChart(this.data);
+        }
+    },
 };
 
 /** Throws with the object's kind/name and the schema's complaint when `object` is not valid. */

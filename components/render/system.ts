@@ -1,0 +1,39 @@
+import { stringify } from "yaml";
+import { KubeObject } from "../kube/object";
+import { ReleasePlan } from "../system/charts";
+import { SystemPlan } from "../system/plan";
+
+/**
+ * A Helm release as k3s' HelmChart object (helm.cattle.io/v1): chart, pinned version and values in one object
+ * a GitOps user can apply to a k3s cluster as is (its helm-controller installs it).
+ */
+export function helmChartObject(r: ReleasePlan): KubeObject {
+    return {
+        apiVersion: "helm.cattle.io/v1",
+        kind: "HelmChart",
+        metadata: { name: r.name, namespace: r.namespace },
+        spec: {
+            chart: r.chart,
+            ...(r.repo !== undefined && { repo: r.repo }),
+            version: r.version,
+            targetNamespace: r.namespace,
+            valuesContent: stringify(r.values, { lineWidth: 0 }),
+        },
+    };
+}
+
+/** Everything RioSystem applies inside the cluster, in order, for a given domain. */
+export function systemObjects(plan: SystemPlan, domain: string): KubeObject[] {
+    return [
+        plan.objects[0]!.object,
+        ...plan.releases.map(helmChartObject),
+        ...plan.objects.slice(1).map((o) => o.object),
+        ...(plan.certificate ? [plan.certificate(domain)] : []),
+    ];
+}
+
+/** `rio render --system`: the CRD bundles as comments (they are fetched, not generated), then every object. */
+export function renderSystem(plan: SystemPlan, domain: string): string {
+    const header = plan.crds.map((c) => `# ${c.feature}: CRDs applied first from ${c.url}\n`).join("");
+    return header + systemObjects(plan, domain).map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join("");
+}

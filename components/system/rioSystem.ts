@@ -1,0 +1,246 @@
+import * as civo from "@pulumi/civo";
+import * as cloudflare from "@pulumi/cloudflare";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { RioInputError } from "../errors";
+import { declareObject } from "../kube/declare";
+import { GatewayRef } from "../service/context";
+import { ChartKey } from "./charts";
+import { dnsRecords, recordType, sslipDomain } from "./dns";
+import { Feature } from "./features";
+import { planSystem, SystemPlan } from "./plan";
+import { CivoSettingsInput, resolveSettings, SystemSettings } from "./settings";
+import { CLOUDFLARE_TOKEN_SECRET } from "./tls";
+import { mergeValues } from "./values";
+
+/** A Cloudflare zone RioSystem manages records in and solves DNS-01 through. */
+export interface CloudflareArgs {
+    /** The zone's id. */
+    zoneId: pulumi.Input<string>;
+    /** An API token with Zone→DNS→Edit and Zone→Zone→Read on the zone. Kept a Pulumi secret end to end. */
+    apiToken: pulumi.Input<string>;
+    /** Proxy the records through Cloudflare (and set the zone's SSL mode to strict). Default true. */
+    proxied?: boolean;
+}
+
+/** Arguments of {@link RioSystem} — what `rio install` took as flags. */
+export interface RioSystemArgs {
+    /** Create a Civo k3s cluster. Default: use an existing cluster (`kubeconfig`, the parent's provider, or the current kube context). */
+    civo?: CivoSettingsInput;
+    /** Kubeconfig of an existing cluster. Default: the `kubernetes` provider passed in, else the current kube context. */
+    kubeconfig?: pulumi.Input<string>;
+    /** Cluster domain: apps are served at `<app>-<namespace>.<domain>`. Default: `<gateway address>.sslip.io`. */
+    domain?: string;
+    /** Email for Let's Encrypt (required with a Cloudflare zone). */
+    email?: string;
+    /** Let's Encrypt `production` or `staging`. Default `production` (both issuers are created). */
+    acmeServer?: "production" | "staging";
+    /** A Cloudflare zone for DNS records and DNS-01. Default none: a self-signed CA and sslip.io names. */
+    cloudflare?: CloudflareArgs;
+    /** `traefik` (default, k3s' own) or `envoy` (Envoy Gateway: timeouts, retries, mirroring, fault injection). */
+    gatewayImplementation?: "traefik" | "envoy";
+    /**
+     * Switch features on or off by name: gateway, tls, dns, registry, metrics, build, autoscaling, dashboard.
+     * Default: gateway, tls, registry and metrics on; dns on with a Cloudflare zone; the rest off.
+     */
+    features?: Partial<Record<Feature, boolean>>;
+    /** The cluster already runs metrics-server (stock k3s does), so `metrics` defaults to off. Default false. */
+    clusterHasMetricsServer?: boolean;
+    /** Keep registry images on a PersistentVolumeClaim of the default StorageClass. Default true. */
+    registryPersistence?: boolean;
+    /** Extra Helm values per chart, merged over pulumi-rio's (the escape hatch). Default none. */
+    helmValues?: Partial<Record<ChartKey, Record<string, unknown>>>;
+}
+
+/** What a RioService needs from the system, in one value a StackReference can carry. */
+export interface SystemRef {
+    gateway: Required<Pick<GatewayRef, "name" | "namespace" | "domain" | "scheme" | "listener">>;
+    registry?: { push: string; pull: string };
+    issuer?: string;
+}
+
+/** @internal Checks the plain args (before anything is registered). */
+export function settingsOf(args: RioSystemArgs): SystemSettings {
+    return resolveSettings({
+        domain: args.domain,
+        email: args.email,
+        acmeServer: args.acmeServer,
+        gatewayImplementation: args.gatewayImplementation,
+        features: args.features,
+        civo: args.civo,
+        clusterHasMetricsServer: args.clusterHasMetricsServer,
+        cloudflare: args.cloudflare && {
+            proxied: args.cloudflare.proxied,
+            hasZone: args.cloudflare.zoneId !== undefined && args.cloudflare.zoneId !== "",
+            hasToken: args.cloudflare.apiToken !== undefined && args.cloudflare.apiToken !== "",
+        },
+    });
+}
+
+/**
+ * `rio install` as a Pulumi component: the cluster (Civo k3s, or an existing one), and as features the gateway
+ * (Gateway API on Traefik or Envoy Gateway), TLS (cert-manager, one wildcard certificate), DNS (Cloudflare),
+ * a registry, the builder's namespace, metrics-server, KEDA and Headlamp.
+ */
+export class RioSystem extends pulumi.ComponentResource {
+    /** Kubeconfig of the cluster RioSystem created (a secret); undefined for an existing cluster. */
+    public readonly kubeconfig!: pulumi.Output<string | undefined>;
+    /** The Kubernetes provider every system object (and your services) should use. */
+    public readonly provider!: k8s.Provider;
+    /** Cluster domain. */
+    public readonly domain!: pulumi.Output<string>;
+    /** The gateway's public address (IP or hostname), once the implementation has published it. */
+    public readonly address!: pulumi.Output<string | undefined>;
+    /** Everything RioService and PreviewEnv need: gateway reference, registry, issuer. */
+    public readonly ref!: pulumi.Output<SystemRef>;
+    /** The plan this system was built from (features, releases, pods). */
+    public readonly plan: SystemPlan;
+
+    constructor(name: string, args: RioSystemArgs, opts?: pulumi.ComponentResourceOptions) {
+        let plan: SystemPlan;
+        try {
+            plan = planSystem(settingsOf(args), { registryPersistence: args.registryPersistence });
+        } catch (e) {
+            if (e instanceof RioInputError) throw new pulumi.ResourceError(`RioSystem "${name}": ${e.message}`, undefined, true);
+            throw e;
+        }
+        super("pulumi-rio:index:RioSystem", name, {}, opts);
+        this.plan = plan;
+        const s = plan.settings;
+
+        // The cluster, and a provider built from it. The provider's name never changes, and Pulumi updates rather
+        // than replaces it when the kubeconfig rotates, so the resources on it are not replaced.
+        let kubeconfig: pulumi.Output<string> | undefined;
+        if (s.civo) {
+            const network = new civo.Network(`${name}-network`, { label: name, region: s.civo.region }, { parent: this });
+            const cluster = new civo.KubernetesCluster(
+                `${name}-cluster`,
+                {
+                    name,
+                    region: s.civo.region,
+                    networkId: network.id,
+                    numTargetNodes: s.civo.nodeCount,
+                    targetNodesSize: s.civo.nodeSize,
+                    applications: s.civo.applications,
+                    ...(s.civo.kubernetesVersion !== undefined && { kubernetesVersion: s.civo.kubernetesVersion }),
+                    tags: "pulumi-rio",
+                },
+                { parent: this, additionalSecretOutputs: ["kubeconfig"] },
+            );
+            kubeconfig = pulumi.secret(cluster.kubeconfig);
+        } else if (args.kubeconfig !== undefined) {
+            kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig));
+        }
+        const inherited = this.getProvider("kubernetes::Provider") as k8s.Provider | undefined;
+        this.provider =
+            kubeconfig || !inherited ? new k8s.Provider(`${name}-k8s`, kubeconfig ? { kubeconfig } : {}, { parent: this }) : inherited;
+        const on = { parent: this, provider: this.provider };
+
+        // CRD bundles first, then releases, then the objects that need them.
+        const crds = Object.fromEntries(
+            plan.crds.map((c) => [c.key, new k8s.yaml.v2.ConfigFile(`${name}-crds-${c.key}`, { file: c.url }, on)] as const),
+        );
+        const namespace = declareObject(`${name}-namespace`, plan.objects[0]!.object, plan.objects[0]!.object, on);
+        const releases = Object.fromEntries(
+            plan.releases.map((r) => {
+                const after = r.key === "certManager" || r.key === "traefik" ? Object.values(crds) : [];
+                const release = new k8s.helm.v3.Release(
+                    `${name}-${r.name}`,
+                    {
+                        name: r.name,
+                        namespace: r.namespace,
+                        chart: r.chart,
+                        version: r.version,
+                        ...(r.repo !== undefined && { repositoryOpts: { repo: r.repo } }),
+                        values: mergeValues(r.values, args.helmValues?.[r.key]),
+                        skipCrds: r.skipCrds,
+                        timeout: 600,
+                    },
+                    { ...on, dependsOn: [namespace, ...after] },
+                );
+                return [r.key, release] as const;
+            }),
+        );
+        const declared = plan.objects.slice(1).map(({ object, after }) => {
+            const needs = after === undefined ? [] : "crds" in after ? [crds[after.crds]] : [releases[after.release]];
+            const outputs = object.kind === "Gateway" ? ["status"] : [];
+            const res = declareObject(
+                `${name}-${object.kind.toLowerCase()}-${object.metadata.name}`,
+                object,
+                object,
+                { ...on, dependsOn: [namespace, ...needs.filter((n): n is NonNullable<typeof n> => n !== undefined)] },
+                outputs,
+            );
+            return { object, res };
+        });
+
+        // The gateway's address, once its implementation has published one (the Gateway waits for it).
+        const gateway = declared.find((d) => d.object.kind === "Gateway")?.res;
+        this.address = gateway
+            ? ((gateway as any).status as pulumi.Output<any>).apply((st) => st?.addresses?.[0]?.value as string | undefined)
+            : pulumi.output(undefined);
+        this.domain =
+            s.domain !== undefined
+                ? pulumi.output(s.domain)
+                : this.address.apply((a) => {
+                      if (a === undefined) throw new pulumi.ResourceError(`RioSystem "${name}": set domain, or turn the gateway feature on so one can be derived`, this);
+                      return sslipDomain(a);
+                  });
+
+        // One wildcard certificate for every service and preview.
+        const certificate = plan.certificate
+            ? declareObject(`${name}-certificate`, plan.certificate("placeholder.invalid"), this.domain.apply(plan.certificate), {
+                  ...on,
+                  dependsOn: [releases.certManager!, ...declared.filter((d) => d.object.kind === "ClusterIssuer").map((d) => d.res)],
+              })
+            : undefined;
+
+        if (args.cloudflare && s.cloudflare) {
+            const cf = new cloudflare.Provider(`${name}-cloudflare`, { apiToken: pulumi.secret(args.cloudflare.apiToken) }, { parent: this });
+            const cfOpts = { parent: this, provider: cf };
+            if (s.features.tls) {
+                new k8s.core.v1.Secret(
+                    `${name}-cloudflare-token`,
+                    {
+                        metadata: { name: CLOUDFLARE_TOKEN_SECRET.name, namespace: s.namespace },
+                        type: "Opaque",
+                        stringData: { [CLOUDFLARE_TOKEN_SECRET.key]: pulumi.secret(args.cloudflare.apiToken) },
+                    },
+                    { ...on, dependsOn: [namespace] },
+                );
+            }
+            if (s.features.dns && s.domain !== undefined) {
+                const address = this.address.apply((a) => a ?? "");
+                for (const rec of dnsRecords(s.domain)) {
+                    new cloudflare.DnsRecord(
+                        `${name}-dns-${rec.role}`,
+                        {
+                            zoneId: args.cloudflare.zoneId,
+                            name: rec.name,
+                            type: address.apply(recordType),
+                            content: address,
+                            proxied: s.cloudflare.proxied,
+                            // Proxied records have Cloudflare's automatic TTL.
+                            ttl: s.cloudflare.proxied ? 1 : 300,
+                            comment: "pulumi-rio: the gateway of RioSystem",
+                        },
+                        cfOpts,
+                    );
+                }
+                if (s.cloudflare.proxied) {
+                    // Cloudflare talks HTTPS to the gateway and checks its (Let's Encrypt) certificate.
+                    new cloudflare.ZoneSetting(`${name}-ssl-strict`, { zoneId: args.cloudflare.zoneId, settingId: "ssl", value: "strict" }, cfOpts);
+                }
+            }
+        }
+
+        const ready = pulumi.all([...declared.map((d) => d.res.urn), ...(certificate ? [certificate.urn] : [])]);
+        this.kubeconfig = kubeconfig ?? pulumi.output(undefined);
+        this.ref = pulumi.all([this.domain, ready]).apply(([domain]) => ({
+            gateway: { ...plan.gateway, domain },
+            ...(plan.registry && { registry: plan.registry }),
+            ...(plan.issuer && { issuer: plan.issuer }),
+        }));
+        this.registerOutputs({ kubeconfig: this.kubeconfig, domain: this.domain, address: this.address, ref: this.ref });
+    }
+}
