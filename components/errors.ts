@@ -18,7 +18,7 @@ export function formatKeyPath(path: KeyPath): string {
     let out = "";
     for (const seg of path) {
         if (typeof seg === "number") out += `[${seg}]`;
-        else if (/^[A-Za-z0-9_-]+$/.test(seg)) out += out === "" ? seg : `.${seg}`;
+        else if (/^[A-Za-z0-9_:-]+$/.test(seg)) out += out === "" ? seg : `.${seg}`;
         else out += `[${JSON.stringify(seg)}]`;
     }
     return out;

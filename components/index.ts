@@ -10,7 +10,7 @@ export { Probe } from "./service/probes";
 export { EnvInput } from "./service/env";
 export { GatewayRef } from "./service/context";
 export { Riofile, loadRiofile, parseRiofile } from "./riofile/load";
-export { deployRiofile, DeployedRiofile, DeployOptions } from "./riofile/deploy";
+export { deployRiofile, DeployedRiofile, DeployOptions, DeployTarget } from "./riofile/deploy";
 export { planRiofile, planObjects, RiofileTarget, RiofilePlan } from "./render/plan";
 export { toYaml } from "./render/yaml";
 export { KubeObject } from "./kube/object";

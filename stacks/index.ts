@@ -1,45 +1,74 @@
 /**
- * The project's Pulumi program: deploys the Riofile named in stack config into a namespace of the cluster the
- * Kubernetes provider points at (for the `local` stack, the current kube context).
+ * The project's Pulumi program: RioSystem (unless `rio:system.install` is false), then the Riofile named in
+ * stack config, deployed into a namespace and routed through RioSystem's gateway.
  *
- * Config (namespace `rio`): `riofile` (default `./Riofile`), `namespace` (default `default`),
- * `createNamespace` (default: true unless the namespace is `default`), `domain` (needed when a port is
- * exposed), `gateway` (`{name, namespace, scheme}`, default `rio-gateway` in `rio-system`, `https`).
+ * Config (namespace `rio`):
+ * - `riofile` (default `./Riofile`), `namespace` (default `default`), `createNamespace` (default: true unless
+ *   the namespace is `default`);
+ * - `system`: RioSystem's settings (`domain`, `email`, `civo`, `cloudflare.zoneId`, `gatewayImplementation`,
+ *   `features`, `helmValues`, …) and `install`; the Cloudflare token is the secret `cloudflareApiToken`, the Civo
+ *   token the secret `civo:token`;
+ * - without RioSystem: `domain` and `gateway` (`{name, namespace, scheme, listener}`) of a gateway you run.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { deployRiofile, GatewayRef, loadRiofile, RioInputError } from "../components";
+import { deployRiofile, GatewayRef, loadRiofile, RioInputError, RioSystem } from "../components";
+import { checkSystemConfig } from "../components/system/config";
 
 const config = new pulumi.Config("rio");
-const riofilePath = config.get("riofile") ?? "./Riofile";
-const namespace = config.get("namespace") ?? "default";
-const gateway: GatewayRef = { ...config.getObject<GatewayRef>("gateway"), domain: config.get("domain") };
 
-function deploy() {
-    try {
-        const riofile = loadRiofile(riofilePath);
-        const ns =
-            (config.getBoolean("createNamespace") ?? namespace !== "default")
-                ? new k8s.core.v1.Namespace(namespace, {
+function program() {
+    const riofile = loadRiofile(config.get("riofile") ?? "./Riofile");
+    const namespace = config.get("namespace") ?? "default";
+    const { install = true, cloudflare, features, ...systemArgs } = checkSystemConfig(config.getObject("system"));
+
+    const system = install
+        ? new RioSystem("rio", {
+              ...systemArgs,
+              ...(cloudflare && { cloudflare: { ...cloudflare, apiToken: config.requireSecret("cloudflareApiToken") } }),
+              // Install only what the Riofile needs: no service key pulumi-rio supports yet builds images or
+              // autoscales, so the registry, builder, KEDA and metrics-server stay out unless asked for by name.
+              features: { registry: false, build: false, autoscaling: false, metrics: false, ...features },
+          })
+        : undefined;
+    const provider = system?.provider;
+    const ns =
+        (config.getBoolean("createNamespace") ?? namespace !== "default")
+            ? new k8s.core.v1.Namespace(
+                  namespace,
+                  {
                       metadata: {
                           name: namespace,
                           // Rio apps run as the image says; baseline refuses privileged pods, restricted only warns.
-                          labels: {
-                              "pod-security.kubernetes.io/enforce": "baseline",
-                              "pod-security.kubernetes.io/warn": "restricted",
-                          },
+                          labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
                       },
-                  })
-                : undefined;
-        return deployRiofile(riofile, { namespace, gateway }, { dependsOn: ns ? [ns] : [] });
+                  },
+                  { provider },
+              )
+            : undefined;
+    const gateway: pulumi.Input<GatewayRef> = system
+        ? system.ref.apply((r) => r.gateway)
+        : { ...config.getObject<GatewayRef>("gateway"), domain: config.get("domain") };
+    const deployed = deployRiofile(riofile, { namespace, gateway }, { provider, dependsOn: [...(ns ? [ns] : []), ...(system ? [system] : [])] });
+    return { system, deployed };
+}
+
+function run() {
+    try {
+        return program();
     } catch (e) {
         // Bad input is the user's to fix: one clear line, no stack trace.
         if (e instanceof RioInputError) throw new pulumi.RunError(e.message);
+        if (e instanceof pulumi.ResourceError) throw new pulumi.RunError(e.message);
         throw e;
     }
 }
 
-const deployed = deploy();
+const { system, deployed } = run();
 
 /** URLs of every exposed service, by service name. */
 export const urls = pulumi.all(Object.fromEntries(Object.entries(deployed.services).map(([name, s]) => [name, s.urls])));
+/** What preview stacks and other programs read through a StackReference. */
+export const rio = system?.ref;
+export const kubeconfig = system?.kubeconfig;
+export const gatewayAddress = system?.address;

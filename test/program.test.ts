@@ -1,56 +1,94 @@
 /** The project's own Pulumi program (Pulumi.yaml → stacks/index.ts), run under the mock engine with stack config. */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { before, beforeEach, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { applied, installMocks, one, reset, value } from "./support/mocks";
+import { applied, byType, installMocks, kubeObjects, one, registered, reset, value } from "./support/mocks";
 import { validateObject } from "./support/schema";
 
 const ROOT = path.resolve(__dirname, "../..");
 const PROGRAM = require.resolve("../stacks/index");
 
 /** Loads the program afresh with the given config (as `pulumi up --stack X` would after reading Pulumi.X.yaml). */
-async function runProgram(config: Record<string, unknown>): Promise<Record<string, any>> {
-    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
+async function runProgram(config: Record<string, unknown>, secrets: string[] = []): Promise<Record<string, any>> {
+    pulumi.runtime.setAllConfig(
+        Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
+        secrets,
+    );
     delete require.cache[PROGRAM];
     return import(PROGRAM);
 }
 
-before(() => installMocks("local"));
+function stackConfig(stack: string): Record<string, unknown> {
+    const config = parse(fs.readFileSync(path.join(ROOT, `stacks/Pulumi.${stack}.yaml`), "utf8")).config as Record<string, unknown>;
+    return { ...config, "rio:riofile": path.join(ROOT, config["rio:riofile"] as string) };
+}
+
+function tempRiofile(text: string): string {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rio-program-")), "Riofile");
+    fs.writeFileSync(file, text);
+    return file;
+}
+
+/** Waits for every output of the program, so its registrations are all in before the next test resets them. */
+async function drain(outputs: Record<string, any>): Promise<void> {
+    for (const o of Object.values(outputs)) if (o !== undefined) await value(o);
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+}
+
+before(() =>
+    installMocks("local", false, (type) =>
+        type === "kubernetes:gateway.networking.k8s.io/v1:Gateway" ? { status: { addresses: [{ value: "198.51.100.20" }] } } : undefined,
+    ),
+);
 beforeEach(reset);
 
 describe("the stack program", () => {
-    it("deploys the local stack's Riofile into its namespace, as stacks/Pulumi.local.yaml configures it", async () => {
-        const stack = parse(fs.readFileSync(path.join(ROOT, "stacks/Pulumi.local.yaml"), "utf8")).config as Record<string, unknown>;
-        const riofile = path.join(ROOT, stack["rio:riofile"] as string);
-        const outputs = await runProgram({ ...stack, "rio:riofile": riofile });
-        assert.deepEqual(await value(outputs.urls), { "hello-world": ["http://hello-world-rio-local.127.0.0.1.sslip.io"] });
-        assert.deepEqual(
-            applied().map((r) => [r.type, r.name]),
-            [
-                ["kubernetes:core/v1:Namespace", "rio-local"],
-                ["kubernetes:apps/v1:Deployment", "hello-world"],
-                ["kubernetes:core/v1:Service", "hello-world"],
-                ["kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "hello-world"],
-            ],
-        );
-        const ns = one("kubernetes:core/v1:Namespace", "rio-local").inputs;
-        assert.deepEqual(ns.metadata, {
+    it("local stack: RioSystem with only what the Riofile needs, then hello-world behind its HTTPS listener", async () => {
+        const outputs = await runProgram(stackConfig("local"));
+        await drain(outputs);
+        assert.deepEqual(await value(outputs.urls), { "hello-world": ["https://hello-world-rio-local.127.0.0.1.sslip.io"] });
+        assert.deepEqual((await value(outputs.rio)).gateway, {
+            name: "rio-gateway",
+            namespace: "rio-system",
+            scheme: "https",
+            listener: "https",
+            domain: "127.0.0.1.sslip.io",
+        });
+        // Nothing in hello-world builds or autoscales: no registry, builder, KEDA or metrics-server.
+        assert.deepEqual(byType("kubernetes:helm.sh/v3:Release").map((r) => r.inputs.name).sort(), ["cert-manager", "traefik"]);
+        assert.equal(kubeObjects().filter((o) => o.metadata.name === "rio-registry").length, 0);
+        const route = one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "hello-world").inputs;
+        assert.deepEqual(route.spec.parentRefs, [
+            { group: "gateway.networking.k8s.io", kind: "Gateway", name: "rio-gateway", namespace: "rio-system", sectionName: "https" },
+        ]);
+        assert.deepEqual(one("kubernetes:core/v1:Namespace", "rio-local").inputs.metadata, {
             name: "rio-local",
             labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
         });
-        assert.equal(one("kubernetes:apps/v1:Deployment", "hello-world").inputs.metadata.namespace, "rio-local");
-        for (const r of applied()) validateObject(r.inputs);
+        for (const o of kubeObjects()) validateObject(o);
     });
 
-    it("creates no namespace for `default` and wires ConfigMaps of the Riofile", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-program-"));
-        fs.writeFileSync(path.join(dir, "Riofile"), "configs:\n  conf:\n    a: b\nservices:\n  web:\n    image: nginx\n    configs: [conf/a:/etc/a]\n");
-        const outputs = await runProgram({ "rio:riofile": path.join(dir, "Riofile") });
+    it("civo stack: the cluster, Cloudflare records and Let's Encrypt, with the token from secret config", async () => {
+        const outputs = await runProgram({ ...stackConfig("civo"), "rio:cloudflareApiToken": "cf-secret" }, ["rio:cloudflareApiToken"]);
+        await drain(outputs);
+        const cluster = one("civo:index/kubernetesCluster:KubernetesCluster", "rio-cluster").inputs;
+        assert.deepEqual([cluster.region, cluster.targetNodesSize, cluster.numTargetNodes], ["LON1", "g4s.kube.medium", 2]);
+        assert.deepEqual(byType("cloudflare:index/dnsRecord:DnsRecord").map((r) => r.inputs.name).sort(), ["*.apps.example.com", "apps.example.com"]);
+        assert.deepEqual(one("kubernetes:core/v1:Secret", "rio-cloudflare-token").secretInputs, ["stringData"]);
+        assert.equal(one("kubernetes:apps/v1:Deployment", "hello-world").inputs.metadata.namespace, "apps");
+    });
+
+    it("without RioSystem: the Riofile onto a gateway you run, with its ConfigMaps", async () => {
+        const file = tempRiofile("configs:\n  conf:\n    a: b\nservices:\n  web:\n    image: nginx\n    configs: [conf/a:/etc/a]\n");
+        const outputs = await runProgram({ "rio:riofile": file, "rio:system": { install: false } });
+        await drain(outputs);
         assert.deepEqual(await value(outputs.urls), { web: [] });
+        assert.equal(outputs.rio, undefined);
         assert.deepEqual(
             applied().map((r) => [r.type, r.name]),
             [
@@ -61,32 +99,32 @@ describe("the stack program", () => {
         assert.deepEqual(one("kubernetes:core/v1:ConfigMap", "conf").inputs.data, { a: "b" });
     });
 
-    it("stops with one clear line, and registers nothing, on a bad Riofile", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-program-"));
-        const file = path.join(dir, "Riofile");
-        fs.writeFileSync(file, "services:\n  web:\n    image: nginx\n    scale: -1\n");
-        await assert.rejects(
-            runProgram({ "rio:riofile": file }),
-            (e: unknown) => e instanceof pulumi.RunError && e.message === `${file}:4:12 services.web.scale: scale must be a whole number of replicas ≥ 0, not "-1"`,
-        );
-        assert.deepEqual(applied(), []);
-    });
+    const bad: [string, Record<string, unknown>, (file: string) => string][] = [
+        ["a bad Riofile", { "rio:system": { install: false } }, (f) => `${f}:4:12 services.web.scale: scale must be a whole number of replicas ≥ 0, not "-1"`],
+        ["a typo in rio:system", { "rio:system": { domian: "x.example.com" } }, () => 'rio:system.domian: unknown key; did you mean "domain"?'],
+        ["a bad RioSystem setting", { "rio:system": { email: "nope" } }, () => 'RioSystem "rio": email: "nope" is not an email address'],
+    ];
+    for (const [what, config, message] of bad) {
+        it(`stops with one clear line, and registers nothing, on ${what}`, async () => {
+            const file = tempRiofile("services:\n  web:\n    image: nginx\n    scale: -1\n");
+            const good = tempRiofile("services:\n  web:\n    image: nginx\n");
+            const riofile = what === "a bad Riofile" ? file : good;
+            await assert.rejects(runProgram({ "rio:riofile": riofile, ...config }), (e: unknown) => e instanceof pulumi.RunError && e.message === message(riofile));
+            assert.deepEqual(registered, []);
+        });
+    }
 });
 
 describe("Pulumi's Node.js runtime", () => {
     it("loads stacks/index.ts from source with the ts-node and TypeScript `pulumi up` would use", () => {
-        const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
         const r = spawnSync(process.execPath, [path.join(__dirname, "support/pulumiRuntime.js")], { cwd: ROOT, encoding: "utf8" });
         assert.equal(r.status, 0, r.stderr);
         const out = JSON.parse(r.stdout);
         assert.match(out.typescript, /^5\./); // the project's TypeScript, not Pulumi's vendored 3.8
         assert.deepEqual(out.urls, { "hello-world": ["https://hello-world-rio-local.127.0.0.1.sslip.io"] });
-        assert.deepEqual(out.types, [
-            "kubernetes:apps/v1:Deployment::hello-world",
-            "kubernetes:core/v1:Namespace::rio-local",
-            "kubernetes:core/v1:Service::hello-world",
-            "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::hello-world",
-            "pulumi-rio:index:RioService::hello-world",
-        ]);
+        assert.equal(out.rio.gateway.domain, "127.0.0.1.sslip.io");
+        assert.ok(out.types.includes("pulumi-rio:index:RioSystem::rio"));
+        assert.ok(out.types.includes("pulumi-rio:index:RioService::hello-world"));
+        assert.ok(out.types.includes("kubernetes:helm.sh/v3:Release::rio-traefik"));
     });
 });

@@ -1,8 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { declareObject } from "../kube/declare";
-import { planRiofile, RiofileTarget } from "../render/plan";
-import { RioService } from "../service/rioService";
+import { planRiofile } from "../render/plan";
+import { GatewayRef } from "../service/context";
+import { isPlain, RioService } from "../service/rioService";
 import { Riofile } from "./load";
+
+/** Where a Riofile is deployed. */
+export interface DeployTarget {
+    /** Namespace of every object. Default `default`. */
+    namespace?: string;
+    /** The gateway routes attach to; may be an Output, such as `RioSystem.ref.gateway`. */
+    gateway?: pulumi.Input<GatewayRef>;
+}
 
 /** Options for the resources a Riofile becomes. */
 export interface DeployOptions {
@@ -25,8 +34,14 @@ export interface DeployedRiofile {
  * ConfigMaps they may mount). The whole file is planned first, with the functions `rio render` uses, so an
  * error anywhere is reported with its file position before any resource is registered.
  */
-export function deployRiofile(riofile: Riofile, target: RiofileTarget, opts?: DeployOptions): DeployedRiofile {
-    const plan = planRiofile(riofile, target);
+export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: DeployOptions): DeployedRiofile {
+    // A gateway still to be created (RioSystem's) has no domain yet: check everything else against a stand-in
+    // domain now, and let each RioService plan its routes once the real one is known.
+    const known = isPlain(target.gateway);
+    const plan = planRiofile(riofile, {
+        namespace: target.namespace,
+        gateway: known ? (target.gateway as GatewayRef | undefined) : { domain: "pending.invalid" },
+    });
     const childOpts: pulumi.CustomResourceOptions = { parent: opts?.parent, provider: opts?.provider, dependsOn: opts?.dependsOn };
     const configMaps = Object.fromEntries(
         plan.configs.map(({ name, object }) => [name, declareObject(name, object.object, object.object, childOpts)]),
@@ -36,7 +51,7 @@ export function deployRiofile(riofile: Riofile, target: RiofileTarget, opts?: De
             name,
             new RioService(
                 name,
-                { ...spec, namespace: plan.context.namespace, gateway: plan.context.gateway },
+                { ...spec, namespace: plan.context.namespace, gateway: known ? plan.context.gateway : target.gateway },
                 { ...childOpts, dependsOn: [...(opts?.dependsOn ?? []), ...Object.values(configMaps)] },
             ),
         ]),

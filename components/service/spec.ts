@@ -217,6 +217,19 @@ function mountStrings(list: string | readonly (string | DataMountSpec)[] | undef
     return list.map((m) => (typeof m === "string" ? m : `${m.name}${m.key !== undefined ? `/${m.key}` : ""}:${m.target}`));
 }
 
+/**
+ * Rio builds when `image` is a local path (`./`, `../`, `/abs`) or a git URL. pulumi-rio does not build yet:
+ * refuse rather than deploy a Deployment whose image is a path.
+ */
+function refuseBuild(image: string): void {
+    if (/^(\.{1,2}(\/|$)|\/)/.test(image)) {
+        throw new RioInputError([], `"${image}" is a local folder: building images is not supported yet by pulumi-rio; give a built image`);
+    }
+    if (/^(https?:\/\/|git@|ssh:\/\/|git:\/\/)/.test(image)) {
+        throw new RioInputError([], `"${image}" is a git repository: building images is not supported yet by pulumi-rio; give a built image`);
+    }
+}
+
 /** Runs `fn` on a service's canonical keys, reporting errors in the user's spelling of aliased keys. */
 function withSpelling<T>(input: unknown, fn: (canonical: Record<string, unknown>) => T): T {
     const { value, spelling } = checkKeys(input);
@@ -250,6 +263,7 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
     return withSpelling(input, (canonical) => {
         const s = parseCanonical(canonical) as z.infer<typeof serviceSchema>;
         if (s.image === undefined) throw new RioInputError([], "a service needs an image");
+        under(["image"], () => refuseBuild(s.image!));
         const app = under(["app"], () => assertDnsLabel(s.app ?? name, "app"));
         const version = under(["version"], () => assertDnsLabel(s.version ?? "v0", "version"));
         return {

@@ -37,11 +37,12 @@ async function main(): Promise<void> {
     pulumi.runtime.setAllConfig({
         "rio:riofile": path.join(root, "examples/hello-world/Riofile"),
         "rio:namespace": "rio-local",
-        "rio:domain": "127.0.0.1.sslip.io",
+        "rio:system": JSON.stringify({ domain: "127.0.0.1.sslip.io" }),
     });
     const program = require(path.join(root, "stacks/index.ts"));
     const urls = await new Promise((resolve) => program.urls.apply(resolve));
-    process.stdout.write(JSON.stringify({ typescript: require(typescriptRequire).version, tsnode: tsnodeRequire, urls, types: types.sort() }));
+    const rio = await new Promise((resolve) => program.rio.apply(resolve));
+    process.stdout.write(JSON.stringify({ typescript: require(typescriptRequire).version, tsnode: tsnodeRequire, urls, rio, types: types.sort() }));
 }
 
 main().catch((e) => {

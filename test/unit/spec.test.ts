@@ -398,3 +398,18 @@ describe("regressions found by the property tests", () => {
         assert.deepEqual(normalizeService("web", { image: "x", command: "echo ${" }).command, ["echo", "${"]);
     });
 });
+
+describe("images Rio would build", () => {
+    for (const image of ["./", "./app", "../app", "/srv/app", "https://github.com/rancher/rio-demo", "git@github.com:rancher/rio-demo.git"]) {
+        it(`refuses ${image} until builds exist, rather than deploying a path as an image`, () => {
+            const e = rioError(() => normalizeService("web", { image }));
+            assert.deepEqual(e.path, ["image"]);
+            assert.match(e.detail, /building images is not supported yet by pulumi-rio; give a built image$/);
+        });
+    }
+    it("accepts registry references, including ports and digests", () => {
+        for (const image of ["nginx", "localhost:5000/app:1", "ghcr.io/acme/api@sha256:" + "a".repeat(64)]) {
+            assert.equal(normalizeService("web", { image }).image, image);
+        }
+    });
+});
