@@ -40,17 +40,23 @@ export interface ReleasePlan {
     pods: PodBudget[];
 }
 
+/** A release of one of {@link CHARTS} in RioSystem's namespace. */
+function release(
+    s: SystemSettings,
+    key: ChartKey,
+    feature: Feature,
+    name: string,
+    body: Pick<ReleasePlan, "values" | "pods"> & { skipCrds?: boolean },
+): ReleasePlan {
+    return { key, feature, name, namespace: s.namespace, ...CHARTS[key], skipCrds: body.skipCrds ?? false, values: body.values, pods: body.pods };
+}
+
 const pod = (feature: Feature, component: string, resources: Resources, replicas = 1): PodBudget => ({ feature, component, replicas, containers: [resources] });
 
 function traefik(s: SystemSettings): ReleasePlan {
     const impl = IMPLEMENTATIONS.traefik;
-    return {
-        key: "traefik",
-        feature: "gateway",
-        name: "traefik",
-        namespace: s.namespace,
-        ...CHARTS.traefik,
-        skipCrds: false, // Traefik's own CRDs (Middleware, for RioRouter) come with the chart
+    return release(s, "traefik", "gateway", "traefik", {
+        // Traefik's own CRDs (Middleware, for RioRouter) come with the chart.
         values: {
             providers: {
                 kubernetesGateway: { enabled: true },
@@ -68,30 +74,19 @@ function traefik(s: SystemSettings): ReleasePlan {
             resources: BUDGETS.traefik,
         },
         pods: [pod("gateway", "traefik", BUDGETS.traefik)],
-    };
+    });
 }
 
 function envoyGateway(s: SystemSettings): ReleasePlan {
-    return {
-        key: "envoyGateway",
-        feature: "gateway",
-        name: "envoy-gateway",
-        namespace: s.namespace,
-        ...CHARTS.envoyGateway,
+    return release(s, "envoyGateway", "gateway", "envoy-gateway", {
         // The chart brings Envoy Gateway's CRDs and the Gateway API experimental channel (retries, timeouts).
-        skipCrds: false,
         values: { deployment: { replicas: 1, envoyGateway: { resources: BUDGETS.envoyGateway } } },
         pods: [pod("gateway", "envoy-gateway", BUDGETS.envoyGateway), pod("gateway", "envoy proxy (rio-gateway)", BUDGETS.envoyProxy)],
-    };
+    });
 }
 
 function certManager(s: SystemSettings): ReleasePlan {
-    return {
-        key: "certManager",
-        feature: "tls",
-        name: "cert-manager",
-        namespace: s.namespace,
-        ...CHARTS.certManager,
+    return release(s, "certManager", "tls", "cert-manager", {
         skipCrds: true,
         values: {
             crds: { enabled: false }, // from the pinned bundle, so Pulumi knows the kinds before the first preview
@@ -109,17 +104,11 @@ function certManager(s: SystemSettings): ReleasePlan {
             pod("tls", "cert-manager webhook", BUDGETS.certManagerWebhook),
             pod("tls", "cert-manager cainjector", BUDGETS.certManagerCainjector),
         ],
-    };
+    });
 }
 
 function metricsServer(s: SystemSettings): ReleasePlan {
-    return {
-        key: "metricsServer",
-        feature: "metrics",
-        name: "metrics-server",
-        namespace: s.namespace,
-        ...CHARTS.metricsServer,
-        skipCrds: false,
+    return release(s, "metricsServer", "metrics", "metrics-server", {
         values: {
             replicas: 1,
             resources: BUDGETS.metricsServer,
@@ -127,18 +116,12 @@ function metricsServer(s: SystemSettings): ReleasePlan {
             args: ["--kubelet-insecure-tls"],
         },
         pods: [pod("metrics", "metrics-server", BUDGETS.metricsServer)],
-    };
+    });
 }
 
 function keda(s: SystemSettings): ReleasePlan[] {
     return [
-        {
-            key: "keda",
-            feature: "autoscaling",
-            name: "keda",
-            namespace: s.namespace,
-            ...CHARTS.keda,
-            skipCrds: false,
+        release(s, "keda", "autoscaling", "keda", {
             values: {
                 operator: { replicaCount: 1 },
                 metricsServer: { replicaCount: 1 },
@@ -151,14 +134,8 @@ function keda(s: SystemSettings): ReleasePlan[] {
                 pod("autoscaling", "keda metrics apiserver", BUDGETS.kedaMetricsServer),
                 pod("autoscaling", "keda admission webhooks", BUDGETS.kedaWebhooks),
             ],
-        },
-        {
-            key: "kedaHttp",
-            feature: "autoscaling",
-            name: "keda-add-ons-http",
-            namespace: s.namespace,
-            ...CHARTS.kedaHttp,
-            skipCrds: false,
+        }),
+        release(s, "kedaHttp", "autoscaling", "keda-add-ons-http", {
             values: {
                 operator: { replicas: 1, resources: BUDGETS.kedaHttpOperator },
                 scaler: { replicas: 1, resources: BUDGETS.kedaHttpScaler },
@@ -169,20 +146,14 @@ function keda(s: SystemSettings): ReleasePlan[] {
                 pod("autoscaling", "http add-on scaler", BUDGETS.kedaHttpScaler),
                 pod("autoscaling", "http add-on interceptor", BUDGETS.kedaHttpInterceptor),
             ],
-        },
+        }),
     ];
 }
 
 /** Headlamp on `dashboard.<domain>` through the Gateway. Its own service account gets no rights: users log in with a token. */
 function headlamp(s: SystemSettings, domain: string | undefined): ReleasePlan {
     const ref = gatewayRef(s);
-    return {
-        key: "headlamp",
-        feature: "dashboard",
-        name: "headlamp",
-        namespace: s.namespace,
-        ...CHARTS.headlamp,
-        skipCrds: false,
+    return release(s, "headlamp", "dashboard", "headlamp", {
         values: {
             replicaCount: 1,
             // The chart binds its service account to cluster-admin by default; token login needs no rights there.
@@ -196,7 +167,7 @@ function headlamp(s: SystemSettings, domain: string | undefined): ReleasePlan {
             },
         },
         pods: [pod("dashboard", "headlamp", BUDGETS.headlamp)],
-    };
+    });
 }
 
 /** The Helm releases of the enabled features, in install order. */
