@@ -98,3 +98,15 @@ export function gatewayRef(s: SystemSettings): { name: string; namespace: string
         ? { name: GATEWAY_NAME, namespace: s.namespace, scheme: "https", listener: HTTPS_LISTENER }
         : { name: GATEWAY_NAME, namespace: s.namespace, scheme: "http", listener: HTTP_LISTENER };
 }
+
+/**
+ * The gateway's LoadBalancer Service annotations (e.g. Civo's `kubernetes.civo.com/firewall-id`), as Helm values
+ * for Traefik or on the EnvoyProxy for Envoy Gateway (which owns its proxy's Service).
+ */
+export function withServiceAnnotations(envoyProxy: KubeObject, annotations: Record<string, string>): KubeObject {
+    const spec = envoyProxy.spec as { provider: { kubernetes: Record<string, unknown> } };
+    return {
+        ...envoyProxy,
+        spec: { ...spec, provider: { ...spec.provider, kubernetes: { ...spec.provider.kubernetes, envoyService: { annotations } } } },
+    };
+}

@@ -7,6 +7,8 @@ import { declareObject } from "../kube/declare";
 import { GatewayRef } from "../service/context";
 import { ChartKey } from "./charts";
 import { dnsRecords, recordType, sslipDomain } from "./dns";
+import { CIVO_FIREWALL_ANNOTATION, gatewayFirewallRules } from "./firewall";
+import { withServiceAnnotations } from "./gateway";
 import { Feature } from "./features";
 import { planSystem, SystemPlan } from "./plan";
 import { CivoSettingsInput, resolveSettings, SystemSettings } from "./settings";
@@ -111,6 +113,7 @@ export class RioSystem extends pulumi.ComponentResource {
         // The cluster, and a provider built from it. The provider's name never changes, and Pulumi updates rather
         // than replaces it when the kubeconfig rotates, so the resources on it are not replaced.
         let kubeconfig: pulumi.Output<string> | undefined;
+        let lbAnnotations: pulumi.Output<Record<string, string>> | undefined;
         if (s.civo) {
             const network = new civo.Network(`${name}-network`, { label: name, region: s.civo.region }, { parent: this });
             const cluster = new civo.KubernetesCluster(
@@ -128,6 +131,29 @@ export class RioSystem extends pulumi.ComponentResource {
                 { parent: this, additionalSecretOutputs: ["kubeconfig"] },
             );
             kubeconfig = pulumi.secret(cluster.kubeconfig);
+            if (s.features.gateway) {
+                // The gateway's load balancer gets its own firewall (the Civo cloud controller attaches it by
+                // annotation): web ports only, and only from Cloudflare when Cloudflare proxies the records.
+                const firewall = new civo.Firewall(`${name}-gateway-firewall`, { name: `${name}-gateway`, networkId: network.id, region: s.civo.region }, { parent: this });
+                const cloudflareRanges = s.cloudflare?.proxied ? cloudflare.getIpRangesOutput({}, { parent: this }).ipv4Cidrs : undefined;
+                for (const rule of gatewayFirewallRules(s.cloudflare?.proxied ?? false)) {
+                    new civo.FirewallRule(
+                        `${name}-gateway-firewall-${rule.label}`,
+                        {
+                            firewallId: firewall.id,
+                            region: s.civo.region,
+                            direction: "ingress",
+                            protocol: "tcp",
+                            startPort: String(rule.port),
+                            endPort: String(rule.port),
+                            cidrs: rule.from === "cloudflare" ? cloudflareRanges! : ["0.0.0.0/0"],
+                            label: rule.label,
+                        },
+                        { parent: this },
+                    );
+                }
+                lbAnnotations = firewall.id.apply((id): Record<string, string> => ({ [CIVO_FIREWALL_ANNOTATION]: id }));
+            }
         } else if (args.kubeconfig !== undefined) {
             kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig));
         }
@@ -152,7 +178,10 @@ export class RioSystem extends pulumi.ComponentResource {
                         chart: r.chart,
                         version: r.version,
                         ...(r.repo !== undefined && { repositoryOpts: { repo: r.repo } }),
-                        values: mergeValues(r.values, args.helmValues?.[r.key]),
+                        values: mergeValues(
+                            r.key === "traefik" && lbAnnotations ? mergeValues(r.values, { service: { annotations: lbAnnotations } }) : r.values,
+                            args.helmValues?.[r.key],
+                        ),
                         skipCrds: r.skipCrds,
                         timeout: 600,
                     },
@@ -164,10 +193,11 @@ export class RioSystem extends pulumi.ComponentResource {
         const declared = plan.objects.slice(1).map(({ object, after }) => {
             const needs = after === undefined ? [] : "crds" in after ? [crds[after.crds]] : [releases[after.release]];
             const outputs = object.kind === "Gateway" ? ["status"] : [];
+            const live = object.kind === "EnvoyProxy" && lbAnnotations ? lbAnnotations.apply((a) => withServiceAnnotations(object, a)) : object;
             const res = declareObject(
                 `${name}-${object.kind.toLowerCase()}-${object.metadata.name}`,
                 object,
-                object,
+                live,
                 { ...on, dependsOn: [namespace, ...needs.filter((n): n is NonNullable<typeof n> => n !== undefined)] },
                 outputs,
             );

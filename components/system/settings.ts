@@ -23,8 +23,6 @@ export interface CivoSettingsInput {
     nodeCount?: number;
     /** Kubernetes (k3s) version as Civo names it, e.g. `1.30.5-k3s1`. Default: Civo's current default. */
     kubernetesVersion?: string;
-    /** CIDRs allowed to reach the Kubernetes API (6443). Required: the API is never open to the world by default. */
-    apiAllowedCidrs?: readonly string[];
     /**
      * Civo marketplace applications, in Civo's syntax (`-name` removes a default one). Default
      * `-traefik2-nodeport,-metrics-server`: none of Civo's defaults, as the walkthrough advises — RioSystem
@@ -38,7 +36,6 @@ export interface CivoSettings {
     nodeSize: string;
     nodeCount: number;
     kubernetesVersion?: string;
-    apiAllowedCidrs: string[];
     applications: string;
 }
 
@@ -72,7 +69,6 @@ export interface SettingsInput {
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, path: KeyPath): T {
     if (value === undefined) return fallback;
@@ -95,13 +91,6 @@ function civoSettings(c: CivoSettingsInput): CivoSettings {
     if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 100) {
         throw new RioInputError(["civo", "nodeCount"], `must be a whole number from 1 to 100, not ${nodeCount}`);
     }
-    const cidrs = c.apiAllowedCidrs ?? [];
-    if (cidrs.length === 0) {
-        throw new RioInputError(["civo", "apiAllowedCidrs"], "list the CIDRs that may reach the Kubernetes API (e.g. your office or CI address/32)");
-    }
-    cidrs.forEach((cidr, i) => {
-        if (!CIDR.test(cidr)) throw new RioInputError(["civo", "apiAllowedCidrs", i], `"${cidr}" is not a CIDR (e.g. 203.0.113.7/32)`);
-    });
     if (c.kubernetesVersion !== undefined && !/^\d+\.\d+\.\d+(-k3s\d+)?$/.test(c.kubernetesVersion)) {
         throw new RioInputError(["civo", "kubernetesVersion"], `"${c.kubernetesVersion}" is not a version like 1.30.5-k3s1`);
     }
@@ -110,7 +99,6 @@ function civoSettings(c: CivoSettingsInput): CivoSettings {
         nodeSize,
         nodeCount,
         ...(c.kubernetesVersion !== undefined && { kubernetesVersion: c.kubernetesVersion }),
-        apiAllowedCidrs: [...cidrs],
         applications: c.applications ?? "-traefik2-nodeport,-metrics-server",
     };
 }

@@ -9,6 +9,7 @@ export function mergeValues(base: Record<string, unknown>, extra: Record<string,
     return out;
 }
 
+/** A plain map; Pulumi Outputs (marked `__pulumiOutput`) and Promises are values, not maps to merge into. */
 function isMap(v: unknown): v is Record<string, unknown> {
-    return v !== null && typeof v === "object" && !Array.isArray(v);
+    return v !== null && typeof v === "object" && !Array.isArray(v) && !(v as { __pulumiOutput?: boolean }).__pulumiOutput && !(v instanceof Promise);
 }

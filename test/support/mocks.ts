@@ -38,7 +38,15 @@ function unwrapSecrets(v: any): any {
 export type LiveState = (type: string, inputs: Record<string, any>) => Record<string, unknown> | undefined;
 
 /** Installs the mocks. Call at the top of a test file, before importing anything that registers resources. */
-export async function installMocks(stack = "test", preview = false, live?: LiveState): Promise<void> {
+/** Answers to invokes by token; any other invoke fails the test (`Mock not implemented`). */
+export type Calls = Record<string, (inputs: Record<string, any>) => Record<string, unknown>>;
+
+/** Cloudflare's published ranges as the tests see them (two of the real ones). */
+export const CLOUDFLARE_RANGES = { ipv4Cidrs: ["173.245.48.0/20", "103.21.244.0/22"], ipv6Cidrs: ["2400:cb00::/32"], etag: "test" };
+
+export const defaultCalls: Calls = { "cloudflare:index/getIpRanges:getIpRanges": () => CLOUDFLARE_RANGES };
+
+export async function installMocks(stack = "test", preview = false, live?: LiveState, calls: Calls = defaultCalls): Promise<void> {
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
@@ -49,7 +57,9 @@ export async function installMocks(stack = "test", preview = false, live?: LiveS
                 return { id: preview ? undefined : `${args.name}-id`, state: { ...args.inputs, ...live?.(args.type, inputs) } };
             },
             call(args: pulumi.runtime.MockCallArgs) {
-                throw new Error(`Mock not implemented: ${args.token}`);
+                const answer = calls[args.token];
+                if (!answer) throw new Error(`Mock not implemented: ${args.token}`);
+                return answer(args.inputs);
             },
         },
         "rio",

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { before, beforeEach, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { assertUniqueUrns, byType, installMocks, kubeObjects, one, registered, reset, settle, value } from "../support/mocks";
+import { assertUniqueUrns, byType, CLOUDFLARE_RANGES, installMocks, kubeObjects, one, registered, reset, settle, value } from "../support/mocks";
 import { validateObject } from "../support/schema";
 
 const ADDRESS = "203.0.113.10";
@@ -95,6 +95,8 @@ describe("RioSystem", () => {
         assert.deepEqual(object("PersistentVolumeClaim", "rio-registry").spec.resources, { requests: { storage: "20Gi" } });
         assert.equal(byType("cloudflare:index/dnsRecord:DnsRecord").length, 0);
         assert.equal(byType("civo:index/kubernetesCluster:KubernetesCluster").length, 0);
+        assert.equal(byType("civo:index/firewall:Firewall").length, 0);
+        assert.deepEqual(rel.traefik!.values.service, { spec: { type: "LoadBalancer" } });
         validateAll();
         assertUniqueUrns();
     });
@@ -110,7 +112,7 @@ describe("RioSystem", () => {
 
     it("Civo + Cloudflare: a k3s cluster without marketplace apps, Let's Encrypt over DNS-01, proxied records, secrets kept secret", async () => {
         const sys = new rio.RioSystem("prod", {
-            civo: { region: "FRA1", nodeSize: "g4s.kube.small", nodeCount: 3, apiAllowedCidrs: ["198.51.100.0/24"] },
+            civo: { region: "FRA1", nodeSize: "g4s.kube.small", nodeCount: 3 },
             domain: "apps.example.com",
             email: "ops@example.com",
             cloudflare: { zoneId: "zone-123", apiToken: pulumi.secret("cf-token") },
@@ -127,6 +129,22 @@ describe("RioSystem", () => {
             tags: "pulumi-rio",
         });
         assert.deepEqual(one("civo:index/network:Network", "prod-network").inputs, { label: "prod", region: "FRA1" });
+        // The gateway's load balancer: its own firewall, web ports from Cloudflare only, attached by annotation.
+        assert.deepEqual(one("civo:index/firewall:Firewall", "prod-gateway-firewall").inputs, { name: "prod-gateway", networkId: "prod-network-id", region: "FRA1" });
+        for (const [label, port] of [["http", "80"], ["https", "443"]]) {
+            assert.deepEqual(one("civo:index/firewallRule:FirewallRule", `prod-gateway-firewall-${label}`).inputs, {
+                firewallId: "prod-gateway-firewall-id",
+                region: "FRA1",
+                direction: "ingress",
+                protocol: "tcp",
+                startPort: port,
+                endPort: port,
+                cidrs: CLOUDFLARE_RANGES.ipv4Cidrs,
+                label,
+            });
+        }
+        const traefik = byType(RELEASE).find((r) => r.inputs.name === "traefik")!.inputs;
+        assert.deepEqual(traefik.values.service, { spec: { type: "LoadBalancer" }, annotations: { "kubernetes.civo.com/firewall-id": "prod-gateway-firewall-id" } });
         const provider = one("pulumi:providers:kubernetes", "prod-k8s");
         assert.deepEqual(provider.secretInputs, ["kubeconfig"]);
         assert.ok(pulumi.Output.isInstance(sys.kubeconfig));
@@ -221,6 +239,17 @@ describe("RioSystem", () => {
         assertUniqueUrns();
     });
 
+    it("a Civo cluster without Cloudflare: the gateway firewall opens the web ports to everyone; Envoy's proxy Service carries the annotation", async () => {
+        const sys = new rio.RioSystem("open", { civo: {}, domain: "apps.example.com", gatewayImplementation: "envoy", features: { tls: false, registry: false, metrics: false } });
+        await settle(sys);
+        for (const label of ["http", "https"]) {
+            assert.deepEqual(one("civo:index/firewallRule:FirewallRule", `open-gateway-firewall-${label}`).inputs.cidrs, ["0.0.0.0/0"]);
+        }
+        assert.deepEqual(object("EnvoyProxy", "rio-envoy-proxy").spec.provider.kubernetes.envoyService, {
+            annotations: { "kubernetes.civo.com/firewall-id": "open-gateway-firewall-id" },
+        });
+    });
+
     it("Envoy Gateway: its chart, its class and an EnvoyProxy sizing the proxy; the chart brings the Gateway API CRDs", async () => {
         const sys = new rio.RioSystem("envoy", { domain: "apps.example.com", gatewayImplementation: "envoy", features: { tls: false, registry: false, metrics: false } });
         await settle(sys);
@@ -254,7 +283,7 @@ describe("RioSystem", () => {
             ["an email without @", { email: "nope" }, 'RioSystem "x": email: "nope" is not an email address'],
             ["an unknown feature", { features: { registy: false } }, 'RioSystem "x": features.registy: unknown key; did you mean "registry"?'],
             ["Cloudflare without a token", { domain: "a.example.com", email: "a@b.co", cloudflare: { zoneId: "z" } }, 'RioSystem "x": cloudflare.apiToken: is required when cloudflare is set (a Pulumi secret)'],
-            ["no nodes", { civo: { nodeCount: 0, apiAllowedCidrs: ["10.0.0.0/8"] } }, 'RioSystem "x": civo.nodeCount: must be a whole number from 1 to 100, not 0'],
+            ["no nodes", { civo: { nodeCount: 0 } }, 'RioSystem "x": civo.nodeCount: must be a whole number from 1 to 100, not 0'],
         ];
         for (const [what, args, message] of cases) {
             it(what, () => {

@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { resolveSettings, SettingsInput } from "../../components/system/settings";
 import { expectRio } from "../support/rioError";
 
-const civo = { apiAllowedCidrs: ["203.0.113.7/32"] };
+const civo = {};
 const cloudflare = { hasZone: true, hasToken: true };
 
 describe("RioSystem settings", () => {
@@ -24,7 +24,6 @@ describe("RioSystem settings", () => {
             region: "LON1",
             nodeSize: "g4s.kube.medium",
             nodeCount: 2,
-            apiAllowedCidrs: ["203.0.113.7/32"],
             applications: "-traefik2-nodeport,-metrics-server",
         });
         assert.deepEqual(s.cloudflare, { proxied: true });
@@ -52,8 +51,7 @@ describe("RioSystem settings", () => {
         ["a node count below 1", { civo: { ...civo, nodeCount: 0 } }, ["civo", "nodeCount"], "must be a whole number from 1 to 100, not 0"],
         ["an unknown Civo size format", { civo: { ...civo, nodeSize: "large" } }, ["civo", "nodeSize"], '"large" is not a Civo Kubernetes node size (e.g. g4s.kube.small, g4s.kube.medium)'],
         ["a bad Civo region", { civo: { ...civo, region: "london" } }, ["civo", "region"], '"london" is not a Civo region (three letters and a digit, e.g. LON1, FRA1, NYC1)'],
-        ["a Civo cluster without API CIDRs", { civo: {} }, ["civo", "apiAllowedCidrs"], "list the CIDRs that may reach the Kubernetes API (e.g. your office or CI address/32)"],
-        ["a bad CIDR", { civo: { apiAllowedCidrs: ["10.0.0.1"] } }, ["civo", "apiAllowedCidrs", 0], '"10.0.0.1" is not a CIDR (e.g. 203.0.113.7/32)'],
+        ["a bad Kubernetes version", { civo: { kubernetesVersion: "latest" } }, ["civo", "kubernetesVersion"], '"latest" is not a version like 1.30.5-k3s1'],
         ["an unknown gateway", { gatewayImplementation: "nginx" }, ["gatewayImplementation"], 'must be one of traefik, envoy, not "nginx"'],
         ["an unknown ACME server", { acmeServer: "prod" }, ["acmeServer"], 'must be one of production, staging, not "prod"'],
     ];
