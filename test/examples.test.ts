@@ -11,8 +11,8 @@ const EXAMPLES = path.resolve(__dirname, "../../examples");
 const riofiles = fs.readdirSync(EXAMPLES).map((d) => path.join(EXAMPLES, d, "Riofile")).filter((f) => fs.existsSync(f));
 
 describe("examples", () => {
-    it("has the walkthrough's hello-world and the every-key example", () => {
-        assert.deepEqual(riofiles.map((f) => path.basename(path.dirname(f))).sort(), ["all-keys", "hello-world"]);
+    it("has the walkthrough's hello-world, the every-key example and a canary", () => {
+        assert.deepEqual(riofiles.map((f) => path.basename(path.dirname(f))).sort(), ["all-keys", "canary", "hello-world"]);
     });
     for (const file of riofiles) {
         for (const namespace of ["default", "team-a"]) {

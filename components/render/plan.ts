@@ -3,8 +3,8 @@ import { PlannedObject } from "../kube/object";
 import { planConfigMap } from "../riofile/configMap";
 import { Riofile } from "../riofile/load";
 import { GatewayRef, resolveContext, ServiceContext } from "../service/context";
-import { planService, ServicePlan } from "../service/plan";
-import { normalizeService } from "../service/spec";
+import { normalizeApp } from "../service/app";
+import { planApp, ServicePlan } from "../service/plan";
 
 /** Where a Riofile is deployed: the namespace and the gateway its services attach to. */
 export interface RiofileTarget {
@@ -27,7 +27,7 @@ export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePla
     const context = resolveContext(target.namespace, target.gateway);
     const services = riofile.services.map(({ name, spec }) => {
         try {
-            return { name, plan: planService(normalizeService(name, spec), context) };
+            return { name, plan: planApp(normalizeApp(name, spec), context) };
         } catch (e) {
             if (!(e instanceof RioInputError)) throw e;
             const at = e.withPrefix(["services", name]);

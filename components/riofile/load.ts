@@ -2,7 +2,8 @@ import * as fs from "fs";
 import { LineCounter, parseDocument } from "yaml";
 import { KeyPath, RioInputError, SourceLocation, under } from "../errors";
 import { unknownKey } from "../service/keys";
-import { normalizeService, parseServiceSpec, ServiceSpec } from "../service/spec";
+import { normalizeApp } from "../service/app";
+import { normalizeService, parseServiceSpec, ServiceSpec, VersionSpec } from "../service/spec";
 import { normalizeConfig } from "./configMap";
 import { locate } from "./locate";
 
@@ -54,22 +55,55 @@ export function checkRiofile(content: unknown, file: string): Riofile {
             }),
         ),
     );
-    const apps = new Map<string, string>();
-    for (const { name, spec } of services) {
-        const app = spec.app ?? name;
-        const other = apps.get(app);
-        if (other !== undefined) {
-            throw new RioInputError(
-                ["services", name, ...(spec.app !== undefined ? ["app"] : [])],
-                `app "${app}" is already deployed by service "${other}"; several versions of one app are not supported yet`,
-            );
-        }
-        apps.set(app, name);
-    }
+    const grouped = groupVersions(services);
     const configs = under(["configs"], () =>
         mapEntries(top.configs, "configs").map(([name, data]) => under([name], () => ({ name, data: normalizeConfig(name, data) }))),
     );
-    return { file, services, configs };
+    return { file, services: grouped, configs };
+}
+
+/**
+ * Rio's revisions: services sharing an `app` are versions of it. They become one app whose versions keep
+ * their own settings and workload names (`versions.<version>` with `name: <service>`); weights are relative.
+ * Errors point at the services in the file.
+ */
+export function groupVersions(services: { name: string; spec: ServiceSpec }[]): { name: string; spec: ServiceSpec }[] {
+    const byApp = new Map<string, { name: string; spec: ServiceSpec }[]>();
+    for (const s of services) {
+        const app = s.spec.app ?? s.name;
+        byApp.set(app, [...(byApp.get(app) ?? []), s]);
+    }
+    const out: { name: string; spec: ServiceSpec }[] = [];
+    for (const [app, members] of byApp) {
+        if (members.length === 1) {
+            out.push(members[0]!);
+            continue;
+        }
+        const versions: Record<string, VersionSpec> = {};
+        const hostnames: string[] = [];
+        for (const { name, spec } of members) {
+            const { app: _app, version = "v0", hostnames: own = [], ...rest } = spec;
+            if (versions[version] !== undefined) {
+                const other = members.find((m) => (m.spec.version ?? "v0") === version)!.name;
+                throw new RioInputError(["services", name, ...(spec.version !== undefined ? ["version"] : [])], `version "${version}" of app "${app}" is already service "${other}"`);
+            }
+            versions[version] = { ...rest, name };
+            hostnames.push(...own);
+        }
+        const grouped = { app, ...(hostnames.length > 0 && { hostnames }), versions };
+        try {
+            normalizeApp(app, grouped);
+        } catch (e) {
+            // Name the service the problem belongs to: versions.<v>.<key> is services.<service>.<key> in the file.
+            if (!(e instanceof RioInputError)) throw e;
+            const [head, version, ...rest] = e.path;
+            const member = head === "versions" && typeof version === "string" ? members.find((m) => (m.spec.version ?? "v0") === version) : undefined;
+            if (member) throw new RioInputError(["services", member.name, ...rest], e.detail, undefined, e.atKey);
+            throw new RioInputError(["services", members[0]!.name], `app "${app}" (services ${members.map((m) => m.name).join(", ")}): ${e.detail}`);
+        }
+        out.push({ name: app, spec: grouped });
+    }
+    return out;
 }
 
 /** Parses and checks Riofile text. Every error is a {@link RioInputError} with file, line, column and key path. */

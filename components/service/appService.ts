@@ -1,5 +1,5 @@
 import { KubeObject } from "../kube/object";
-import { appLabels, objectLabels } from "./labels";
+import { appLabels, appObjectLabels, objectLabels, versionLabels } from "./labels";
 import { Port, kubeProtocol } from "./ports";
 import { NormalizedService } from "./spec";
 
@@ -16,16 +16,20 @@ export function appProtocol(p: Port): string | undefined {
     }
 }
 
-/** The ClusterIP Service `<app>` in front of the app's pods; none for a service without ports (Rio: private). */
-export function planAppService(svc: NormalizedService, namespace: string): KubeObject | undefined {
+/**
+ * The ClusterIP Service `<app>` in front of every version's pods, or with `perVersion` the Service
+ * `<app>-<version>` in front of one version's (what weighted routes send to). None for a service without
+ * ports: Rio made those private.
+ */
+export function planAppService(svc: NormalizedService, namespace: string, perVersion = false): KubeObject | undefined {
     if (svc.ports.length === 0) return undefined;
     return {
         apiVersion: "v1",
         kind: "Service",
-        metadata: { name: svc.app, namespace, labels: objectLabels(svc) },
+        metadata: { name: perVersion ? `${svc.app}-${svc.version}` : svc.app, namespace, labels: perVersion ? objectLabels(svc) : appObjectLabels(svc) },
         spec: {
             type: "ClusterIP",
-            selector: appLabels(svc),
+            selector: perVersion ? versionLabels(svc) : appLabels(svc),
             ports: svc.ports.map((p) => {
                 const ap = appProtocol(p);
                 return {

@@ -1,6 +1,7 @@
 import { RioInputError } from "../errors";
 import { KubeObject } from "../kube/object";
-import { objectLabels } from "./labels";
+import { NormalizedApp } from "./app";
+import { appObjectLabels, objectLabels } from "./labels";
 import { Port } from "./ports";
 import { ServiceContext } from "./context";
 import { NormalizedService } from "./spec";
@@ -10,8 +11,14 @@ export interface ExposedPort {
     port: Port;
     hostnames: string[];
     route: KubeObject;
-    /** Resource-name suffix: `""` for the first exposed port, `-<port>` for the others. */
+    /** Resource-name suffix: `""` for the app's first exposed port, `-<port>` or `-<version>` otherwise. */
     suffix: string;
+}
+
+/** A Service a route sends to, and its share of the traffic (absent: the only backend). */
+export interface Backend {
+    name: string;
+    weight?: number;
 }
 
 /** Rio's hostname `<label>.<domain>`; the label must stay a DNS label, so overlong ones are refused, not cut. */
@@ -25,47 +32,67 @@ function hostname(label: string, domain: string): string {
     return `${label}.${domain}`;
 }
 
-/**
- * HTTPRoutes for the exposed HTTP-family ports. The first is served on `<app>-<namespace>.<domain>` (Rio's
- * app endpoint) plus the extra hostnames; each further exposed port on `<app>-<port>-<namespace>.<domain>`,
- * so no exposed port is silently left without a URL.
- */
-export function planHttpRoutes(svc: NormalizedService, ctx: ServiceContext): ExposedPort[] {
-    const exposed = svc.ports.filter((p) => p.expose);
-    if (exposed.length === 0) return [];
-    const domain = ctx.gateway.domain;
-    if (domain === undefined) {
+function domainOf(ctx: ServiceContext): string {
+    if (ctx.gateway.domain === undefined) {
         throw new RioInputError(["ports"], "exposed ports need a cluster domain (gateway.domain, or --domain for rio render)");
     }
+    return ctx.gateway.domain;
+}
+
+function route(name: string, hostnames: string[], backends: Backend[], port: Port, labels: Record<string, string>, ctx: ServiceContext): KubeObject {
+    return {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "HTTPRoute",
+        metadata: { name, namespace: ctx.namespace, labels },
+        spec: {
+            parentRefs: [
+                {
+                    group: "gateway.networking.k8s.io",
+                    kind: "Gateway",
+                    name: ctx.gateway.name,
+                    namespace: ctx.gateway.namespace,
+                    ...(ctx.gateway.listener !== undefined && { sectionName: ctx.gateway.listener }),
+                },
+            ],
+            hostnames,
+            rules: [
+                {
+                    matches: [{ path: { type: "PathPrefix", value: "/" } }],
+                    backendRefs: backends.map((b) => ({ group: "", kind: "Service", name: b.name, port: port.port, ...(b.weight !== undefined && { weight: b.weight }) })),
+                },
+            ],
+        },
+    };
+}
+
+/**
+ * The app's HTTPRoutes, one per exposed HTTP-family port. The first is served on `<app>-<namespace>.<domain>`
+ * (Rio's app endpoint) plus the extra hostnames, each further one on `<app>-<port>-<namespace>.<domain>`, so no
+ * exposed port is silently left without a URL. With several versions the route splits by weight across the
+ * versions' Services `<app>-<version>`.
+ */
+export function planHttpRoutes(app: NormalizedApp, ctx: ServiceContext): ExposedPort[] {
+    const first = app.versions[0]!;
+    const exposed = first.ports.filter((p) => p.expose);
+    if (exposed.length === 0) return [];
+    const domain = domainOf(ctx);
+    const backends: Backend[] =
+        app.versions.length === 1 ? [{ name: app.app }] : app.versions.map((v) => ({ name: `${app.app}-${v.version}`, weight: v.weight }));
     return exposed.map((port, i) => {
-        const first = i === 0;
-        const hostnames = first
-            ? [hostname(`${svc.app}-${ctx.namespace}`, domain), ...svc.hostnames]
-            : [hostname(`${svc.app}-${port.port}-${ctx.namespace}`, domain)];
-        const name = first ? svc.app : `${svc.app}-${port.port}`;
-        const route: KubeObject = {
-            apiVersion: "gateway.networking.k8s.io/v1",
-            kind: "HTTPRoute",
-            metadata: { name, namespace: ctx.namespace, labels: objectLabels(svc) },
-            spec: {
-                parentRefs: [
-                    {
-                        group: "gateway.networking.k8s.io",
-                        kind: "Gateway",
-                        name: ctx.gateway.name,
-                        namespace: ctx.gateway.namespace,
-                        ...(ctx.gateway.listener !== undefined && { sectionName: ctx.gateway.listener }),
-                    },
-                ],
-                hostnames: [...new Set(hostnames)],
-                rules: [
-                    {
-                        matches: [{ path: { type: "PathPrefix", value: "/" } }],
-                        backendRefs: [{ group: "", kind: "Service", name: svc.app, port: port.port }],
-                    },
-                ],
-            },
-        };
-        return { port, hostnames: [...new Set(hostnames)], route, suffix: first ? "" : `-${port.port}` };
+        const primary = i === 0;
+        const hostnames = [
+            ...new Set(primary ? [hostname(`${app.app}-${ctx.namespace}`, domain), ...app.hostnames] : [hostname(`${app.app}-${port.port}-${ctx.namespace}`, domain)]),
+        ];
+        const name = primary ? app.app : `${app.app}-${port.port}`;
+        return { port, hostnames, route: route(name, hostnames, backends, port, appObjectLabels(first), ctx), suffix: primary ? "" : `-${port.port}` };
     });
+}
+
+/** Rio's revision endpoint `<app>-<version>-<namespace>.<domain>`: one version, whatever the weights. */
+export function planVersionRoute(svc: NormalizedService, ctx: ServiceContext): ExposedPort | undefined {
+    const port = svc.ports.find((p) => p.expose);
+    if (!port) return undefined;
+    const name = `${svc.app}-${svc.version}`;
+    const hostnames = [hostname(`${name}-${ctx.namespace}`, domainOf(ctx))];
+    return { port, hostnames, route: route(name, hostnames, [{ name }], port, objectLabels(svc), ctx), suffix: `-${svc.version}` };
 }

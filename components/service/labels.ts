@@ -18,7 +18,17 @@ export function appLabels(svc: NormalizedService): Record<string, string> {
     return { "app.kubernetes.io/name": svc.app, "app.kubernetes.io/managed-by": MANAGED_BY };
 }
 
-/** Labels on the objects themselves (workload, Service, route). */
+/** Labels on app-level objects (the Service `<app>`, the app's routes): no version, they span them all. */
+export function appObjectLabels(svc: NormalizedService): Record<string, string> {
+    return { ...svc.labels, ...appLabels(svc) };
+}
+
+/** Labels on one version's objects (workload, version Service, version route). */
 export function objectLabels(svc: NormalizedService): Record<string, string> {
     return { ...svc.labels, ...appLabels(svc), "app.kubernetes.io/instance": svc.name, "app.kubernetes.io/version": svc.version };
+}
+
+/** What a version's Service selects: that version's pods only. */
+export function versionLabels(svc: NormalizedService): Record<string, string> {
+    return { ...appLabels(svc), "app.kubernetes.io/version": svc.version };
 }

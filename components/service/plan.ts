@@ -1,9 +1,10 @@
 import { RioInputError } from "../errors";
 import { PlannedObject } from "../kube/object";
+import { NormalizedApp } from "./app";
 import { planAppService } from "./appService";
 import { ServiceContext } from "./context";
 import { planDeployment } from "./deployment";
-import { planHttpRoutes } from "./httpRoute";
+import { planHttpRoutes, planVersionRoute } from "./httpRoute";
 import { NormalizedService } from "./spec";
 
 /** Everything one service becomes: the objects to apply and the values its component outputs. */
@@ -16,23 +17,41 @@ export interface ServicePlan {
 }
 
 /**
- * The one mapping from a normalized service to Kubernetes objects. `RioService` applies exactly these and
- * `rio render` prints exactly these; nothing else decides what a service becomes.
+ * The one mapping from a checked app to Kubernetes objects. `RioService` applies exactly these and `rio
+ * render` prints exactly these; nothing else decides what a service becomes.
+ *
+ * One version: its Deployment, the Service `<app>` and the app's routes. Several versions (Rio's revisions):
+ * per version a Deployment, a Service `<app>-<version>` and a route on `<app>-<version>-<namespace>.<domain>`;
+ * for the app, the Service `<app>` (in-cluster clients: spread by pods, not by weight) and routes split by weight.
  */
-export function planService(svc: NormalizedService, ctx: ServiceContext): ServicePlan {
-    const service = planAppService(svc, ctx.namespace);
-    const exposed = planHttpRoutes(svc, ctx);
-    const hostnames = exposed.flatMap((e) => e.hostnames);
+export function planApp(app: NormalizedApp, ctx: ServiceContext): ServicePlan {
+    const multi = app.versions.length > 1;
+    const first = app.versions[0]!;
+    const service = planAppService(first, ctx.namespace);
+    const exposed = planHttpRoutes(app, ctx);
+    const versionRoutes = multi ? app.versions.map((v) => planVersionRoute(v, ctx)).filter((r) => r !== undefined) : [];
+    const hostnames = [...exposed, ...versionRoutes].flatMap((e) => e.hostnames);
     const dup = hostnames.find((h, i) => hostnames.indexOf(h) !== i);
     if (dup) throw new RioInputError(["hostnames"], `hostname "${dup}" is listed twice`);
-    return {
-        objects: [
-            { suffix: "", object: planDeployment(svc, ctx.namespace) },
-            ...(service ? [{ suffix: "", object: service }] : []),
-            ...exposed.map((e) => ({ suffix: e.suffix, object: e.route })),
-        ],
-        serviceName: service?.metadata.name,
-        hostnames,
-        urls: hostnames.map((h) => `${ctx.gateway.scheme}://${h}`),
-    };
+    const objects: PlannedObject[] = [
+        ...app.versions.map((v) => ({ suffix: multi ? `-${v.version}` : "", object: planDeployment(v, ctx.namespace) })),
+        ...(service ? [{ suffix: "", object: service }] : []),
+        ...(multi ? app.versions.flatMap((v) => planAppService(v, ctx.namespace, true) ?? []).map((object, i) => ({ suffix: `-${app.versions[i]!.version}`, object })) : []),
+        ...exposed.map((e) => ({ suffix: e.suffix, object: e.route })),
+        ...versionRoutes.map((e) => ({ suffix: e.suffix, object: e.route })),
+    ];
+    // Two objects of one kind and name would overwrite each other (a version named like a port, say).
+    const seen = new Set<string>();
+    for (const { object, suffix } of objects) {
+        for (const key of [`${object.kind}/${object.metadata.name}`, `${object.kind}#${suffix}`]) {
+            if (seen.has(key)) throw new RioInputError(["versions"], `two objects would share the ${object.kind} name "${object.metadata.name}"; rename a version`);
+            seen.add(key);
+        }
+    }
+    return { objects, serviceName: service?.metadata.name, hostnames, urls: hostnames.map((h) => `${ctx.gateway.scheme}://${h}`) };
+}
+
+/** A single-version service's plan (what most services are). */
+export function planService(svc: NormalizedService, ctx: ServiceContext): ServicePlan {
+    return planApp({ name: svc.name, app: svc.app, hostnames: svc.hostnames, versions: [svc] }, ctx);
 }

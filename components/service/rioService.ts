@@ -3,10 +3,11 @@ import { RioInputError } from "../errors";
 import { declareObject } from "../kube/declare";
 import { GatewayRef, resolveContext } from "./context";
 import { EnvInput } from "./env";
-import { planService, ServicePlan } from "./plan";
+import { normalizeApp } from "./app";
+import { planApp, ServicePlan } from "./plan";
 import { PortSpec } from "./ports";
 import { Probe } from "./probes";
-import { DataMountSpec, normalizeService, PullPolicy, ServiceSpec } from "./spec";
+import { DataMountSpec, PullPolicy, VersionSpec } from "./spec";
 
 /** Arguments of {@link RioService}: Rio's service keys, camelCase, in Rio's value syntax. */
 export interface RioServiceArgs {
@@ -58,6 +59,16 @@ export interface RioServiceArgs {
     version?: pulumi.Input<string>;
     /** Extra hostnames served, besides `<app>-<namespace>.<domain>`. Default none. */
     hostnames?: pulumi.Input<readonly string[]>;
+    /** Share of the app's traffic relative to its other versions' (with `versions`, set per version). Default 100. */
+    weight?: pulumi.Input<number>;
+    /**
+     * Several versions of the app (Rio's revisions), by version name: each inherits every key above and
+     * overrides what it sets (`image`, `env`, `scale`, `weight`, …; `name` names its workload, default
+     * `<name>-<version>`). Traffic to `<app>-<namespace>.<domain>` splits by weight; `<app>-<version>-…` reaches
+     * one version. Blue/green: the new version at weight 0, then swap the weights; canary: any split. Like
+     * `ports`, the set of versions is a plain value (each version's keys may be Outputs).
+     */
+    versions?: Readonly<Record<string, { [K in keyof VersionSpec]: K extends "name" ? string : pulumi.Input<VersionSpec[K]> }>>;
     /** Namespace to deploy into. Default `default`. */
     namespace?: pulumi.Input<string>;
     /** The Gateway routes attach to and the cluster domain. Defaults: `rio-gateway` in `rio-system`, `https`. */
@@ -80,23 +91,35 @@ export function isPlain(value: unknown): boolean {
 /** @internal Plans a service from resolved args; user errors become errors naming the component and key. */
 export function planArgs(name: string, args: { spec: unknown; namespace?: string; gateway?: GatewayRef }): ServicePlan {
     try {
-        return planService(normalizeService(name, args.spec as ServiceSpec), resolveContext(args.namespace, args.gateway));
+        return planApp(normalizeApp(name, args.spec), resolveContext(args.namespace, args.gateway));
     } catch (e) {
         if (e instanceof RioInputError) throw new pulumi.ResourceError(`RioService "${name}": ${e.message}`, undefined, true);
         throw e;
     }
 }
 
-/** @internal The objects a service will have, from its ports alone (every other key only fills them in). */
-export function shapeOf(name: string, ports: RioServiceArgs["ports"]): ServicePlan {
-    if (!isPlain(ports)) {
-        throw new pulumi.ResourceError(
-            `RioService "${name}": ports must be a plain value, not an Output: it decides which objects are created`,
-            undefined,
-            true,
-        );
+/**
+ * @internal The objects a service will have, from its ports and its versions' names alone (every other key
+ * only fills them in).
+ */
+export function shapeOf(name: string, ports: RioServiceArgs["ports"], versions: RioServiceArgs["versions"]): ServicePlan {
+    // The versions map itself must be plain (its entries' values may be Outputs); ports entirely.
+    const late = (v: unknown) => pulumi.Output.isInstance(v) || v instanceof Promise;
+    for (const [key, value] of [["ports", ports], ["versions", versions]] as const) {
+        if (key === "ports" ? !isPlain(value) : late(value)) {
+            throw new pulumi.ResourceError(
+                `RioService "${name}": ${key} must be a plain value, not an Output: it decides which objects are created`,
+                undefined,
+                true,
+            );
+        }
     }
-    return planArgs(name, { spec: { image: "shape", ports }, namespace: "x", gateway: { domain: "shape.invalid" } });
+    const shapeVersions = versions && Object.fromEntries(Object.entries(versions).map(([v, spec]) => [v, { name: isPlain(spec.name) ? spec.name : undefined }]));
+    return planArgs(name, {
+        spec: { image: "shape", ports, ...(shapeVersions && { versions: shapeVersions }) },
+        namespace: "x",
+        gateway: { domain: "shape.invalid" },
+    });
 }
 
 /**
@@ -120,7 +143,7 @@ export class RioService extends pulumi.ComponentResource {
         // Plan before registering anything, so bad input leaves nothing behind. When some args are Outputs the
         // full plan waits for them, but the set of objects is known now from the plain `ports`.
         const now = isPlain(resolved) ? planArgs(name, resolved as Parameters<typeof planArgs>[1]) : undefined;
-        const shape = now ?? shapeOf(name, args.ports);
+        const shape = now ?? shapeOf(name, args.ports, args.versions);
         super("pulumi-rio:index:RioService", name, {}, opts);
 
         const later = now ? undefined : pulumi.output(resolved).apply((r) => planArgs(name, r as Parameters<typeof planArgs>[1]));

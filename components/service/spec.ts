@@ -44,6 +44,16 @@ export interface ServiceSpec {
     app?: string;
     version?: string;
     hostnames?: readonly string[];
+    /** Share of the app's traffic, relative to the other versions' (Rio's weights). Default 100. */
+    weight?: number;
+    /** Several versions of the app, each overriding these keys; see {@link VersionSpec}. */
+    versions?: Readonly<Record<string, VersionSpec>>;
+}
+
+/** One version of an app: any service key but the app-level ones, plus the name of its workload. */
+export interface VersionSpec extends Omit<ServiceSpec, "versions" | "app" | "version" | "hostnames"> {
+    /** Name of this version's workload. Default `<component name>-<version>`. */
+    name?: string;
 }
 
 /** A service with Rio's grammar parsed, defaults filled and everything checked: what the planners consume. */
@@ -69,6 +79,7 @@ export interface NormalizedService {
     imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
     imagePullSecrets: string[];
     hostnames: string[];
+    weight: number;
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -135,6 +146,8 @@ export const serviceSchema = z
         app: z.string(),
         version: z.string(),
         hostnames: stringList,
+        weight: z.number().int("weight must be a whole number").min(0, "weight may not be negative").max(1_000_000, "weight is at most 1000000"),
+        versions: z.record(z.unknown()),
     })
     .partial()
     .strict();
@@ -262,6 +275,7 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
     under([], () => assertDnsLabel(name, "service name"));
     return withSpelling(input, (canonical) => {
         const s = parseCanonical(canonical) as z.infer<typeof serviceSchema>;
+        if (s.versions !== undefined) throw new RioInputError(["versions"], "is not allowed here: a version cannot have versions", undefined, true);
         if (s.image === undefined) throw new RioInputError([], "a service needs an image");
         under(["image"], () => refuseBuild(s.image!));
         const app = under(["app"], () => assertDnsLabel(s.app ?? name, "app"));
@@ -292,6 +306,7 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
             }),
             imagePullSecrets: (s.imagePullSecrets ?? []).map((n, i) => under(["imagePullSecrets", i], () => assertDnsSubdomain(n, "Secret name"))),
             hostnames: (s.hostnames ?? []).map((h, i) => under(["hostnames", i], () => assertHostname(h, "hostname"))),
+            weight: s.weight ?? 100,
         };
     });
 }

@@ -31,6 +31,7 @@ function defaults(name: string, image: string): NormalizedService {
         imagePullPolicy: undefined,
         imagePullSecrets: [],
         hostnames: [],
+        weight: 100,
     };
 }
 
@@ -61,6 +62,7 @@ describe("normalizeService: defaults and canonical keys", () => {
             app: "acme-api",
             version: "v2",
             hostnames: ["api.acme.io", "*.api.acme.io"],
+            weight: 30,
         });
         assert.deepEqual(out, {
             name: "api",
@@ -94,6 +96,7 @@ describe("normalizeService: defaults and canonical keys", () => {
             imagePullPolicy: "Always",
             imagePullSecrets: ["regcred"],
             hostnames: ["api.acme.io", "*.api.acme.io"],
+            weight: 30,
         });
     });
 
