@@ -14,6 +14,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { deployRiofile, GatewayRef, loadRiofile, RioInputError, RioSystem } from "../components";
 import { checkSystemConfig } from "../components/system/config";
+import { featuresNeeded } from "../components/riofile/needs";
 
 const config = new pulumi.Config("rio");
 
@@ -26,9 +27,9 @@ function program() {
         ? new RioSystem("rio", {
               ...systemArgs,
               ...(cloudflare && { cloudflare: { ...cloudflare, apiToken: config.requireSecret("cloudflareApiToken") } }),
-              // Install only what the Riofile needs: no service key pulumi-rio supports yet builds images or
-              // autoscales, so the registry, builder, KEDA and metrics-server stay out unless asked for by name.
-              features: { registry: false, build: false, autoscaling: false, metrics: false, ...features },
+              // Install only what the Riofile needs (KEDA for concurrency autoscaling, metrics-server for cpu/memory;
+              // nothing builds yet, so no registry or builder), unless asked for by name.
+              features: { ...featuresNeeded(riofile), ...features },
           })
         : undefined;
     const provider = system?.provider;

@@ -35,6 +35,7 @@ describe("rio render", () => {
                 ["Deployment", "hello-world", "demo"],
                 ["Service", "hello-world", "demo"],
                 ["HTTPRoute", "hello-world", "demo"],
+                ["PodDisruptionBudget", "hello-world", "demo"],
             ],
         );
         assert.equal(objects[0].spec.replicas, 2);

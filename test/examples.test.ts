@@ -35,6 +35,7 @@ describe("examples", () => {
             "Service/shop",
             "HTTPRoute/shop",
             "HTTPRoute/shop-8443",
+            "PodDisruptionBudget/web",
             "Deployment/worker",
             "Deployment/cache",
             "Service/cache",

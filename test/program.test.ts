@@ -128,3 +128,20 @@ describe("Pulumi's Node.js runtime", () => {
         assert.ok(out.types.includes("kubernetes:helm.sh/v3:Release::rio-traefik"));
     });
 });
+
+describe("the stack program installs what the Riofile needs", () => {
+    it("KEDA and its HTTP add-on for a concurrency-autoscaled service; metrics-server for a cpu-autoscaled one", async () => {
+        const file = tempRiofile(
+            "services:\n  web:\n    image: nginx\n    ports: 80\n    scale: 0-3\n  api:\n    image: api\n    ports: 8080\n    autoscale: {cpu: 60, maxReplicas: 4}\n",
+        );
+        const outputs = await runProgram({ "rio:riofile": file, "rio:system": { domain: "apps.example.com" } });
+        await drain(outputs);
+        assert.deepEqual(byType("kubernetes:helm.sh/v3:Release").map((r) => r.inputs.name).sort(), [
+            "cert-manager",
+            "keda",
+            "keda-add-ons-http",
+            "metrics-server",
+            "traefik",
+        ]);
+    });
+});

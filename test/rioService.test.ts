@@ -40,8 +40,14 @@ describe("RioService", () => {
                 [DEPLOYMENT, "hello-world"],
                 [SERVICE, "hello-world"],
                 [ROUTE, "hello-world"],
+                ["kubernetes:policy/v1:PodDisruptionBudget", "hello-world"],
             ],
         );
+        // Two replicas: drains and upgrades take one at a time.
+        assert.deepEqual(one("kubernetes:policy/v1:PodDisruptionBudget", "hello-world").inputs.spec, {
+            maxUnavailable: 1,
+            selector: { matchLabels: { "app.kubernetes.io/name": "hello-world", "app.kubernetes.io/instance": "hello-world" } },
+        });
         const deployment = one(DEPLOYMENT, "hello-world").inputs;
         assert.equal(deployment.metadata.name, "hello-world");
         assert.equal(deployment.metadata.namespace, "demo");
@@ -136,6 +142,7 @@ describe("RioService", () => {
                 [SERVICE, "web"],
                 [ROUTE, "web"],
                 [ROUTE, "web-8443"],
+                ["kubernetes:policy/v1:PodDisruptionBudget", "web"],
             ],
         );
         const container = one(DEPLOYMENT, "web").inputs.spec.template.spec.containers[0];
@@ -154,13 +161,14 @@ describe("RioService", () => {
         assertUniqueUrns();
     });
 
-    it("accepts Outputs and secrets for every key but ports, and plans the same objects once they resolve", async () => {
-        const plainArgs = { image: "nginx", ports: ["8080"], env: ["TOKEN=s3cr3t"], scale: 2 };
+    it("accepts Outputs and secrets for every key but the structural ones, and plans the same objects once they resolve", async () => {
+        const plainArgs = { image: "nginx", ports: ["8080"], env: ["TOKEN=s3cr3t"], scale: 2, cpus: "100m" };
         const svc = new rio.RioService("outputs", {
             image: pulumi.output("nginx"),
             ports: ["8080"],
             env: pulumi.secret(["TOKEN=s3cr3t"]),
-            scale: Promise.resolve(2),
+            scale: 2,
+            cpus: Promise.resolve("100m"),
             namespace: pulumi.output("team-a"),
             gateway: pulumi.output(gateway),
         });
@@ -228,12 +236,15 @@ describe("RioService", () => {
             });
         }
 
-        it("refuses ports given as an Output, since they decide which objects exist", () => {
-            assert.throws(
-                () => new rio.RioService("late-ports", { image: "x", ports: pulumi.output(["80"]) as any }),
-                /RioService "late-ports": ports must be a plain value, not an Output/,
-            );
-            assert.equal(registered.length, 0);
-        });
+        for (const key of ["ports", "scale", "autoscale"] as const) {
+            it(`refuses ${key} given as an Output, since it decides which objects exist`, () => {
+                const value = { ports: ["80"], scale: 2, autoscale: { maxReplicas: 3 } }[key];
+                assert.throws(
+                    () => new rio.RioService("late", { image: pulumi.output("x"), ports: "80", [key]: pulumi.output(value) } as any),
+                    (e: unknown) => e instanceof pulumi.ResourceError && e.message === `RioService "late": ${key} must be a plain value, not an Output: it decides which objects are created`,
+                );
+                assert.equal(registered.length, 0);
+            });
+        }
     });
 });

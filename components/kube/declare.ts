@@ -13,6 +13,8 @@ const BUILT_IN: Record<string, Ctor> = {
     "v1/Secret": k8s.core.v1.Secret,
     "v1/PersistentVolumeClaim": k8s.core.v1.PersistentVolumeClaim,
     "apps/v1/Deployment": k8s.apps.v1.Deployment,
+    "autoscaling/v2/HorizontalPodAutoscaler": k8s.autoscaling.v2.HorizontalPodAutoscaler,
+    "policy/v1/PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
     "rbac.authorization.k8s.io/v1/ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,
     "networking.k8s.io/v1/NetworkPolicy": k8s.networking.v1.NetworkPolicy,
     "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy": k8s.admissionregistration.v1.ValidatingAdmissionPolicy,

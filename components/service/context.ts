@@ -18,17 +18,28 @@ export interface GatewayRef {
     listener?: string;
 }
 
+/** Where KEDA's HTTP add-on runs (RioSystem's `autoscaling` feature): its interceptor proxy and external scaler. */
+export interface AutoscalingRef {
+    /** Namespace of the add-on. Default `rio-system`. */
+    namespace?: string;
+}
+
 export interface ServiceContext {
     namespace: string;
     gateway: Required<Omit<GatewayRef, "domain" | "listener">> & { domain?: string; listener?: string };
+    autoscaling: { namespace: string; interceptor: { name: string; port: number }; scalerAddress: string };
 }
+
+/** Service names the keda-add-ons-http chart (0.15.0) gives its interceptor proxy and external scaler. */
+export const KEDA_HTTP = { interceptor: "keda-add-ons-http-interceptor-proxy", interceptorPort: 8080, scaler: "keda-add-ons-http-external-scaler", scalerPort: 9090 };
 
 export const DEFAULT_NAMESPACE = "default";
 export const DEFAULT_GATEWAY = { name: "rio-gateway", namespace: "rio-system", scheme: "https" } as const;
 
 /** Checks and defaults the deployment context. Error paths name the argument (`namespace`, `gateway.domain`). */
-export function resolveContext(namespace: string | undefined, gateway: GatewayRef | undefined): ServiceContext {
+export function resolveContext(namespace: string | undefined, gateway: GatewayRef | undefined, autoscaling?: AutoscalingRef): ServiceContext {
     const g = gateway ?? {};
+    const kedaNs = autoscaling?.namespace ?? "rio-system";
     const scheme = g.scheme ?? DEFAULT_GATEWAY.scheme;
     if (scheme !== "https" && scheme !== "http") throw new RioInputError(["gateway", "scheme"], `must be https or http, not "${scheme}"`);
     return {
@@ -39,6 +50,11 @@ export function resolveContext(namespace: string | undefined, gateway: GatewayRe
             scheme,
             ...(g.domain !== undefined && { domain: under(["gateway", "domain"], () => assertHostname(g.domain!, "domain")) }),
             ...(g.listener !== undefined && { listener: under(["gateway", "listener"], () => assertDnsLabel(g.listener!, "listener name")) }),
+        },
+        autoscaling: {
+            namespace: kedaNs,
+            interceptor: { name: KEDA_HTTP.interceptor, port: KEDA_HTTP.interceptorPort },
+            scalerAddress: `${KEDA_HTTP.scaler}.${kedaNs}:${KEDA_HTTP.scalerPort}`,
         },
     };
 }

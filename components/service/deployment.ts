@@ -69,7 +69,8 @@ export function planDeployment(svc: NormalizedService, namespace: string): KubeO
         kind: "Deployment",
         metadata: { name: svc.name, namespace, labels: objectLabels(svc), ...annotations },
         spec: {
-            replicas: svc.scale,
+            // An autoscaled workload leaves replicas to its autoscaler: Pulumi must not reset them on every update.
+            ...(svc.autoscale === undefined && { replicas: svc.scale }),
             selector: { matchLabels: selectorLabels(svc) },
             // Never below the desired count during a rollout: a new pod must be ready before an old one goes.
             strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },

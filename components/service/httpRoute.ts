@@ -2,6 +2,7 @@ import { RioInputError } from "../errors";
 import { KubeObject } from "../kube/object";
 import { NormalizedApp } from "./app";
 import { appObjectLabels, objectLabels } from "./labels";
+import { VERSION_HEADER } from "./autoscaler";
 import { Port } from "./ports";
 import { ServiceContext } from "./context";
 import { NormalizedService } from "./spec";
@@ -19,6 +20,11 @@ export interface ExposedPort {
 export interface Backend {
     name: string;
     weight?: number;
+    /** Another namespace's Service (KEDA's interceptor), with its own port. */
+    namespace?: string;
+    port?: number;
+    /** A version header the request gets on its way (so the interceptor can tell versions apart). */
+    header?: { name: string; value: string };
 }
 
 /** Rio's hostname `<label>.<domain>`; the label must stay a DNS label, so overlong ones are refused, not cut. */
@@ -58,7 +64,15 @@ function route(name: string, hostnames: string[], backends: Backend[], port: Por
             rules: [
                 {
                     matches: [{ path: { type: "PathPrefix", value: "/" } }],
-                    backendRefs: backends.map((b) => ({ group: "", kind: "Service", name: b.name, port: port.port, ...(b.weight !== undefined && { weight: b.weight }) })),
+                    backendRefs: backends.map((b) => ({
+                        group: "",
+                        kind: "Service",
+                        name: b.name,
+                        ...(b.namespace !== undefined && { namespace: b.namespace }),
+                        port: b.port ?? port.port,
+                        ...(b.weight !== undefined && { weight: b.weight }),
+                        ...(b.header && { filters: [{ type: "RequestHeaderModifier", requestHeaderModifier: { set: [b.header] } }] }),
+                    })),
                 },
             ],
         },
@@ -71,15 +85,31 @@ function route(name: string, hostnames: string[], backends: Backend[], port: Por
  * exposed port is silently left without a URL. With several versions the route splits by weight across the
  * versions' Services `<app>-<version>`.
  */
+/**
+ * Where a version's traffic goes: straight to its Service, or — when it scales on concurrency — through KEDA's
+ * interceptor (which counts requests and holds them while a pod starts). Only the first exposed port is
+ * scaled on; with several versions, a header names the version for the interceptor.
+ */
+export function backendOf(v: NormalizedService, multi: boolean, ctx: ServiceContext, primaryPort: boolean): Backend {
+    const own = multi ? `${v.app}-${v.version}` : v.app;
+    if (v.autoscale?.kind !== "concurrency" || !primaryPort) return { name: own };
+    return {
+        name: ctx.autoscaling.interceptor.name,
+        namespace: ctx.autoscaling.namespace,
+        port: ctx.autoscaling.interceptor.port,
+        ...(multi && { header: { name: VERSION_HEADER, value: v.version } }),
+    };
+}
+
 export function planHttpRoutes(app: NormalizedApp, ctx: ServiceContext): ExposedPort[] {
     const first = app.versions[0]!;
     const exposed = first.ports.filter((p) => p.expose);
     if (exposed.length === 0) return [];
     const domain = domainOf(ctx);
-    const backends: Backend[] =
-        app.versions.length === 1 ? [{ name: app.app }] : app.versions.map((v) => ({ name: `${app.app}-${v.version}`, weight: v.weight }));
+    const multi = app.versions.length > 1;
     return exposed.map((port, i) => {
         const primary = i === 0;
+        const backends: Backend[] = app.versions.map((v) => ({ ...backendOf(v, multi, ctx, primary), ...(multi && { weight: v.weight }) }));
         const hostnames = [
             ...new Set(primary ? [hostname(`${app.app}-${ctx.namespace}`, domain), ...app.hostnames] : [hostname(`${app.app}-${port.port}-${ctx.namespace}`, domain)]),
         ];
@@ -94,5 +124,5 @@ export function planVersionRoute(svc: NormalizedService, ctx: ServiceContext): E
     if (!port) return undefined;
     const name = `${svc.app}-${svc.version}`;
     const hostnames = [hostname(`${name}-${ctx.namespace}`, domainOf(ctx))];
-    return { port, hostnames, route: route(name, hostnames, [{ name }], port, objectLabels(svc), ctx), suffix: `-${svc.version}` };
+    return { port, hostnames, route: route(name, hostnames, [backendOf(svc, true, ctx, true)], port, objectLabels(svc), ctx), suffix: `-${svc.version}` };
 }

@@ -5,6 +5,8 @@ import { planAppService } from "./appService";
 import { ServiceContext } from "./context";
 import { planDeployment } from "./deployment";
 import { planHttpRoutes, planVersionRoute } from "./httpRoute";
+import { planAutoscaler, planDisruptionBudget, planReferenceGrant } from "./autoscaler";
+import { appObjectLabels } from "./labels";
 import { NormalizedService } from "./spec";
 
 /** Everything one service becomes: the objects to apply and the values its component outputs. */
@@ -33,12 +35,32 @@ export function planApp(app: NormalizedApp, ctx: ServiceContext): ServicePlan {
     const hostnames = [...exposed, ...versionRoutes].flatMap((e) => e.hostnames);
     const dup = hostnames.find((h, i) => hostnames.indexOf(h) !== i);
     if (dup) throw new RioInputError(["hostnames"], `hostname "${dup}" is listed twice`);
+    const suffix = (v: NormalizedService) => (multi ? `-${v.version}` : "");
+    // Concurrency scaling: the hosts each version is reached by, for KEDA's interceptor to route and count.
+    const appHosts = exposed[0]?.hostnames ?? [];
+    const autoscalers = app.versions.flatMap((v, i) => {
+        const port = v.ports.find((p) => p.expose);
+        const target = port && {
+            hosts: multi ? [...appHosts, ...(versionRoutes[i]?.hostnames ?? [])] : appHosts,
+            service: multi ? `${v.app}-${v.version}` : v.app,
+            port: port.port,
+            ...(multi && { header: v.version }),
+        };
+        return planAutoscaler(v, ctx, target).map((object) => ({ suffix: suffix(v), object }));
+    });
+    const intercepted = app.versions.some((v) => v.autoscale?.kind === "concurrency");
     const objects: PlannedObject[] = [
-        ...app.versions.map((v) => ({ suffix: multi ? `-${v.version}` : "", object: planDeployment(v, ctx.namespace) })),
+        ...app.versions.map((v) => ({ suffix: suffix(v), object: planDeployment(v, ctx.namespace) })),
         ...(service ? [{ suffix: "", object: service }] : []),
         ...(multi ? app.versions.flatMap((v) => planAppService(v, ctx.namespace, true) ?? []).map((object, i) => ({ suffix: `-${app.versions[i]!.version}`, object })) : []),
         ...exposed.map((e) => ({ suffix: e.suffix, object: e.route })),
         ...versionRoutes.map((e) => ({ suffix: e.suffix, object: e.route })),
+        ...autoscalers,
+        ...app.versions.flatMap((v) => {
+            const pdb = planDisruptionBudget(v, ctx.namespace);
+            return pdb ? [{ suffix: suffix(v), object: pdb }] : [];
+        }),
+        ...(intercepted ? [{ suffix: "", object: planReferenceGrant(app.app, ctx, appObjectLabels(first)) }] : []),
     ];
     // Two objects of one kind and name would overwrite each other (a version named like a port, say).
     const seen = new Set<string>();

@@ -98,25 +98,35 @@ export function planArgs(name: string, args: { spec: unknown; namespace?: string
     }
 }
 
+/** Keys that decide which objects exist (not only what they contain): they must be plain values. */
+const STRUCTURAL = ["ports", "scale", "autoscale"] as const;
+
 /**
- * @internal The objects a service will have, from its ports and its versions' names alone (every other key
- * only fills them in).
+ * @internal The objects a service will have, from its structural keys alone — ports, scale, autoscale, and the
+ * versions' names and structural keys (every other key only fills the objects in).
  */
-export function shapeOf(name: string, ports: RioServiceArgs["ports"], versions: RioServiceArgs["versions"]): ServicePlan {
-    // The versions map itself must be plain (its entries' values may be Outputs); ports entirely.
+export function shapeOf(name: string, args: RioServiceArgs): ServicePlan {
+    const refuse = (key: string) =>
+        new pulumi.ResourceError(`RioService "${name}": ${key} must be a plain value, not an Output: it decides which objects are created`, undefined, true);
     const late = (v: unknown) => pulumi.Output.isInstance(v) || v instanceof Promise;
-    for (const [key, value] of [["ports", ports], ["versions", versions]] as const) {
-        if (key === "ports" ? !isPlain(value) : late(value)) {
-            throw new pulumi.ResourceError(
-                `RioService "${name}": ${key} must be a plain value, not an Output: it decides which objects are created`,
-                undefined,
-                true,
-            );
-        }
-    }
-    const shapeVersions = versions && Object.fromEntries(Object.entries(versions).map(([v, spec]) => [v, { name: isPlain(spec.name) ? spec.name : undefined }]));
+    const structural = (spec: Record<string, unknown>, at: string) =>
+        Object.fromEntries(
+            STRUCTURAL.filter((k) => spec[k] !== undefined).map((k) => {
+                if (!isPlain(spec[k])) throw refuse(`${at}${k}`);
+                return [k, spec[k]];
+            }),
+        );
+    if (late(args.versions)) throw refuse("versions");
+    const versions =
+        args.versions &&
+        Object.fromEntries(
+            Object.entries(args.versions).map(([v, spec]) => [
+                v,
+                { ...structural(spec as Record<string, unknown>, `versions.${v}.`), ...(isPlain(spec.name) && { name: spec.name }) },
+            ]),
+        );
     return planArgs(name, {
-        spec: { image: "shape", ports, ...(shapeVersions && { versions: shapeVersions }) },
+        spec: { image: "shape", ...structural(args as Record<string, unknown>, ""), ...(versions && { versions }) },
         namespace: "x",
         gateway: { domain: "shape.invalid" },
     });
@@ -143,10 +153,18 @@ export class RioService extends pulumi.ComponentResource {
         // Plan before registering anything, so bad input leaves nothing behind. When some args are Outputs the
         // full plan waits for them, but the set of objects is known now from the plain `ports`.
         const now = isPlain(resolved) ? planArgs(name, resolved as Parameters<typeof planArgs>[1]) : undefined;
-        const shape = now ?? shapeOf(name, args.ports, args.versions);
+        const shape = now ?? shapeOf(name, args);
         super("pulumi-rio:index:RioService", name, {}, opts);
 
-        const later = now ? undefined : pulumi.output(resolved).apply((r) => planArgs(name, r as Parameters<typeof planArgs>[1]));
+        const later = now
+            ? undefined
+            : pulumi.output(resolved).apply((r) => {
+                  const plan = planArgs(name, r as Parameters<typeof planArgs>[1]);
+                  // The objects were declared from the shape; a plan that needs others is a bug, not bad input.
+                  const kinds = (p: ServicePlan) => p.objects.map((o) => `${o.object.kind}${o.suffix}`).join(",");
+                  if (kinds(plan) !== kinds(shape)) throw new Error(`RioService "${name}": planned ${kinds(plan)}, declared ${kinds(shape)}`);
+                  return plan;
+              });
         // A value of the plan: right away when the args were plain, else once they resolve.
         const fromPlan = <T>(pick: (p: ServicePlan) => T): pulumi.Output<T> => (now ? (pulumi.output(pick(now)) as pulumi.Output<T>) : (later!.apply(pick) as pulumi.Output<T>));
         const children = shape.objects.map((planned, i) =>

@@ -8,6 +8,7 @@ import { Port, PortProtocols, PortSpec, resolvePorts } from "./ports";
 import { Probe, resolveProbe } from "./probes";
 import { resolveCpus, resolveMemory } from "./resources";
 import { checkKeys } from "./keys";
+import { Autoscale, AutoscaleInput, autoscaleSchema, parseScaleRange, resolveAutoscale } from "./autoscale";
 
 /** A ConfigMap or Secret mount in Rio's structured form. */
 export interface DataMountSpec {
@@ -46,6 +47,8 @@ export interface ServiceSpec {
     hostnames?: readonly string[];
     /** Share of the app's traffic, relative to the other versions' (Rio's weights). Default 100. */
     weight?: number;
+    /** Rio's autoscaling: `{concurrency, minReplicas, maxReplicas}` (KEDA), or `{cpu, memory}` targets in percent (HPA). */
+    autoscale?: AutoscaleInput;
     /** Several versions of the app, each overriding these keys; see {@link VersionSpec}. */
     versions?: Readonly<Record<string, VersionSpec>>;
 }
@@ -80,6 +83,8 @@ export interface NormalizedService {
     imagePullSecrets: string[];
     hostnames: string[];
     weight: number;
+    /** How the version scales, when it is not a fixed `scale`. */
+    autoscale?: Autoscale;
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -148,6 +153,7 @@ export const serviceSchema = z
         hostnames: stringList,
         weight: z.number().int("weight must be a whole number").min(0, "weight may not be negative").max(1_000_000, "weight is at most 1000000"),
         versions: z.record(z.unknown()),
+        autoscale: autoscaleSchema,
     })
     .partial()
     .strict();
@@ -216,9 +222,6 @@ function checkLabels(labels: Record<string, string>, what: "labels" | "annotatio
 function resolveScale(input: number | string | undefined): number {
     if (input === undefined) return 1;
     const text = String(input).trim();
-    if (/^\d+\s*-\s*\d+$/.test(text)) {
-        throw new RioInputError([], `autoscaling ("${text}") is not supported yet by pulumi-rio; give a fixed number of replicas`);
-    }
     if (!/^\d+$/.test(text)) throw new RioInputError([], `scale must be a whole number of replicas ≥ 0, not "${text}"`);
     const n = Number(text);
     if (n > 10000) throw new RioInputError([], `scale ${n} is out of range (0-10000)`);
@@ -241,6 +244,20 @@ function refuseBuild(image: string): void {
     if (/^(https?:\/\/|git@|ssh:\/\/|git:\/\/)/.test(image)) {
         throw new RioInputError([], `"${image}" is a git repository: building images is not supported yet by pulumi-rio; give a built image`);
     }
+}
+
+/** `scale` is a fixed count or Rio's `MIN-MAX` range; `autoscale` gives the bounds and the signal. */
+function scaling(scale: number | string | undefined, autoscale: AutoscaleInput | undefined): { scale: number; autoscale?: Autoscale } {
+    const range = typeof scale === "string" ? under(["scale"], () => {
+        const r = parseScaleRange(scale);
+        if (r && r.max < 1) throw new RioInputError([], `the maximum of "${scale}" must be at least 1`);
+        return r;
+    }) : undefined;
+    // A fixed scale next to autoscale is the initial count, which the autoscaler then owns (Rio wrote both,
+    // e.g. in `rio export`); it is still checked.
+    if (range === undefined && scale !== undefined && autoscale !== undefined) under(["scale"], () => resolveScale(scale));
+    const auto = resolveAutoscale(autoscale, range);
+    return auto ? { scale: auto.min, autoscale: auto } : { scale: under(["scale"], () => resolveScale(scale)) };
 }
 
 /** Runs `fn` on a service's canonical keys, reporting errors in the user's spelling of aliased keys. */
@@ -279,13 +296,21 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
         if (s.image === undefined) throw new RioInputError([], "a service needs an image");
         under(["image"], () => refuseBuild(s.image!));
         const app = under(["app"], () => assertDnsLabel(s.app ?? name, "app"));
+        const ports = under(["ports"], () => resolvePorts(s.ports));
+        const scaled = scaling(s.scale, s.autoscale);
+        if (scaled.autoscale?.kind === "concurrency" && !ports.some((p) => p.expose)) {
+            throw new RioInputError(
+                [s.autoscale !== undefined ? "autoscale" : "scale"],
+                "autoscaling on concurrency counts requests through the gateway, so it needs an exposed port; expose one, or scale on cpu/memory",
+            );
+        }
         const version = under(["version"], () => assertDnsLabel(s.version ?? "v0", "version"));
         return {
             name,
             app,
             version,
             image: s.image,
-            ports: under(["ports"], () => resolvePorts(s.ports)),
+            ports,
             env: under(["env"], () => resolveEnv(s.env)),
             mounts: resolveMounts(mountStrings(s.configs), mountStrings(s.secrets)),
             command: under(["command"], () => splitCommand(s.command)),
@@ -293,7 +318,7 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
             workingDir: s.workingDir,
             cpus: under(["cpus"], () => resolveCpus(s.cpus)),
             memory: under(["memory"], () => resolveMemory(s.memory)),
-            scale: under(["scale"], () => resolveScale(s.scale)),
+            ...scaled,
             labels: checkLabels(s.labels ?? {}, "labels"),
             annotations: checkLabels(s.annotations ?? {}, "annotations"),
             readinessProbe: under(["readinessProbe"], () => resolveProbe(s.readinessProbe as Probe | string | undefined)),

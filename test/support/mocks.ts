@@ -85,7 +85,9 @@ export function applied(): Registered[] {
     return registered.filter((r) => r.custom).sort((a, b) => KIND_ORDER(a) - KIND_ORDER(b) || a.name.localeCompare(b.name));
 }
 
-const KIND_ORDER = (r: Registered) => ["Namespace", "ConfigMap", "Deployment", "Service", "HTTPRoute"].findIndex((k) => r.type.endsWith(`:${k}`));
+/** The order planApp lists kinds in. */
+const KINDS = ["Namespace", "ConfigMap", "Deployment", "Service", "HTTPRoute", "HorizontalPodAutoscaler", "InterceptorRoute", "ScaledObject", "PodDisruptionBudget", "ReferenceGrant"];
+const KIND_ORDER = (r: Registered) => KINDS.findIndex((k) => r.type.endsWith(`:${k}`));
 
 /** The inputs of every registered Kubernetes object, as the plain objects they describe. */
 export function kubeObjects(): Record<string, any>[] {

@@ -20,6 +20,11 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { validateHelmChart } from "./helmChart";
+import { validateInterceptorRoute } from "./interceptorRoute";
+import { ReferenceGrant } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1/ReferenceGrant";
+import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     "apps/v1/Deployment": Deployment,
@@ -37,6 +42,17 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     "gateway.networking.k8s.io/v1/Gateway": Gateway,
     "gateway.networking.k8s.io/v1/HTTPRoute": HTTPRoute,
     "cert-manager.io/v1/ClusterIssuer": ClusterIssuer,
+    "gateway.networking.k8s.io/v1beta1/ReferenceGrant": ReferenceGrant,
+    "keda.sh/v1alpha1/ScaledObject": ScaledObject,
+    "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+    "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+    // KEDA's HTTP add-on publishes no model package: checked against its Go type, see interceptorRoute.ts.
+    "http.keda.sh/v1beta1/InterceptorRoute": class {
+        constructor(private readonly data: unknown) {}
+        validate(): void {
+            validateInterceptorRoute(this.data);
+        }
+    },
     "cert-manager.io/v1/Certificate": Certificate,
     // k3s' helm-controller CRD (what `rio render --system` prints releases as): no published model, see helmChart.ts.
     "helm.cattle.io/v1/HelmChart": class {

@@ -183,8 +183,8 @@ describe("normalizeService: key errors", () => {
     });
     it("a planned key is refused by name", () => {
         expectRio(
-            () => normalizeService("web", { image: "nginx", autoscale: "1-10" }),
-            ["autoscale"],
+            () => normalizeService("web", { image: "nginx", volumes: ["data:/data"] }),
+            ["volumes"],
             "is a Rio key that pulumi-rio does not support yet",
             true,
         );
@@ -238,10 +238,10 @@ describe("normalizeService: value errors", () => {
         ["scale -1", { image: "x", scale: -1 }, ["scale"], 'scale must be a whole number of replicas ≥ 0, not "-1"'],
         ["scale two", { image: "x", scale: "two" }, ["scale"], 'scale must be a whole number of replicas ≥ 0, not "two"'],
         ["scale 1.5", { image: "x", scale: 1.5 }, ["scale"], 'scale must be a whole number of replicas ≥ 0, not "1.5"'],
-        ["scale 1-10", { image: "x", scale: "1-10" }, ["scale"],
-            'autoscaling ("1-10") is not supported yet by pulumi-rio; give a fixed number of replicas'],
-        ["replicas 1 - 10", { image: "x", replicas: "1 - 10" }, ["replicas"],
-            'autoscaling ("1 - 10") is not supported yet by pulumi-rio; give a fixed number of replicas'],
+        ["scale 1-10 without an exposed port", { image: "x", scale: "1-10" }, ["scale"],
+            "autoscaling on concurrency counts requests through the gateway, so it needs an exposed port; expose one, or scale on cpu/memory"],
+        ["replicas 1 - 10 on an internal port", { image: "x", replicas: "1 - 10", ports: "80,internal" }, ["replicas"],
+            "autoscaling on concurrency counts requests through the gateway, so it needs an exposed port; expose one, or scale on cpu/memory"],
         ["scale 10001", { image: "x", scale: 10001 }, ["scale"], "scale 10001 is out of range (0-10000)"],
         ["a bad readiness probe", { image: "x", readiness: "http://:0/" }, ["readiness"], "health check port 0 is out of range (1-65535)"],
         ["a probe with two handlers", { image: "x", livenessProbe: { httpGet: { port: 80 }, exec: { command: ["true"] } } }, ["livenessProbe"],
