@@ -57,6 +57,7 @@ describe("the stack program", () => {
             namespace: "rio-system",
             scheme: "https",
             listener: "https",
+            implementation: "traefik",
             domain: "127.0.0.1.sslip.io",
         });
         // Nothing in hello-world builds or autoscales: no registry, builder, KEDA or metrics-server.

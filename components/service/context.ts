@@ -16,6 +16,8 @@ export interface GatewayRef {
     scheme?: "https" | "http";
     /** Listener (`sectionName`) routes attach to, e.g. `https` so plain HTTP only redirects. Default: every listener. */
     listener?: string;
+    /** The gateway's implementation, which decides how router features are expressed. Default `traefik`. */
+    implementation?: "traefik" | "envoy";
 }
 
 /** Where KEDA's HTTP add-on runs (RioSystem's `autoscaling` feature): its interceptor proxy and external scaler. */
@@ -34,7 +36,13 @@ export interface ServiceContext {
 export const KEDA_HTTP = { interceptor: "keda-add-ons-http-interceptor-proxy", interceptorPort: 8080, scaler: "keda-add-ons-http-external-scaler", scalerPort: 9090 };
 
 export const DEFAULT_NAMESPACE = "default";
-export const DEFAULT_GATEWAY = { name: "rio-gateway", namespace: "rio-system", scheme: "https" } as const;
+export const DEFAULT_GATEWAY = { name: "rio-gateway", namespace: "rio-system", scheme: "https", implementation: "traefik" } as const;
+
+function oneImplementation(v: string | undefined): "traefik" | "envoy" {
+    if (v === undefined) return DEFAULT_GATEWAY.implementation;
+    if (v !== "traefik" && v !== "envoy") throw new RioInputError(["gateway", "implementation"], `must be traefik or envoy, not "${v}"`);
+    return v;
+}
 
 /** Checks and defaults the deployment context. Error paths name the argument (`namespace`, `gateway.domain`). */
 export function resolveContext(namespace: string | undefined, gateway: GatewayRef | undefined, autoscaling?: AutoscalingRef): ServiceContext {
@@ -48,6 +56,7 @@ export function resolveContext(namespace: string | undefined, gateway: GatewayRe
             name: under(["gateway", "name"], () => assertDnsLabel(g.name ?? DEFAULT_GATEWAY.name, "gateway name")),
             namespace: under(["gateway", "namespace"], () => assertDnsLabel(g.namespace ?? DEFAULT_GATEWAY.namespace, "gateway namespace")),
             scheme,
+            implementation: oneImplementation(g.implementation),
             ...(g.domain !== undefined && { domain: under(["gateway", "domain"], () => assertHostname(g.domain!, "domain")) }),
             ...(g.listener !== undefined && { listener: under(["gateway", "listener"], () => assertDnsLabel(g.listener!, "listener name")) }),
         },

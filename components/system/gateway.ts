@@ -93,10 +93,10 @@ export function planGateway(s: SystemSettings): KubeObject[] {
 }
 
 /** How services reach this gateway: with TLS, routes attach to the HTTPS listener only, so HTTP just redirects. */
-export function gatewayRef(s: SystemSettings): { name: string; namespace: string; scheme: "https" | "http"; listener: string } {
+export function gatewayRef(s: SystemSettings): { name: string; namespace: string; scheme: "https" | "http"; listener: string; implementation: GatewayImplementation } {
     return s.features.tls
-        ? { name: GATEWAY_NAME, namespace: s.namespace, scheme: "https", listener: HTTPS_LISTENER }
-        : { name: GATEWAY_NAME, namespace: s.namespace, scheme: "http", listener: HTTP_LISTENER };
+        ? { name: GATEWAY_NAME, namespace: s.namespace, scheme: "https", listener: HTTPS_LISTENER, implementation: s.gateway }
+        : { name: GATEWAY_NAME, namespace: s.namespace, scheme: "http", listener: HTTP_LISTENER, implementation: s.gateway };
 }
 
 /**

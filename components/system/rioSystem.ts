@@ -56,7 +56,7 @@ export interface RioSystemArgs {
 
 /** What a RioService needs from the system, in one value a StackReference can carry. */
 export interface SystemRef {
-    gateway: Required<Pick<GatewayRef, "name" | "namespace" | "domain" | "scheme" | "listener">>;
+    gateway: Required<Pick<GatewayRef, "name" | "namespace" | "domain" | "scheme" | "listener" | "implementation">>;
     registry?: { push: string; pull: string };
     issuer?: string;
 }
