@@ -4,6 +4,8 @@
  * The public API only; everything else is an implementation detail.
  */
 export { RioService, RioServiceArgs } from "./service/rioService";
+export { RioRouter, RioRouterArgs } from "./router/rioRouter";
+export { RouterSpec } from "./router/spec";
 export { ServiceSpec, DataMountSpec, PullPolicy } from "./service/spec";
 export { PortSpec, PortProtocol } from "./service/ports";
 export { Probe } from "./service/probes";

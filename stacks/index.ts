@@ -50,7 +50,11 @@ function program() {
     const gateway: pulumi.Input<GatewayRef> = system
         ? system.ref.apply((r) => r.gateway)
         : { ...config.getObject<GatewayRef>("gateway"), domain: config.get("domain") };
-    const deployed = deployRiofile(riofile, { namespace, gateway }, { provider, dependsOn: [...(ns ? [ns] : []), ...(system ? [system] : [])] });
+    const deployed = deployRiofile(
+        riofile,
+        { namespace, gateway, gatewayImplementation: system ? (systemArgs.gatewayImplementation ?? "traefik") : undefined },
+        { provider, dependsOn: [...(ns ? [ns] : []), ...(system ? [system] : [])] },
+    );
     return { system, deployed };
 }
 
@@ -67,8 +71,10 @@ function run() {
 
 const { system, deployed } = run();
 
-/** URLs of every exposed service, by service name. */
-export const urls = pulumi.all(Object.fromEntries(Object.entries(deployed.services).map(([name, s]) => [name, s.urls])));
+/** URLs of every exposed service and router, by name. */
+export const urls = pulumi.all(
+    Object.fromEntries([...Object.entries(deployed.services), ...Object.entries(deployed.routers)].map(([name, s]) => [name, s.urls])),
+);
 /** What preview stacks and other programs read through a StackReference. */
 export const rio = system?.ref;
 export const kubeconfig = system?.kubeconfig;

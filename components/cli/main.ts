@@ -63,7 +63,13 @@ function render(flags: RenderFlags): string {
     const riofile = flags.file === "-" ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>") : loadRiofile(flags.file);
     const plan = planRiofile(riofile, {
         namespace: flags.namespace,
-        gateway: { name: flags.gateway, namespace: flags.gatewayNamespace, domain: flags.domain, scheme: flags.scheme },
+        gateway: {
+            name: flags.gateway,
+            namespace: flags.gatewayNamespace,
+            domain: flags.domain,
+            scheme: flags.scheme,
+            ...(flags.gatewayImplementation !== undefined && { implementation: flags.gatewayImplementation as "traefik" | "envoy" }),
+        },
     });
     return toYaml(planObjects(plan).map((p) => p.object));
 }
@@ -85,7 +91,7 @@ export function program(out: (s: string) => void): Command {
         .option("--system", "print what RioSystem installs in the cluster instead (Helm releases as k3s HelmChart objects)")
         .option("--enable <features...>", "with --system: features to switch on (build, autoscaling, dashboard, ...)")
         .option("--disable <features...>", "with --system: features to switch off, like rio install --disable-features")
-        .addOption(new Option("--gateway-implementation <name>", "with --system: the gateway").choices(["traefik", "envoy"]))
+        .addOption(new Option("--gateway-implementation <name>", "the gateway's implementation (routers' extra objects depend on it; default traefik)").choices(["traefik", "envoy"]))
         .option("--cloudflare", "with --system: plan as with a Cloudflare zone (Let's Encrypt DNS-01, DNS records)")
         .option("--email <email>", "with --system: the Let's Encrypt account email")
         .action((flags: RenderFlags) => out(render(flags)));

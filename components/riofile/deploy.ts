@@ -3,6 +3,7 @@ import { declareObject } from "../kube/declare";
 import { planRiofile } from "../render/plan";
 import { GatewayRef } from "../service/context";
 import { isPlain, RioService } from "../service/rioService";
+import { RioRouter } from "../router/rioRouter";
 import { Riofile } from "./load";
 
 /** Where a Riofile is deployed. */
@@ -11,6 +12,8 @@ export interface DeployTarget {
     namespace?: string;
     /** The gateway routes attach to; may be an Output, such as `RioSystem.ref.gateway`. */
     gateway?: pulumi.Input<GatewayRef>;
+    /** The gateway's implementation (routers' extra objects depend on it). Default: the gateway's, else `traefik`. */
+    gatewayImplementation?: "traefik" | "envoy";
 }
 
 /** Options for the resources a Riofile becomes. */
@@ -26,6 +29,7 @@ export interface DeployOptions {
 /** What a deployed Riofile is made of. */
 export interface DeployedRiofile {
     services: Record<string, RioService>;
+    routers: Record<string, RioRouter>;
     configMaps: Record<string, pulumi.CustomResource>;
 }
 
@@ -40,7 +44,9 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
     const known = isPlain(target.gateway);
     const plan = planRiofile(riofile, {
         namespace: target.namespace,
-        gateway: known ? (target.gateway as GatewayRef | undefined) : { domain: "pending.invalid" },
+        gateway: known
+            ? { ...(target.gateway as GatewayRef | undefined), ...(target.gatewayImplementation && { implementation: target.gatewayImplementation }) }
+            : { domain: "pending.invalid", ...(target.gatewayImplementation && { implementation: target.gatewayImplementation }) },
     });
     const childOpts: pulumi.CustomResourceOptions = { parent: opts?.parent, provider: opts?.provider, dependsOn: opts?.dependsOn };
     const configMaps = Object.fromEntries(
@@ -56,5 +62,21 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
             ),
         ]),
     );
-    return { services, configMaps };
+    const routers = Object.fromEntries(
+        riofile.routers.map(({ name, spec }) => [
+            name,
+            new RioRouter(
+                name,
+                {
+                    ...spec,
+                    routes: spec.routes,
+                    namespace: plan.context.namespace,
+                    gateway: known ? plan.context.gateway : target.gateway,
+                    gatewayImplementation: plan.context.gateway.implementation,
+                },
+                { ...childOpts, dependsOn: [...(opts?.dependsOn ?? []), ...Object.values(services)] },
+            ),
+        ]),
+    );
+    return { services, configMaps, routers };
 }

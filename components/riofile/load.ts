@@ -3,14 +3,15 @@ import { LineCounter, parseDocument } from "yaml";
 import { KeyPath, RioInputError, SourceLocation, under } from "../errors";
 import { unknownKey } from "../service/keys";
 import { normalizeApp } from "../service/app";
+import { NormalizedRouter, normalizeRouter, RouterSpec } from "../router/spec";
 import { normalizeService, parseServiceSpec, ServiceSpec, VersionSpec } from "../service/spec";
 import { normalizeConfig } from "./configMap";
 import { locate } from "./locate";
 
 /** A Riofile's top-level keys this release implements. */
-export const RIOFILE_KEYS = ["services", "configs"] as const;
+export const RIOFILE_KEYS = ["services", "configs", "routers"] as const;
 /** Rio's other top-level keys: accepted by Rio, refused here by name until pulumi-rio implements them. */
-export const PLANNED_RIOFILE_KEYS = ["routers", "externalservices", "kubernetes", "template"];
+export const PLANNED_RIOFILE_KEYS = ["externalservices", "kubernetes", "template"];
 
 /** A loaded, fully checked Riofile. */
 export interface Riofile {
@@ -20,6 +21,8 @@ export interface Riofile {
     services: { name: string; spec: ServiceSpec }[];
     /** ConfigMaps in file order. */
     configs: { name: string; data: Record<string, string> }[];
+    /** Routers in file order (Rio's router keys, checked). */
+    routers: { name: string; spec: RouterSpec }[];
     /** Where a key path sits in the file, for errors found after loading (planning against a namespace). */
     locate?: (path: KeyPath, atKey?: boolean) => SourceLocation;
 }
@@ -32,7 +35,7 @@ function mapEntries(value: unknown, what: string): [string, unknown][] {
 
 /** Checks a Riofile's parsed content; errors carry key paths from the top of the file. */
 export function checkRiofile(content: unknown, file: string): Riofile {
-    if (content === null || content === undefined) return { file, services: [], configs: [] };
+    if (content === null || content === undefined) return { file, services: [], configs: [], routers: [] };
     if (typeof content !== "object" || Array.isArray(content)) {
         throw new RioInputError([], "a Riofile must be a map with services and configs");
     }
@@ -59,7 +62,43 @@ export function checkRiofile(content: unknown, file: string): Riofile {
     const configs = under(["configs"], () =>
         mapEntries(top.configs, "configs").map(([name, data]) => under([name], () => ({ name, data: normalizeConfig(name, data) }))),
     );
-    return { file, services: grouped, configs };
+    const routers = under(["routers"], () =>
+        mapEntries(top.routers, "routers").map(([name, spec]) =>
+            under([name], () => {
+                const router = normalizeRouter(name, spec);
+                return { name, spec: checkDestinations(router, spec as RouterSpec, grouped) };
+            }),
+        ),
+    );
+    return { file, services: grouped, configs, routers };
+}
+
+/**
+ * A router in a Riofile sends to the Riofile's own apps (Rio's routers reached only their namespace): a
+ * destination no service declares is most likely a typo, so it is an error, naming the apps there are.
+ */
+function checkDestinations(router: NormalizedRouter, spec: RouterSpec, services: { name: string; spec: ServiceSpec }[]): RouterSpec {
+    const apps = new Map(services.map(({ name, spec }) => {
+        const app = normalizeApp(name, spec);
+        return [app.app, app.versions.map((v) => v.version)] as const;
+    }));
+    router.routes.forEach((r, i) => {
+        const dests = [...r.to.map((d, j) => ({ d, at: ["routes", i, "to", j] })), ...(r.mirror ? [{ d: r.mirror, at: ["routes", i, "mirror"] }] : [])];
+        for (const { d, at } of dests) {
+            const versions = apps.get(d.app);
+            if (!versions) throw new RioInputError([...at, "app"], `no service of this Riofile is app "${d.app}" (apps: ${[...apps.keys()].join(", ") || "none"})`);
+            if (d.version !== undefined && !versions.includes(d.version)) {
+                throw new RioInputError([...at, "version"], `app "${d.app}" has no version "${d.version}" (versions: ${versions.join(", ")})`);
+            }
+        }
+    });
+    // A one-version app has no Service per version: its only version is the app's Service.
+    const single = (app: string) => apps.get(app)?.length === 1;
+    const unversioned = <D extends { app: string; version?: string }>(d: D): D => (single(d.app) ? { ...d, version: undefined } : d);
+    return {
+        ...spec,
+        routes: spec.routes?.map((r) => ({ ...r, ...(r.to && { to: r.to.map(unversioned) }), ...(r.mirror && { mirror: unversioned(r.mirror) }) })),
+    };
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RioInputError } from "../errors";
-import { declareObject } from "../kube/declare";
+import { declarePlanned, sameShape } from "../kube/children";
 import { GatewayRef, resolveContext } from "./context";
 import { EnvInput } from "./env";
 import { normalizeApp } from "./app";
@@ -156,22 +156,10 @@ export class RioService extends pulumi.ComponentResource {
         const shape = now ?? shapeOf(name, args);
         super("pulumi-rio:index:RioService", name, {}, opts);
 
-        const later = now
-            ? undefined
-            : pulumi.output(resolved).apply((r) => {
-                  const plan = planArgs(name, r as Parameters<typeof planArgs>[1]);
-                  // The objects were declared from the shape; a plan that needs others is a bug, not bad input.
-                  const kinds = (p: ServicePlan) => p.objects.map((o) => `${o.object.kind}${o.suffix}`).join(",");
-                  if (kinds(plan) !== kinds(shape)) throw new Error(`RioService "${name}": planned ${kinds(plan)}, declared ${kinds(shape)}`);
-                  return plan;
-              });
+        const later = now ? undefined : pulumi.output(resolved).apply((r) => sameShape(`RioService "${name}"`, planArgs(name, r as Parameters<typeof planArgs>[1]), shape));
         // A value of the plan: right away when the args were plain, else once they resolve.
         const fromPlan = <T>(pick: (p: ServicePlan) => T): pulumi.Output<T> => (now ? (pulumi.output(pick(now)) as pulumi.Output<T>) : (later!.apply(pick) as pulumi.Output<T>));
-        const children = shape.objects.map((planned, i) =>
-            declareObject(`${name}${planned.suffix}`, planned.object, now ? planned.object : later!.apply((p) => p.objects[i]!.object), {
-                parent: this,
-            }),
-        );
+        const children = declarePlanned(this, name, shape.objects, now?.objects, later);
         // URLs are handed out only once every object exists.
         const ready = pulumi.all(children.map((c) => c.id));
         this.urls = now ? ready.apply(() => now.urls) : pulumi.all([ready, later!]).apply(([, p]) => p.urls);

@@ -21,6 +21,7 @@ import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { validateHelmChart } from "./helmChart";
 import { validateInterceptorRoute } from "./interceptorRoute";
+import { validateBackendTrafficPolicy, validateMiddleware } from "./policies";
 import { ReferenceGrant } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1/ReferenceGrant";
 import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
@@ -46,6 +47,18 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     "keda.sh/v1alpha1/ScaledObject": ScaledObject,
     "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
     "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+    "traefik.io/v1alpha1/Middleware": class {
+        constructor(private readonly data: unknown) {}
+        validate(): void {
+            validateMiddleware(this.data);
+        }
+    },
+    "gateway.envoyproxy.io/v1alpha1/BackendTrafficPolicy": class {
+        constructor(private readonly data: unknown) {}
+        validate(): void {
+            validateBackendTrafficPolicy(this.data);
+        }
+    },
     // KEDA's HTTP add-on publishes no model package: checked against its Go type, see interceptorRoute.ts.
     "http.keda.sh/v1beta1/InterceptorRoute": class {
         constructor(private readonly data: unknown) {}

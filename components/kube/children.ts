@@ -1,0 +1,27 @@
+import * as pulumi from "@pulumi/pulumi";
+import { declareObject } from "./declare";
+import { PlannedObject } from "./object";
+
+/**
+ * Declares a component's planned objects as its children. `shape` says which objects exist (known when the
+ * component is constructed); their content is `now` when every arg was a plain value, or comes from `later`
+ * once Output args resolve. Names are the component's name plus each object's suffix.
+ */
+export function declarePlanned(
+    parent: pulumi.Resource,
+    name: string,
+    shape: PlannedObject[],
+    now: PlannedObject[] | undefined,
+    later: pulumi.Output<{ objects: PlannedObject[] }> | undefined,
+): pulumi.CustomResource[] {
+    return shape.map((planned, i) =>
+        declareObject(`${name}${planned.suffix}`, planned.object, now ? now[i]!.object : later!.apply((p) => p.objects[i]!.object), { parent }),
+    );
+}
+
+/** Fails loudly if a plan made from resolved args has other objects than the shape declared: a bug, not bad input. */
+export function sameShape<T extends { objects: PlannedObject[] }>(component: string, plan: T, shape: { objects: PlannedObject[] }): T {
+    const kinds = (p: { objects: PlannedObject[] }) => p.objects.map((o) => `${o.object.kind}${o.suffix}`).join(",");
+    if (kinds(plan) !== kinds(shape)) throw new Error(`${component}: planned ${kinds(plan)}, declared ${kinds(shape)}`);
+    return plan;
+}
