@@ -1,4 +1,4 @@
-import { RioInputError } from "../errors";
+import { formatKeyPath, RioInputError } from "../errors";
 import { PlannedObject } from "../kube/object";
 import { planConfigMap } from "../riofile/configMap";
 import { Riofile } from "../riofile/load";
@@ -7,6 +7,9 @@ import { normalizeApp } from "../service/app";
 import { planApp, ServicePlan } from "../service/plan";
 import { planRouter, RouterPlan } from "../router/plan";
 import { normalizeRouter } from "../router/spec";
+import { normalizeExternalService, planExternalService } from "../external/externalService";
+import { planManifest } from "../riofile/manifest";
+import { KubeObject } from "../kube/object";
 
 /** Where a Riofile is deployed: the namespace and the gateway its services attach to. */
 export interface RiofileTarget {
@@ -20,6 +23,9 @@ export interface RiofilePlan {
     configs: { name: string; object: PlannedObject }[];
     services: { name: string; plan: ServicePlan }[];
     routers: { name: string; plan: RouterPlan }[];
+    externalServices: { name: string; objects: PlannedObject[] }[];
+    /** `kubernetes.manifest`, applied as is (in the namespace unless it names one). */
+    manifest: PlannedObject[];
 }
 
 /** Plans every object of a Riofile with the same functions `RioService` and `RioRouter` use. */
@@ -37,8 +43,32 @@ export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePla
     };
     const services = riofile.services.map(({ name, spec }) => ({ name, plan: located(["services", name], () => planApp(normalizeApp(name, spec), context)) }));
     const routers = riofile.routers.map(({ name, spec }) => ({ name, plan: located(["routers", name], () => planRouter(normalizeRouter(name, spec), context)) }));
+    const externalServices = riofile.externalServices.map(({ name, spec }) => ({
+        name,
+        objects: located(["externalservices", name], () => planExternalService(normalizeExternalService(name, spec, context), context.namespace)).map(
+            (object): PlannedObject => ({ suffix: object.kind === "EndpointSlice" ? `-${object.metadata.name.split("-").pop()}` : "", object }),
+        ),
+    }));
+    const manifest = planManifest(riofile.manifest, context.namespace).map((object: KubeObject): PlannedObject => ({ suffix: "", object }));
+    // One object, one owner: a manifest object or external service that names an object the Riofile already
+    // plans would have two resources fighting over it.
+    const owners = new Map<string, (string | number)[]>();
+    const claim = (o: KubeObject, at: (string | number)[]) => {
+        const key = `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+        const first = owners.get(key);
+        located([], () => {
+            if (first) throw new RioInputError(at, `${o.kind} "${o.metadata.name}" is also declared by ${formatKeyPath(first)}`);
+        });
+        owners.set(key, at);
+    };
+    services.forEach((s) => s.plan.objects.forEach((p) => claim(p.object, ["services", s.name])));
+    routers.forEach((r) => r.plan.objects.forEach((p) => claim(p.object, ["routers", r.name])));
+    externalServices.forEach((e) => e.objects.forEach((p) => claim(p.object, ["externalservices", e.name])));
+    manifest.forEach((p, i) => claim(p.object, ["kubernetes", "manifest", i]));
     return {
         context,
+        externalServices,
+        manifest,
         configs: riofile.configs.map(({ name, data }) => ({ name, object: { suffix: "", object: planConfigMap(name, data, context.namespace) } })),
         services,
         routers,
@@ -47,5 +77,11 @@ export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePla
 
 /** Every object of the plan in apply order: configs, then each service's objects. */
 export function planObjects(plan: RiofilePlan): PlannedObject[] {
-    return [...plan.configs.map((c) => c.object), ...plan.services.flatMap((s) => s.plan.objects), ...plan.routers.flatMap((r) => r.plan.objects)];
+    return [
+        ...plan.configs.map((c) => c.object),
+        ...plan.services.flatMap((s) => s.plan.objects),
+        ...plan.routers.flatMap((r) => r.plan.objects),
+        ...plan.externalServices.flatMap((e) => e.objects),
+        ...plan.manifest,
+    ];
 }

@@ -30,6 +30,8 @@ export interface DeployOptions {
 export interface DeployedRiofile {
     services: Record<string, RioService>;
     routers: Record<string, RioRouter>;
+    externalServices: pulumi.CustomResource[];
+    manifest: pulumi.CustomResource[];
     configMaps: Record<string, pulumi.CustomResource>;
 }
 
@@ -78,5 +80,12 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
             ),
         ]),
     );
-    return { services, configMaps, routers };
+    // External services and the raw manifest are plain objects: no component adds anything to them.
+    const externalServices = plan.externalServices.flatMap((e) =>
+        e.objects.map(({ suffix, object }) => declareObject(`${e.name}${suffix}`, object, object, childOpts)),
+    );
+    const manifest = plan.manifest.map(({ object }) =>
+        declareObject(`manifest-${object.kind.toLowerCase()}-${object.metadata.namespace ? `${object.metadata.namespace}-` : ""}${object.metadata.name}`, object, object, childOpts),
+    );
+    return { services, configMaps, routers, externalServices, manifest };
 }

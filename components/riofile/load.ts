@@ -4,14 +4,18 @@ import { KeyPath, RioInputError, SourceLocation, under } from "../errors";
 import { unknownKey } from "../service/keys";
 import { normalizeApp } from "../service/app";
 import { NormalizedRouter, normalizeRouter, RouterSpec } from "../router/spec";
+import { ExternalServiceSpec, normalizeExternalService } from "../external/externalService";
+import { KubeObject } from "../kube/object";
+import { resolveContext } from "../service/context";
+import { parseManifest } from "./manifest";
 import { normalizeService, parseServiceSpec, ServiceSpec, VersionSpec } from "../service/spec";
 import { normalizeConfig } from "./configMap";
 import { locate } from "./locate";
 
 /** A Riofile's top-level keys this release implements. */
-export const RIOFILE_KEYS = ["services", "configs", "routers"] as const;
+export const RIOFILE_KEYS = ["services", "configs", "routers", "externalservices", "kubernetes"] as const;
 /** Rio's other top-level keys: accepted by Rio, refused here by name until pulumi-rio implements them. */
-export const PLANNED_RIOFILE_KEYS = ["externalservices", "kubernetes", "template"];
+export const PLANNED_RIOFILE_KEYS = ["template"];
 
 /** A loaded, fully checked Riofile. */
 export interface Riofile {
@@ -23,6 +27,10 @@ export interface Riofile {
     configs: { name: string; data: Record<string, string> }[];
     /** Routers in file order (Rio's router keys, checked). */
     routers: { name: string; spec: RouterSpec }[];
+    /** External services in file order. */
+    externalServices: { name: string; spec: ExternalServiceSpec }[];
+    /** `kubernetes.manifest`'s objects, as written. */
+    manifest: KubeObject[];
     /** Where a key path sits in the file, for errors found after loading (planning against a namespace). */
     locate?: (path: KeyPath, atKey?: boolean) => SourceLocation;
 }
@@ -35,7 +43,7 @@ function mapEntries(value: unknown, what: string): [string, unknown][] {
 
 /** Checks a Riofile's parsed content; errors carry key paths from the top of the file. */
 export function checkRiofile(content: unknown, file: string): Riofile {
-    if (content === null || content === undefined) return { file, services: [], configs: [], routers: [] };
+    if (content === null || content === undefined) return { file, services: [], configs: [], routers: [], externalServices: [], manifest: [] };
     if (typeof content !== "object" || Array.isArray(content)) {
         throw new RioInputError([], "a Riofile must be a map with services and configs");
     }
@@ -70,7 +78,27 @@ export function checkRiofile(content: unknown, file: string): Riofile {
             }),
         ),
     );
-    return { file, services: grouped, configs, routers };
+    // Checked against a stand-in context: their names only need the namespace and domain when planned.
+    const pending = resolveContext(undefined, { domain: "pending.invalid" });
+    const externalServices = under(["externalservices"], () =>
+        mapEntries(top.externalservices, "externalservices").map(([name, spec]) =>
+            under([name], () => {
+                normalizeExternalService(name, spec, pending);
+                return { name, spec: spec as ExternalServiceSpec };
+            }),
+        ),
+    );
+    const manifest = under(["kubernetes"], () => {
+        const k = top.kubernetes;
+        if (k === undefined || k === null) return [];
+        if (typeof k !== "object" || Array.isArray(k)) throw new RioInputError([], "must be a map with manifest");
+        for (const key of Object.keys(k)) if (key !== "manifest") throw unknownKey(key, ["manifest"]);
+        const text = (k as { manifest?: unknown }).manifest;
+        if (text === undefined) return [];
+        if (typeof text !== "string") throw new RioInputError(["manifest"], "must be multi-document YAML text (manifest: |-)");
+        return under(["manifest"], () => parseManifest(text));
+    });
+    return { file, services: grouped, configs, routers, externalServices, manifest };
 }
 
 /**

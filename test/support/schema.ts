@@ -26,6 +26,7 @@ import { ReferenceGrant } from "@kubernetes-models/gateway-api/gateway.networkin
 import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { EndpointSlice } from "kubernetes-models/discovery.k8s.io/v1/EndpointSlice";
 
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     "apps/v1/Deployment": Deployment,
@@ -47,6 +48,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     "keda.sh/v1alpha1/ScaledObject": ScaledObject,
     "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
     "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+    "discovery.k8s.io/v1/EndpointSlice": EndpointSlice,
     "traefik.io/v1alpha1/Middleware": class {
         constructor(private readonly data: unknown) {}
         validate(): void {
