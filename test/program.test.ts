@@ -58,6 +58,7 @@ describe("the stack program", () => {
             scheme: "https",
             listener: "https",
             implementation: "traefik",
+            customDomains: [],
             domain: "127.0.0.1.sslip.io",
         });
         // Nothing in hello-world builds or autoscales: no registry, builder, KEDA or metrics-server.

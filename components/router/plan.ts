@@ -2,6 +2,7 @@ import { RioInputError } from "../errors";
 import { KubeObject, PlannedObject } from "../kube/object";
 import { MANAGED_BY } from "../service/labels";
 import { ServiceContext } from "../service/context";
+import { parentRefsFor } from "../service/httpRoute";
 import { Destination, NormalizedRoute, NormalizedRouter, PathMatch } from "./spec";
 
 /** Everything a router becomes. */
@@ -192,15 +193,7 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
         kind: "HTTPRoute",
         metadata: metadata(router.name),
         spec: {
-            parentRefs: [
-                {
-                    group: "gateway.networking.k8s.io",
-                    kind: "Gateway",
-                    name: ctx.gateway.name,
-                    namespace: ctx.gateway.namespace,
-                    ...(ctx.gateway.listener !== undefined && { sectionName: ctx.gateway.listener }),
-                },
-            ],
+            parentRefs: parentRefsFor(ctx, hostnames),
             hostnames,
             rules,
         },

@@ -18,6 +18,11 @@ export interface GatewayRef {
     listener?: string;
     /** The gateway's implementation, which decides how router features are expressed. Default `traefik`. */
     implementation?: "traefik" | "envoy";
+    /**
+     * Custom domains the gateway has listeners for (RioSystem's `domains`). When given, a hostname outside
+     * `*.<domain>` must be one of them, and routes attach to its listener. Default: unknown (no check).
+     */
+    customDomains?: string[];
 }
 
 /** Where KEDA's HTTP add-on runs (RioSystem's `autoscaling` feature): its interceptor proxy and external scaler. */
@@ -28,7 +33,7 @@ export interface AutoscalingRef {
 
 export interface ServiceContext {
     namespace: string;
-    gateway: Required<Omit<GatewayRef, "domain" | "listener">> & { domain?: string; listener?: string };
+    gateway: Required<Omit<GatewayRef, "domain" | "listener" | "customDomains">> & { domain?: string; listener?: string; customDomains?: string[] };
     autoscaling: { namespace: string; interceptor: { name: string; port: number }; scalerAddress: string };
 }
 
@@ -59,6 +64,7 @@ export function resolveContext(namespace: string | undefined, gateway: GatewayRe
             implementation: oneImplementation(g.implementation),
             ...(g.domain !== undefined && { domain: under(["gateway", "domain"], () => assertHostname(g.domain!, "domain")) }),
             ...(g.listener !== undefined && { listener: under(["gateway", "listener"], () => assertDnsLabel(g.listener!, "listener name")) }),
+            ...(g.customDomains !== undefined && { customDomains: [...g.customDomains] }),
         },
         autoscaling: {
             namespace: kedaNs,

@@ -6,6 +6,7 @@ import { VERSION_HEADER } from "./autoscaler";
 import { Port } from "./ports";
 import { ServiceContext } from "./context";
 import { NormalizedService } from "./spec";
+import { coveredByWildcard } from "./names";
 
 /** One gateway-exposed port: the hostnames it is served on and the HTTPRoute that serves it. */
 export interface ExposedPort {
@@ -45,21 +46,37 @@ function domainOf(ctx: ServiceContext): string {
     return ctx.gateway.domain;
 }
 
+/**
+ * The Gateway listeners a route attaches to: the one the context names (HTTPS, so plain HTTP only redirects)
+ * and, for each hostname outside `*.<domain>`, that custom domain's own listener — which must exist, when the
+ * gateway's custom domains are known (RioSystem's `domains`).
+ */
+export function parentRefsFor(ctx: ServiceContext, hostnames: string[]): Record<string, unknown>[] {
+    const base = { group: "gateway.networking.k8s.io", kind: "Gateway", name: ctx.gateway.name, namespace: ctx.gateway.namespace };
+    const { listener, customDomains, domain } = ctx.gateway;
+    const main = { ...base, ...(listener !== undefined && { sectionName: listener }) };
+    if (listener === undefined || customDomains === undefined) return [main];
+    const extra = hostnames
+        .filter((h) => !coveredByWildcard(h, domain))
+        .map((h) => {
+            if (!customDomains.includes(h)) {
+                throw new RioInputError(
+                    ["hostnames"],
+                    `"${h}" is neither under *.${domain} nor one of RioSystem's domains (${customDomains.join(", ") || "none"}); add it to RioSystem's domains`,
+                );
+            }
+            return { ...base, sectionName: `${listener}-${h}` };
+        });
+    return [main, ...extra];
+}
+
 function route(name: string, hostnames: string[], backends: Backend[], port: Port, labels: Record<string, string>, ctx: ServiceContext): KubeObject {
     return {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "HTTPRoute",
         metadata: { name, namespace: ctx.namespace, labels },
         spec: {
-            parentRefs: [
-                {
-                    group: "gateway.networking.k8s.io",
-                    kind: "Gateway",
-                    name: ctx.gateway.name,
-                    namespace: ctx.gateway.namespace,
-                    ...(ctx.gateway.listener !== undefined && { sectionName: ctx.gateway.listener }),
-                },
-            ],
+            parentRefs: parentRefsFor(ctx, hostnames),
             hostnames,
             rules: [
                 {

@@ -33,3 +33,8 @@ export function assertHostname(value: string, what: string): string {
     }
     return value;
 }
+
+/** `*.<domain>` covers one more label: `shop.apps.example.com` needs nothing of its own, `www.example.com` does. */
+export function coveredByWildcard(hostname: string, domain: string | undefined): boolean {
+    return domain !== undefined && hostname.endsWith(`.${domain}`) && !hostname.slice(0, -domain.length - 1).includes(".");
+}

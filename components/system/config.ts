@@ -7,12 +7,12 @@ export interface SystemConfig extends Omit<RioSystemArgs, "cloudflare" | "kubeco
     /** Install RioSystem (default true). Off: deploy onto a gateway you run yourself (`rio:gateway`, `rio:domain`). */
     install?: boolean;
     /** The Cloudflare zone; its token is the secret `rio:cloudflareApiToken`. */
-    cloudflare?: { zoneId: string; proxied?: boolean };
+    cloudflare?: { zoneId: string; proxied?: boolean; zone?: string };
 }
 
 const KEYS = [
     "install", "civo", "domain", "email", "acmeServer", "cloudflare", "gatewayImplementation", "features",
-    "clusterHasMetricsServer", "registryPersistence", "helmValues",
+    "clusterHasMetricsServer", "registryPersistence", "helmValues", "domains",
 ];
 
 /** Checks the keys of `rio:system` (their values are RioSystem's to check): a typo is an error, not a silent default. */
@@ -22,7 +22,8 @@ export function checkSystemConfig(raw: unknown): SystemConfig {
     for (const key of Object.keys(raw)) if (!KEYS.includes(key)) throw unknownKey(key, KEYS).withPrefix(["rio:system"]);
     const cf = (raw as SystemConfig).cloudflare;
     if (cf !== undefined) {
-        for (const key of Object.keys(cf)) if (key !== "zoneId" && key !== "proxied") throw unknownKey(key, ["zoneId", "proxied"]).withPrefix(["rio:system", "cloudflare"]);
+        const cfKeys = ["zoneId", "proxied", "zone"];
+        for (const key of Object.keys(cf)) if (!cfKeys.includes(key)) throw unknownKey(key, cfKeys).withPrefix(["rio:system", "cloudflare"]);
     }
     return raw as SystemConfig;
 }

@@ -1,7 +1,7 @@
 /** One Cloudflare DNS record RioSystem manages. */
 export interface DnsRecordSpec {
     /** Resource-name suffix. */
-    role: "wildcard" | "apex";
+    role: string;
     /** Fully qualified (Cloudflare returns FQDNs; relative names drift). */
     name: string;
 }

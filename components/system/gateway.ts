@@ -46,6 +46,20 @@ export function planGateway(s: SystemSettings): KubeObject[] {
             allowedRoutes,
         });
     }
+    // Rio's `rio domain register`: each custom domain gets its own listeners (and certificate, see tls.ts).
+    for (const d of s.domains) {
+        listeners.push({ name: domainListener(HTTP_LISTENER, d), protocol: "HTTP", port: impl.http, hostname: d, allowedRoutes });
+        if (s.features.tls) {
+            listeners.push({
+                name: domainListener(HTTPS_LISTENER, d),
+                protocol: "HTTPS",
+                port: impl.https,
+                hostname: d,
+                tls: { mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: domainSecret(d) }] },
+                allowedRoutes,
+            });
+        }
+    }
     // Envoy Gateway provisions a proxy per Gateway; its size is set through an EnvoyProxy the class points at.
     const envoyProxy: KubeObject = {
         apiVersion: "gateway.envoyproxy.io/v1alpha1",
@@ -84,7 +98,12 @@ export function planGateway(s: SystemSettings): KubeObject[] {
             kind: "HTTPRoute",
             metadata: { name: "rio-https-redirect", namespace: s.namespace, labels: systemLabels("gateway") },
             spec: {
-                parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: GATEWAY_NAME, sectionName: HTTP_LISTENER }],
+                parentRefs: [HTTP_LISTENER, ...s.domains.map((d) => domainListener(HTTP_LISTENER, d))].map((sectionName) => ({
+                    group: "gateway.networking.k8s.io",
+                    kind: "Gateway",
+                    name: GATEWAY_NAME,
+                    sectionName,
+                })),
                 rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
             },
         });
@@ -92,11 +111,27 @@ export function planGateway(s: SystemSettings): KubeObject[] {
     return objects;
 }
 
+/** The listener a custom domain is served on: `https-www.example.com` (a valid Gateway API section name). */
+export function domainListener(base: string, domain: string): string {
+    return `${base}-${domain}`;
+}
+
+/** The Secret holding a custom domain's certificate. */
+export function domainSecret(domain: string): string {
+    return `rio-domain-${domain.replace(/\./g, "-")}-tls`.slice(0, 253);
+}
+
 /** How services reach this gateway: with TLS, routes attach to the HTTPS listener only, so HTTP just redirects. */
-export function gatewayRef(s: SystemSettings): { name: string; namespace: string; scheme: "https" | "http"; listener: string; implementation: GatewayImplementation } {
-    return s.features.tls
-        ? { name: GATEWAY_NAME, namespace: s.namespace, scheme: "https", listener: HTTPS_LISTENER, implementation: s.gateway }
-        : { name: GATEWAY_NAME, namespace: s.namespace, scheme: "http", listener: HTTP_LISTENER, implementation: s.gateway };
+export function gatewayRef(s: SystemSettings): {
+    name: string;
+    namespace: string;
+    scheme: "https" | "http";
+    listener: string;
+    implementation: GatewayImplementation;
+    customDomains: string[];
+} {
+    const base = { name: GATEWAY_NAME, namespace: s.namespace, implementation: s.gateway, customDomains: s.domains };
+    return s.features.tls ? { ...base, scheme: "https", listener: HTTPS_LISTENER } : { ...base, scheme: "http", listener: HTTP_LISTENER };
 }
 
 /**

@@ -23,6 +23,8 @@ export interface CloudflareArgs {
     apiToken: pulumi.Input<string>;
     /** Proxy the records through Cloudflare (and set the zone's SSL mode to strict). Default true. */
     proxied?: boolean;
+    /** The zone's name: custom domains inside it get records and DNS-01 certificates. Default: `domain`. */
+    zone?: string;
 }
 
 /** Arguments of {@link RioSystem} — what `rio install` took as flags. */
@@ -35,6 +37,12 @@ export interface RioSystemArgs {
     domain?: string;
     /** Email for Let's Encrypt (required with a Cloudflare zone). */
     email?: string;
+    /**
+     * Custom domains (Rio's `rio domain register`) that services and routers may list in `hostnames`: each gets
+     * HTTP/HTTPS listeners and a certificate (DNS-01 in the Cloudflare zone, else HTTP-01 through the gateway,
+     * or the local CA), and a Cloudflare record when it is in the zone. Names `*.<domain>` covers need nothing.
+     */
+    domains?: string[];
     /** Let's Encrypt `production` or `staging`. Default `production` (both issuers are created). */
     acmeServer?: "production" | "staging";
     /** A Cloudflare zone for DNS records and DNS-01. Default none: a self-signed CA and sslip.io names. */
@@ -56,7 +64,7 @@ export interface RioSystemArgs {
 
 /** What a RioService needs from the system, in one value a StackReference can carry. */
 export interface SystemRef {
-    gateway: Required<Pick<GatewayRef, "name" | "namespace" | "domain" | "scheme" | "listener" | "implementation">>;
+    gateway: Required<Pick<GatewayRef, "name" | "namespace" | "domain" | "scheme" | "listener" | "implementation" | "customDomains">>;
     registry?: { push: string; pull: string };
     issuer?: string;
 }
@@ -71,8 +79,10 @@ export function settingsOf(args: RioSystemArgs): SystemSettings {
         features: args.features,
         civo: args.civo,
         clusterHasMetricsServer: args.clusterHasMetricsServer,
+        domains: args.domains,
         cloudflare: args.cloudflare && {
             proxied: args.cloudflare.proxied,
+            zone: args.cloudflare.zone,
             hasZone: args.cloudflare.zoneId !== undefined && args.cloudflare.zoneId !== "",
             hasToken: args.cloudflare.apiToken !== undefined && args.cloudflare.apiToken !== "",
         },
@@ -241,7 +251,9 @@ export class RioSystem extends pulumi.ComponentResource {
             }
             if (s.features.dns && s.domain !== undefined) {
                 const address = this.address.apply((a) => a ?? "");
-                for (const rec of dnsRecords(s.domain)) {
+                const zone = s.cloudflare.zone;
+                const custom = s.domains.filter((d) => d === zone || d.endsWith(`.${zone}`)).map((d) => ({ role: `domain-${d.replace(/\./g, "-")}`, name: d }));
+                for (const rec of [...dnsRecords(s.domain), ...custom]) {
                     new cloudflare.DnsRecord(
                         `${name}-dns-${rec.role}`,
                         {

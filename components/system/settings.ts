@@ -1,5 +1,5 @@
 import { KeyPath, RioInputError, under } from "../errors";
-import { assertHostname } from "../service/names";
+import { assertHostname, coveredByWildcard } from "../service/names";
 import { Features, resolveFeatures } from "./features";
 
 /** The gateway implementations RioSystem can install. */
@@ -48,7 +48,9 @@ export interface SystemSettings {
     gateway: GatewayImplementation;
     features: Features;
     civo?: CivoSettings;
-    cloudflare?: { proxied: boolean };
+    cloudflare?: { proxied: boolean; zone: string };
+    /** Custom domains (Rio's `rio domain register`) the wildcard does not cover: each gets listeners and a certificate. */
+    domains: string[];
     namespace: string;
 }
 
@@ -60,7 +62,9 @@ export interface SettingsInput {
     features?: Readonly<Record<string, unknown>>;
     civo?: CivoSettingsInput;
     /** Only whether Cloudflare is configured and proxied matters here; its secrets never reach the planner. */
-    cloudflare?: { proxied?: boolean; hasZone: boolean; hasToken: boolean };
+    cloudflare?: { proxied?: boolean; hasZone: boolean; hasToken: boolean; zone?: string };
+    /** Custom domains (Rio's `rio domain register`). */
+    domains?: readonly string[];
     /**
      * Whether the cluster already runs metrics-server (stock k3s does). Default false: a Civo cluster is created
      * without marketplace applications, so RioSystem installs metrics-server itself.
@@ -103,6 +107,18 @@ function civoSettings(c: CivoSettingsInput): CivoSettings {
     };
 }
 
+function customDomains(input: readonly string[] | undefined, domain: string | undefined, features: Features): string[] {
+    const out: string[] = [];
+    (input ?? []).forEach((d, i) => {
+        const h = under(["domains", i], () => assertHostname(d.toLowerCase(), "domain"));
+        if (h.startsWith("*.")) throw new RioInputError(["domains", i], "register the names themselves; a wildcard needs DNS-01 in a managed zone");
+        if (!features.gateway) throw new RioInputError(["domains"], "custom domains are served by the gateway feature; turn it on");
+        if (out.includes(h)) throw new RioInputError(["domains", i], `"${h}" is listed twice`);
+        if (!coveredByWildcard(h, domain)) out.push(h);
+    });
+    return out;
+}
+
 /** Checks RioSystem's plain arguments. Errors name the argument (`civo.nodeCount`, `features.dns`, …). */
 export function resolveSettings(input: SettingsInput): SystemSettings {
     const cf = input.cloudflare;
@@ -127,7 +143,10 @@ export function resolveSettings(input: SettingsInput): SystemSettings {
         gateway: oneOf(input.gatewayImplementation, GATEWAY_IMPLEMENTATIONS, "traefik", ["gatewayImplementation"]),
         features,
         ...(input.civo !== undefined && { civo: civoSettings(input.civo) }),
-        ...(cf !== undefined && { cloudflare: { proxied: cf.proxied ?? true } }),
+        ...(cf !== undefined && {
+            cloudflare: { proxied: cf.proxied ?? true, zone: cf.zone === undefined ? domain! : under(["cloudflare", "zone"], () => assertHostname(cf.zone!, "zone")) },
+        }),
+        domains: customDomains(input.domains, domain, features),
         namespace: "rio-system",
     };
 }

@@ -1,9 +1,15 @@
 import { KubeObject } from "../kube/object";
 import { ACME_SERVERS, SystemSettings } from "./settings";
-import { systemLabels, WILDCARD_SECRET } from "./gateway";
+import { domainSecret, GATEWAY_NAME, systemLabels, WILDCARD_SECRET } from "./gateway";
 
 /** The ClusterIssuer the wildcard certificate (and anything else) uses. */
-export const ISSUER = { letsencrypt: "rio-letsencrypt", letsencryptStaging: "rio-letsencrypt-staging", selfSigned: "rio-selfsigned", ca: "rio-ca" };
+export const ISSUER = {
+    letsencrypt: "rio-letsencrypt",
+    letsencryptStaging: "rio-letsencrypt-staging",
+    http01: "rio-letsencrypt-http01",
+    selfSigned: "rio-selfsigned",
+    ca: "rio-ca",
+};
 /** The Secret holding the Cloudflare API token cert-manager solves DNS-01 with (in cert-manager's namespace). */
 export const CLOUDFLARE_TOKEN_SECRET = { name: "rio-cloudflare-api-token", key: "api-token" };
 const CA_SECRET = "rio-ca-tls";
@@ -29,7 +35,7 @@ function acmeIssuer(name: string, server: string, s: SystemSettings): KubeObject
                 privateKeySecretRef: { name: `${name}-account-key` },
                 solvers: [
                     {
-                        selector: { dnsZones: [s.domain] },
+                        selector: { dnsZones: [s.cloudflare?.zone ?? s.domain] },
                         dns01: { cloudflare: { apiTokenSecretRef: { name: CLOUDFLARE_TOKEN_SECRET.name, key: CLOUDFLARE_TOKEN_SECRET.key } } },
                     },
                 ],
@@ -66,6 +72,38 @@ export function planTls(s: SystemSettings): TlsPlan {
               { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: ISSUER.ca, labels: systemLabels("tls") }, spec: { ca: { secretName: CA_SECRET } } },
           ];
     const issuer = acme ? (s.acmeServer === "staging" ? ISSUER.letsencryptStaging : ISSUER.letsencrypt) : ISSUER.ca;
+    // Custom domains: in the Cloudflare zone, DNS-01 like the wildcard; outside it, HTTP-01 through the Gateway
+    // (cert-manager answers the challenge on the domain's HTTP listener); without ACME, the local CA.
+    const inZone = (d: string) => s.cloudflare !== undefined && (d === s.cloudflare.zone || d.endsWith(`.${s.cloudflare.zone}`));
+    const needsHttp01 = acme && s.domains.some((d) => !inZone(d));
+    if (needsHttp01) {
+        objects.push({
+            apiVersion: "cert-manager.io/v1",
+            kind: "ClusterIssuer",
+            metadata: { name: ISSUER.http01, labels: systemLabels("tls") },
+            spec: {
+                acme: {
+                    server: ACME_SERVERS[s.acmeServer],
+                    email: s.email,
+                    privateKeySecretRef: { name: `${ISSUER.http01}-account-key` },
+                    solvers: [{ http01: { gatewayHTTPRoute: { parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: GATEWAY_NAME, namespace: s.namespace }] } } }],
+                },
+            },
+        });
+    }
+    for (const d of s.domains) {
+        objects.push({
+            apiVersion: "cert-manager.io/v1",
+            kind: "Certificate",
+            metadata: { name: `rio-domain-${d.replace(/\./g, "-")}`, namespace: s.namespace, labels: systemLabels("tls") },
+            spec: {
+                secretName: domainSecret(d),
+                dnsNames: [d],
+                issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: !acme ? ISSUER.ca : inZone(d) ? issuer : ISSUER.http01 },
+                privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+            },
+        });
+    }
     return {
         objects,
         issuer,

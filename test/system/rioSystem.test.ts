@@ -42,7 +42,7 @@ describe("RioSystem", () => {
         const sys = new rio.RioSystem("local", { domain: "apps.example.com" });
         await settle(sys);
         assert.deepEqual(await value(sys.ref), {
-            gateway: { name: "rio-gateway", namespace: "rio-system", scheme: "https", listener: "https", implementation: "traefik", domain: "apps.example.com" },
+            gateway: { name: "rio-gateway", namespace: "rio-system", scheme: "https", listener: "https", implementation: "traefik", customDomains: [], domain: "apps.example.com" },
             registry: { push: "rio-registry.rio-system.svc.cluster.local:5000", pull: "localhost:30500" },
             issuer: "rio-ca",
         });
@@ -203,7 +203,7 @@ describe("RioSystem", () => {
             ["Gateway/rio-gateway", "GatewayClass/rio-traefik", "Namespace/rio-system"],
         );
         assert.deepEqual(object("Gateway", "rio-gateway").spec.listeners.map((l: any) => l.name), ["http"]);
-        assert.deepEqual((await value(sys.ref)).gateway, { name: "rio-gateway", namespace: "rio-system", scheme: "http", listener: "http", implementation: "traefik", domain: "apps.example.com" });
+        assert.deepEqual((await value(sys.ref)).gateway, { name: "rio-gateway", namespace: "rio-system", scheme: "http", listener: "http", implementation: "traefik", customDomains: [], domain: "apps.example.com" });
     });
 
     it("build, autoscaling and dashboard: BuildKit's namespace fenced by an admission policy, KEDA cut to one small replica each, Headlamp without cluster-admin", async () => {

@@ -13,6 +13,7 @@ describe("RioSystem settings", () => {
             acmeServer: "production",
             gateway: "traefik",
             features: { gateway: true, tls: true, dns: false, registry: true, metrics: true, build: false, autoscaling: false, dashboard: false },
+            domains: [],
             namespace: "rio-system",
         });
     });
@@ -26,7 +27,7 @@ describe("RioSystem settings", () => {
             nodeCount: 2,
             applications: "-traefik2-nodeport,-metrics-server",
         });
-        assert.deepEqual(s.cloudflare, { proxied: true });
+        assert.deepEqual(s.cloudflare, { proxied: true, zone: "apps.example.com" });
         assert.equal(s.features.dns, true);
     });
 
