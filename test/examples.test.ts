@@ -11,8 +11,8 @@ const EXAMPLES = path.resolve(__dirname, "../../examples");
 const riofiles = fs.readdirSync(EXAMPLES).map((d) => path.join(EXAMPLES, d, "Riofile")).filter((f) => fs.existsSync(f));
 
 describe("examples", () => {
-    it("has the walkthrough's hello-world, the every-key example and a canary", () => {
-        assert.deepEqual(riofiles.map((f) => path.basename(path.dirname(f))).sort(), ["all-keys", "canary", "hello-world"]);
+    it("has the walkthrough's hello-world, the every-key example, a canary and the traffic example", () => {
+        assert.deepEqual(riofiles.map((f) => path.basename(path.dirname(f))).sort(), ["all-keys", "canary", "hello-world", "traffic"]);
     });
     for (const file of riofiles) {
         for (const namespace of ["default", "team-a"]) {
@@ -20,7 +20,8 @@ describe("examples", () => {
                 const objects = planObjects(planRiofile(loadRiofile(file), { namespace, gateway: { domain: "apps.example.com" } }));
                 assert.ok(objects.length >= 3);
                 for (const { object } of objects) {
-                    assert.equal(object.metadata.namespace, namespace);
+                    // A ReferenceGrant lives where the Service it opens up lives: KEDA's interceptor, in rio-system.
+                    assert.equal(object.metadata.namespace, object.kind === "ReferenceGrant" ? "rio-system" : namespace);
                     validateObject(object);
                 }
             });
@@ -50,5 +51,46 @@ describe("examples", () => {
         assert.equal(cache.spec.template.spec.containers[0].imagePullPolicy, "Always");
         const cacheSvc = objects.find((o) => o.kind === "Service" && o.metadata.name === "cache") as any;
         assert.deepEqual(cacheSvc.spec.ports, [{ name: "tcp-6379", port: 6379, targetPort: 6379, protocol: "TCP" }]);
+    });
+});
+
+describe("examples/traffic: two versions at 90/10, a router, a scale-to-zero service and external services", () => {
+    const objects = () =>
+        planObjects(planRiofile(loadRiofile(path.join(EXAMPLES, "traffic/Riofile")), { namespace: "shop", gateway: { domain: "apps.example.com", listener: "https" } })).map(
+            (p) => p.object as any,
+        );
+    const get = (kind: string, name: string) => objects().find((o) => o.kind === kind && o.metadata.name === name);
+
+    it("splits shop 90/10 across its versions", () => {
+        assert.deepEqual(get("HTTPRoute", "shop").spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight]), [
+            ["shop-v1", 90],
+            ["shop-v2", 10],
+        ]);
+    });
+
+    it("scales api to zero through KEDA's interceptor", () => {
+        assert.deepEqual([get("ScaledObject", "api").spec.minReplicaCount, get("ScaledObject", "api").spec.maxReplicaCount], [0, 5]);
+        assert.equal(get("HTTPRoute", "api").spec.rules[0].backendRefs[0].name, "keda-add-ons-http-interceptor-proxy");
+        assert.deepEqual(get("InterceptorRoute", "api").spec.rules, [{ hosts: ["api-shop.apps.example.com"] }]);
+    });
+
+    it("routes front in Rio's order: health, API (rewritten, retried), redirect, beta header, then the canary split", () => {
+        const rules = get("HTTPRoute", "front").spec.rules;
+        assert.deepEqual(
+            rules.map((r: any) => [r.matches.map((m: any) => `${m.method ?? "*"} ${m.path.type}:${m.path.value}${m.headers ? ` ${m.headers[0].name}=${m.headers[0].value}` : ""}`), (r.filters ?? []).map((f: any) => f.type), (r.backendRefs ?? []).map((b: any) => `${b.name}:${b.port}${b.weight !== undefined ? `@${b.weight}` : ""}`)]),
+            [
+                [["* Exact:/healthz"], [], ["api:8080"]],
+                [["GET PathPrefix:/api", "POST PathPrefix:/api"], ["URLRewrite", "RequestHeaderModifier", "ExtensionRef"], ["api:8080"]],
+                [["* PathPrefix:/old"], ["RequestRedirect"], []],
+                [["* PathPrefix:/ x-beta=1"], [], ["shop-v2:80"]],
+                [["* PathPrefix:/"], [], ["shop-v1:80@90", "shop-v2:80@10"]],
+            ],
+        );
+        assert.deepEqual(get("Middleware", "front-route-1-retry").spec, { retry: { attempts: 3 } });
+    });
+
+    it("names the outside world: an ExternalName and a headless Service with its EndpointSlice", () => {
+        assert.deepEqual(get("Service", "payments").spec, { type: "ExternalName", externalName: "payments.example.net" });
+        assert.deepEqual(get("EndpointSlice", "legacy-db-ipv4").endpoints, [{ addresses: ["10.20.0.15"], conditions: { ready: true } }]);
     });
 });

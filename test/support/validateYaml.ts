@@ -25,5 +25,5 @@ if (objects.length === 0) {
     process.stderr.write(`${label}: no objects\n`);
     bad++;
 }
-process.stdout.write(`${label}: ${objects.length} objects, ${objects.length - bad} valid\n`);
+process.stdout.write(`${label}: ${objects.length} objects, ${objects.length === 0 ? 0 : objects.length - bad} valid\n`);
 process.exitCode = bad === 0 ? 0 : 1;
