@@ -1,10 +1,10 @@
-/** The "plain service" both benchmarks use: an image, one HTTP port, a little env, a fixed scale. */
+/** The "plain service" both benchmarks use: an image, one HTTP port, a little env, Rio's default scale of 1. */
 export function serviceArgs(i: number) {
     return {
         image: `registry.example.com/team/app-${i}:1.0.${i}`,
         ports: `80:${8000 + (i % 1000)}/http`,
         env: { LOG_LEVEL: "info", DB_PASSWORD: "secret://db/password", INDEX: String(i) },
-        scale: 2,
+        scale: 1,
         cpus: "100m",
         memory: "128Mi",
     };
