@@ -217,7 +217,7 @@ describe("RioService", () => {
                 { image: "x", env: ["PW=secret://db"] },
                 'RioService "bad-secret": env[0]: "secret://db" must name a Secret and a key: secret://<name>/<key>',
             ],
-            ["no-image", { ports: "80", gateway }, 'RioService "no-image": a service needs an image'],
+            ["no-image", { ports: "80", gateway }, 'RioService "no-image": a service needs an image (or a build)'],
             ["no-domain", { image: "x", ports: "80" }, 'RioService "no-domain": ports: exposed ports need a cluster domain (gateway.domain, or --domain for rio render)'],
             [
                 "Bad_Name",

@@ -63,7 +63,7 @@ describe("Riofile loader", () => {
         ["a service name that is not a DNS label", ["services:", "  Web_1:", "    image: nginx"], "Riofile:2:3 services.Web_1: service name \"Web_1\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit"],
         ["a secret reference without a key", ["services:", "  web:", "    image: nginx", "    env:", "      - PW=secret://db"], 'Riofile:5:9 services.web.env[0]: "secret://db" must name a Secret and a key: secret://<name>/<key>'],
         ["a wrong type", ["services:", "  web:", "    image: [nginx]"], "Riofile:3:5 services.web.image: expected string, received array"],
-        ["a service without an image", ["services:", "  web:", "    ports: 80"], "Riofile:2:3 services.web: a service needs an image"],
+        ["a service without an image", ["services:", "  web:", "    ports: 80"], "Riofile:2:3 services.web: a service needs an image (or a build)"],
         ["a key given twice under two spellings", ["services:", "  web:", "    image: nginx", "    port: 80", "    ports: 81"], 'Riofile:5:5 services.web.ports: sets the same thing as "port"; keep one'],
         ["a duplicate key", ["services:", "  web:", "    image: nginx", "    image: httpd"], "Riofile:4:5 invalid YAML: Map keys must be unique"],
         ["broken YAML", ["services:", "  web:", "    image: nginx", "   ports: [80"], "Riofile:4:1 invalid YAML: All mapping items must start at the same column"],

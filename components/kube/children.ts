@@ -14,9 +14,16 @@ export function declarePlanned(
     now: PlannedObject[] | undefined,
     later: pulumi.Output<{ objects: PlannedObject[] }> | undefined,
 ): pulumi.CustomResource[] {
-    return shape.map((planned, i) =>
-        declareObject(`${name}${planned.suffix}`, planned.object, now ? now[i]!.object : later!.apply((p) => p.objects[i]!.object), { parent }),
-    );
+    const declared = new Map<string, pulumi.CustomResource>();
+    return shape.map((planned, i) => {
+        const dependsOn = (planned.after ?? []).map((key) => declared.get(key)).filter((r): r is pulumi.CustomResource => r !== undefined);
+        const res = declareObject(`${name}${planned.suffix}`, planned.object, now ? now[i]!.object : later!.apply((p) => p.objects[i]!.object), {
+            parent,
+            ...(dependsOn.length > 0 && { dependsOn }),
+        });
+        declared.set(`${planned.object.kind}${planned.suffix}`, res);
+        return res;
+    });
 }
 
 /** Fails loudly if a plan made from resolved args has other objects than the shape declared: a bug, not bad input. */

@@ -14,6 +14,7 @@ const BUILT_IN: Record<string, Ctor> = {
     "v1/PersistentVolumeClaim": k8s.core.v1.PersistentVolumeClaim,
     "discovery.k8s.io/v1/EndpointSlice": k8s.discovery.v1.EndpointSlice,
     "apps/v1/Deployment": k8s.apps.v1.Deployment,
+    "batch/v1/Job": k8s.batch.v1.Job,
     "autoscaling/v2/HorizontalPodAutoscaler": k8s.autoscaling.v2.HorizontalPodAutoscaler,
     "policy/v1/PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
     "rbac.authorization.k8s.io/v1/ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,

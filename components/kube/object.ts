@@ -16,4 +16,6 @@ export interface PlannedObject {
     /** `""` for the primary object of its kind, `-<role>` otherwise. Stable: it is part of the resource's URN. */
     suffix: string;
     object: KubeObject;
+    /** Objects of the same plan this one waits for, as `<kind><suffix>` (a workload waits for its build). */
+    after?: string[];
 }

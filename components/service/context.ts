@@ -1,4 +1,6 @@
 import { RioInputError, under } from "../errors";
+import { BuildContext, DEFAULT_BUILD_CONTEXT } from "../build/job";
+import { cached, CommitResolver, gitResolver } from "../build/resolve";
 import { assertDnsLabel, assertHostname } from "./names";
 
 /**
@@ -33,6 +35,10 @@ export interface AutoscalingRef {
 
 export interface ServiceContext {
     namespace: string;
+    /** Where builds run and push (RioSystem's builder and registry). */
+    build: BuildContext;
+    /** Which commit a git ref is now (real `git ls-remote`, memoized per context). */
+    resolveCommit: CommitResolver;
     gateway: Required<Omit<GatewayRef, "domain" | "listener" | "customDomains">> & { domain?: string; listener?: string; customDomains?: string[] };
     autoscaling: { namespace: string; interceptor: { name: string; port: number }; scalerAddress: string };
 }
@@ -50,13 +56,23 @@ function oneImplementation(v: string | undefined): "traefik" | "envoy" {
 }
 
 /** Checks and defaults the deployment context. Error paths name the argument (`namespace`, `gateway.domain`). */
-export function resolveContext(namespace: string | undefined, gateway: GatewayRef | undefined, autoscaling?: AutoscalingRef): ServiceContext {
+/** The rest of what a service may need from RioSystem, and how commits are resolved (injectable for tests). */
+export interface ContextOptions {
+    autoscaling?: AutoscalingRef;
+    /** RioSystem's registry (`ref.registry`). Default: RioSystem's, in rio-system. */
+    registry?: { push: string; pull: string };
+    resolveCommit?: CommitResolver;
+}
+
+export function resolveContext(namespace: string | undefined, gateway: GatewayRef | undefined, options: ContextOptions = {}): ServiceContext {
     const g = gateway ?? {};
-    const kedaNs = autoscaling?.namespace ?? "rio-system";
+    const kedaNs = options.autoscaling?.namespace ?? "rio-system";
     const scheme = g.scheme ?? DEFAULT_GATEWAY.scheme;
     if (scheme !== "https" && scheme !== "http") throw new RioInputError(["gateway", "scheme"], `must be https or http, not "${scheme}"`);
     return {
         namespace: under(["namespace"], () => assertDnsLabel(namespace ?? DEFAULT_NAMESPACE, "namespace")),
+        build: { ...DEFAULT_BUILD_CONTEXT, ...(options.registry && { registry: options.registry }) },
+        resolveCommit: options.resolveCommit ?? cached(gitResolver),
         gateway: {
             name: under(["gateway", "name"], () => assertDnsLabel(g.name ?? DEFAULT_GATEWAY.name, "gateway name")),
             namespace: under(["gateway", "namespace"], () => assertDnsLabel(g.namespace ?? DEFAULT_GATEWAY.namespace, "gateway namespace")),

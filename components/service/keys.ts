@@ -5,7 +5,7 @@ import { RioInputError } from "../errors";
 export const SERVICE_KEYS = [
     "image", "ports", "env", "configs", "secrets", "command", "args", "workingDir", "cpus", "memory", "scale",
     "labels", "annotations", "readinessProbe", "livenessProbe", "imagePullPolicy", "imagePullSecrets", "app",
-    "version", "hostnames", "weight", "versions", "autoscale",
+    "version", "hostnames", "weight", "versions", "autoscale", "build",
 ] as const;
 
 /**
@@ -33,7 +33,7 @@ export const SERVICE_ALIASES: Readonly<Record<string, string>> = {
  * name is better than an "unknown key" error for a valid Riofile, and better than dropping them silently.
  */
 export const PLANNED_SERVICE_KEYS = [
-    "rollout", "rolloutDuration", "stageOnly", "template", "build", "volumes", "volume",
+    "rollout", "rolloutDuration", "stageOnly", "template", "volumes", "volume",
     "volumeTemplates", "global", "containers", "permissions", "permission", "globalPermissions", "globalPermission",
     "global_permissions", "dns", "hostAliases", "hosts", "hostname", "hostNetwork", "net", "stdin", "stdinOpen",
     "stdinOnce", "tty", "runAsUser", "user", "runAsGroup", "group", "readOnlyRootFilesystem", "privileged",

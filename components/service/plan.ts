@@ -7,6 +7,8 @@ import { planDeployment } from "./deployment";
 import { planHttpRoutes, planVersionRoute } from "./httpRoute";
 import { planAutoscaler, planDisruptionBudget, planReferenceGrant } from "./autoscaler";
 import { appObjectLabels } from "./labels";
+import { imageRefs, imageTag, planBuildJob } from "../build/job";
+import { KubeObject } from "../kube/object";
 import { NormalizedService } from "./spec";
 
 /** Everything one service becomes: the objects to apply and the values its component outputs. */
@@ -26,8 +28,29 @@ export interface ServicePlan {
  * per version a Deployment, a Service `<app>-<version>` and a route on `<app>-<version>-<namespace>.<domain>`;
  * for the app, the Service `<app>` (in-cluster clients: spread by pods, not by weight) and routes split by weight.
  */
-export function planApp(app: NormalizedApp, ctx: ServiceContext): ServicePlan {
-    const multi = app.versions.length > 1;
+/**
+ * A built version: its commit resolved now, the image tag derived from it (and the build inputs), the Job that
+ * builds and pushes it, and the version running exactly that image. Errors name `build.*`, or `image` when the
+ * build was a git URL given as the image.
+ */
+function built(v: NormalizedService, ctx: ServiceContext): { version: NormalizedService; job?: KubeObject } {
+    const b = v.build;
+    if (!b) return { version: v };
+    try {
+        const commit = ctx.resolveCommit(b.repo, b.ref);
+        const refs = imageRefs(b, ctx.namespace, v.name, imageTag(commit, b), ctx.build);
+        const job = planBuildJob(b, commit, refs, { namespace: ctx.namespace, workload: v.name, app: v.app }, ctx.build);
+        return { version: { ...v, image: refs.pull }, job };
+    } catch (e) {
+        if (!(e instanceof RioInputError)) throw e;
+        throw b.declaredAt === "image" ? new RioInputError(["image"], e.detail) : e.withPrefix(["build"]);
+    }
+}
+
+export function planApp(input: NormalizedApp, ctx: ServiceContext): ServicePlan {
+    const multi = input.versions.length > 1;
+    const builds = input.versions.map((v) => built(v, ctx));
+    const app: NormalizedApp = { ...input, versions: builds.map((b) => b.version) };
     const first = app.versions[0]!;
     const service = planAppService(first, ctx.namespace);
     const exposed = planHttpRoutes(app, ctx);
@@ -50,7 +73,13 @@ export function planApp(app: NormalizedApp, ctx: ServiceContext): ServicePlan {
     });
     const intercepted = app.versions.some((v) => v.autoscale?.kind === "concurrency");
     const objects: PlannedObject[] = [
-        ...app.versions.map((v) => ({ suffix: suffix(v), object: planDeployment(v, ctx.namespace) })),
+        ...app.versions.flatMap((v, i) => (builds[i]!.job ? [{ suffix: `${suffix(v)}-build`, object: builds[i]!.job! }] : [])),
+        // A workload rolls to a built image only once its build has succeeded.
+        ...app.versions.map((v, i) => ({
+            suffix: suffix(v),
+            object: planDeployment(v, ctx.namespace),
+            ...(builds[i]!.job && { after: [`Job${suffix(v)}-build`] }),
+        })),
         ...(service ? [{ suffix: "", object: service }] : []),
         ...(multi ? app.versions.flatMap((v) => planAppService(v, ctx.namespace, true) ?? []).map((object, i) => ({ suffix: `-${app.versions[i]!.version}`, object })) : []),
         ...exposed.map((e) => ({ suffix: e.suffix, object: e.route })),

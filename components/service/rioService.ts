@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RioInputError } from "../errors";
 import { declarePlanned, sameShape } from "../kube/children";
-import { GatewayRef, resolveContext } from "./context";
+import { ContextOptions, GatewayRef, resolveContext } from "./context";
+import { BuildSpec, GIT_URL } from "../build/spec";
 import { EnvInput } from "./env";
 import { normalizeApp } from "./app";
 import { planApp, ServicePlan } from "./plan";
@@ -73,11 +74,21 @@ export interface RioServiceArgs {
     namespace?: pulumi.Input<string>;
     /** The Gateway routes attach to and the cluster domain. Defaults: `rio-gateway` in `rio-system`, `https`. */
     gateway?: pulumi.Input<GatewayRef>;
+    /**
+     * Build the image from git — Rio's `build` keys: `repo`, `branch` (default: the remote's default branch) or
+     * `revision` (a tag or commit), `dockerfile`, `context`, `args`, `noCache`, `timeout`, `imageName`,
+     * `pushRegistry`, `pushRegistrySecretName`, `cloneSecretName`. A git URL as `image` means the same. The branch
+     * is resolved to its head commit with `git ls-remote` when the program runs, and the image tag comes from it.
+     * A plain value: it decides which objects exist.
+     */
+    build?: BuildSpec;
+    /** RioSystem's registry (`ref.registry`), which builds push to and nodes pull from. Default: RioSystem's. */
+    registry?: pulumi.Input<{ push: string; pull: string }>;
 }
 
 /** @internal The service keys of the args (everything but where it is deployed). */
 export function specOf(args: RioServiceArgs): Record<string, unknown> {
-    const { namespace: _n, gateway: _g, ...spec } = args;
+    const { namespace: _n, gateway: _g, registry: _r, ...spec } = args;
     return spec;
 }
 
@@ -89,9 +100,13 @@ export function isPlain(value: unknown): boolean {
 }
 
 /** @internal Plans a service from resolved args; user errors become errors naming the component and key. */
-export function planArgs(name: string, args: { spec: unknown; namespace?: string; gateway?: GatewayRef }): ServicePlan {
+export function planArgs(
+    name: string,
+    args: { spec: unknown; namespace?: string; gateway?: GatewayRef; registry?: { push: string; pull: string } },
+    options: Pick<ContextOptions, "resolveCommit"> = {},
+): ServicePlan {
     try {
-        return planApp(normalizeApp(name, args.spec), resolveContext(args.namespace, args.gateway));
+        return planApp(normalizeApp(name, args.spec), resolveContext(args.namespace, args.gateway, { ...(args.registry && { registry: args.registry }), ...options }));
     } catch (e) {
         if (e instanceof RioInputError) throw new pulumi.ResourceError(`RioService "${name}": ${e.message}`, undefined, true);
         throw e;
@@ -99,7 +114,7 @@ export function planArgs(name: string, args: { spec: unknown; namespace?: string
 }
 
 /** Keys that decide which objects exist (not only what they contain): they must be plain values. */
-const STRUCTURAL = ["ports", "scale", "autoscale"] as const;
+const STRUCTURAL = ["ports", "scale", "autoscale", "build"] as const;
 
 /**
  * @internal The objects a service will have, from its structural keys alone — ports, scale, autoscale, and the
@@ -125,11 +140,14 @@ export function shapeOf(name: string, args: RioServiceArgs): ServicePlan {
                 { ...structural(spec as Record<string, unknown>, `versions.${v}.`), ...(isPlain(spec.name) && { name: spec.name }) },
             ]),
         );
-    return planArgs(name, {
-        spec: { image: "shape", ...structural(args as Record<string, unknown>, ""), ...(versions && { versions }) },
-        namespace: "x",
-        gateway: { domain: "shape.invalid" },
-    });
+    // A git URL given as the image means a build (an Output image is taken for a built one).
+    const image = typeof args.image === "string" && GIT_URL.test(args.image) ? args.image : "shape";
+    return planArgs(
+        name,
+        { spec: { ...structural(args as Record<string, unknown>, ""), ...(args.build === undefined && { image }), ...(versions && { versions }) }, namespace: "x", gateway: { domain: "shape.invalid" } },
+        // The shape needs no commit: only that there is a build.
+        { resolveCommit: () => "0".repeat(40) },
+    );
 }
 
 /**
@@ -149,7 +167,7 @@ export class RioService extends pulumi.ComponentResource {
     public readonly serviceName!: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: RioServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const resolved = { spec: specOf(args), namespace: args.namespace, gateway: args.gateway };
+        const resolved = { spec: specOf(args), namespace: args.namespace, gateway: args.gateway, registry: args.registry };
         // Plan before registering anything, so bad input leaves nothing behind. When some args are Outputs the
         // full plan waits for them, but the set of objects is known now from the plain `ports`.
         const now = isPlain(resolved) ? planArgs(name, resolved as Parameters<typeof planArgs>[1]) : undefined;

@@ -9,6 +9,7 @@ import { Probe, resolveProbe } from "./probes";
 import { resolveCpus, resolveMemory } from "./resources";
 import { checkKeys } from "./keys";
 import { Autoscale, AutoscaleInput, autoscaleSchema, parseScaleRange, resolveAutoscale } from "./autoscale";
+import { BuildSpec, buildSchema, GIT_URL, NormalizedBuild, normalizeBuild } from "../build/spec";
 
 /** A ConfigMap or Secret mount in Rio's structured form. */
 export interface DataMountSpec {
@@ -49,6 +50,8 @@ export interface ServiceSpec {
     weight?: number;
     /** Rio's autoscaling: `{concurrency, minReplicas, maxReplicas}` (KEDA), or `{cpu, memory}` targets in percent (HPA). */
     autoscale?: AutoscaleInput;
+    /** Build the image from git (Rio's `build`); a git URL as `image` means the same, as in `rio run`. */
+    build?: BuildSpec;
     /** Several versions of the app, each overriding these keys; see {@link VersionSpec}. */
     versions?: Readonly<Record<string, VersionSpec>>;
 }
@@ -85,6 +88,8 @@ export interface NormalizedService {
     weight: number;
     /** How the version scales, when it is not a fixed `scale`. */
     autoscale?: Autoscale;
+    /** Built from git: the image is the one the build pushes (decided when planning, once the commit is known). */
+    build?: NormalizedBuild & { declaredAt: "image" | "build" };
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -154,6 +159,7 @@ export const serviceSchema = z
         weight: z.number().int("weight must be a whole number").min(0, "weight may not be negative").max(1_000_000, "weight is at most 1000000"),
         versions: z.record(z.unknown()),
         autoscale: autoscaleSchema,
+        build: buildSchema,
     })
     .partial()
     .strict();
@@ -234,15 +240,12 @@ function mountStrings(list: string | readonly (string | DataMountSpec)[] | undef
 }
 
 /**
- * Rio builds when `image` is a local path (`./`, `../`, `/abs`) or a git URL. pulumi-rio does not build yet:
- * refuse rather than deploy a Deployment whose image is a path.
+ * Rio builds a local folder when `image` is a path (`./`, `../`, `/abs`). pulumi-rio builds from git but not
+ * from a folder yet: refuse rather than deploy a Deployment whose image is a path.
  */
 function refuseBuild(image: string): void {
     if (/^(\.{1,2}(\/|$)|\/)/.test(image)) {
-        throw new RioInputError([], `"${image}" is a local folder: building images is not supported yet by pulumi-rio; give a built image`);
-    }
-    if (/^(https?:\/\/|git@|ssh:\/\/|git:\/\/)/.test(image)) {
-        throw new RioInputError([], `"${image}" is a git repository: building images is not supported yet by pulumi-rio; give a built image`);
+        throw new RioInputError([], `"${image}" is a local folder: building from a folder is not supported yet by pulumi-rio; build from git (build.repo) or give a built image`);
     }
 }
 
@@ -293,8 +296,18 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
     return withSpelling(input, (canonical) => {
         const s = parseCanonical(canonical) as z.infer<typeof serviceSchema>;
         if (s.versions !== undefined) throw new RioInputError(["versions"], "is not allowed here: a version cannot have versions", undefined, true);
-        if (s.image === undefined) throw new RioInputError([], "a service needs an image");
-        under(["image"], () => refuseBuild(s.image!));
+        if (s.image !== undefined && s.build !== undefined) {
+            throw new RioInputError(["build"], "give an image or a build, not both", undefined, true);
+        }
+        const gitImage = s.image !== undefined && GIT_URL.test(s.image);
+        if (s.image === undefined && s.build === undefined) throw new RioInputError([], "a service needs an image (or a build)");
+        if (s.image !== undefined && !gitImage) under(["image"], () => refuseBuild(s.image!));
+        const build =
+            s.build !== undefined
+                ? { ...under(["build"], () => normalizeBuild(s.build!)), declaredAt: "build" as const }
+                : gitImage
+                  ? { ...under(["image"], () => normalizeBuild({ repo: s.image })), declaredAt: "image" as const }
+                  : undefined;
         const app = under(["app"], () => assertDnsLabel(s.app ?? name, "app"));
         const ports = under(["ports"], () => resolvePorts(s.ports));
         const scaled = scaling(s.scale, s.autoscale);
@@ -309,7 +322,9 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
             name,
             app,
             version,
-            image: s.image,
+            // A build's image is only known once its commit is: the planner puts it in.
+            image: build ? build.repo : s.image!,
+            ...(build && { build }),
             ports,
             env: under(["env"], () => resolveEnv(s.env)),
             mounts: resolveMounts(mountStrings(s.configs), mountStrings(s.secrets)),

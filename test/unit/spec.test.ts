@@ -210,7 +210,7 @@ describe("normalizeService: key errors", () => {
 
 describe("normalizeService: value errors", () => {
     const table: [string, Record<string, unknown>, KeyPath, string][] = [
-        ["no image", {}, [], "a service needs an image"],
+        ["no image", {}, [], "a service needs an image (or a build)"],
         ["empty image", { image: "" }, ["image"], "image may not be empty"],
         ["image of the wrong type", { image: 5 }, ["image"], "expected string, received number"],
         ["a bad port in a list, in the alias spelling", { image: "x", port: ["80", "abc"] }, ["port", 1], 'port "abc" is not a number'],
@@ -403,11 +403,17 @@ describe("regressions found by the property tests", () => {
 });
 
 describe("images Rio would build", () => {
-    for (const image of ["./", "./app", "../app", "/srv/app", "https://github.com/rancher/rio-demo", "git@github.com:rancher/rio-demo.git"]) {
-        it(`refuses ${image} until builds exist, rather than deploying a path as an image`, () => {
+    for (const image of ["./", "./app", "../app", "/srv/app"]) {
+        it(`refuses the local folder ${image} until folder builds exist, rather than deploying a path as an image`, () => {
             const e = rioError(() => normalizeService("web", { image }));
             assert.deepEqual(e.path, ["image"]);
-            assert.match(e.detail, /building images is not supported yet by pulumi-rio; give a built image$/);
+            assert.equal(e.detail, `"${image}" is a local folder: building from a folder is not supported yet by pulumi-rio; build from git (build.repo) or give a built image`);
+        });
+    }
+    for (const image of ["https://github.com/rancher/rio-demo", "git@github.com:rancher/rio-demo.git"]) {
+        it(`takes the git URL ${image} as a build of its default branch, as rio run did`, () => {
+            const svc = normalizeService("web", { image });
+            assert.deepEqual([svc.build?.repo, svc.build?.ref, svc.build?.declaredAt], [image, { kind: "branch" }, "image"]);
         });
     }
     it("accepts registry references, including ports and digests", () => {

@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { RioInputError, under } from "../errors";
+import { assertDnsSubdomain } from "../service/names";
+
+/** Rio's ImageBuildSpec keys (`pkg/apis/rio.cattle.io/v1/image.go`) that a git build uses. */
+export const buildSchema = z
+    .object({
+        repo: z.string().min(1),
+        branch: z.string().min(1),
+        revision: z.string().min(1),
+        dockerfile: z.string().min(1),
+        context: z.string().min(1),
+        args: z.union([z.array(z.string()), z.record(z.union([z.string(), z.number(), z.boolean()]).transform(String))]),
+        noCache: z.boolean(),
+        timeout: z.union([z.number().int().min(1), z.string()]),
+        imageName: z.string().min(1),
+        pushRegistry: z.string().min(1),
+        pushRegistrySecretName: z.string(),
+        cloneSecretName: z.string(),
+    })
+    .partial()
+    .strict();
+export type BuildSpec = z.infer<typeof buildSchema>;
+
+/** A git build, checked: what the resolver and the Job planner consume. */
+export interface NormalizedBuild {
+    repo: string;
+    /** Exactly one of these says what to build: a branch head, or a tag or commit. */
+    ref: { kind: "branch"; name?: string } | { kind: "revision"; name: string };
+    dockerfile: string;
+    context: string;
+    args: Record<string, string>;
+    noCache: boolean;
+    timeoutSeconds: number;
+    imageName?: string;
+    pushRegistry?: string;
+    pushRegistrySecretName?: string;
+    cloneSecretName?: string;
+}
+
+/** A git remote Rio would clone: https/http/ssh/git URLs, `git@host:path`, and `file://` (local bare repositories). */
+export const GIT_URL = /^(https?:\/\/|ssh:\/\/|git:\/\/|file:\/\/|git@[^:\s]+:)\S+$/;
+
+/** Rio's `--build-timeout` default: 10 minutes. */
+export const DEFAULT_BUILD_TIMEOUT = 600;
+
+function timeoutSeconds(t: number | string | undefined): number {
+    if (t === undefined) return DEFAULT_BUILD_TIMEOUT;
+    if (typeof t === "number") return t;
+    const m = /^(\d+)(s|m|h)?$/.exec(t.trim());
+    if (!m) throw new RioInputError([], `"${t}" is not a timeout (seconds, or e.g. 10m, 1h)`);
+    return Number(m[1]) * (m[2] === "h" ? 3600 : m[2] === "m" ? 60 : 1);
+}
+
+function relativePath(p: string, what: string): string {
+    const parts = p.split("/");
+    if (p.startsWith("/") || parts.includes("..")) throw new RioInputError([], `${what} "${p}" must be a path inside the repository (relative, without '..')`);
+    return parts.filter((x) => x !== "" && x !== ".").join("/") || ".";
+}
+
+/**
+ * Checks a service's `build` (or a git URL given as `image`, as `rio run` took it): a git repository, what to
+ * build of it (the remote's default branch unless `branch` or `revision` says), and how.
+ */
+export function normalizeBuild(input: BuildSpec): NormalizedBuild {
+    const b = input;
+    if (b.repo === undefined) {
+        throw new RioInputError(["repo"], "a local folder build (no repo) is not supported yet by pulumi-rio; give the git repository", undefined, true);
+    }
+    if (!GIT_URL.test(b.repo)) throw new RioInputError(["repo"], `"${b.repo}" is not a git URL (https://…, ssh://…, git@host:path or file://…)`);
+    if (b.branch !== undefined && b.revision !== undefined) throw new RioInputError(["revision"], "build a branch or a revision, not both", undefined, true);
+    const bad = (name: string) => /[\s~^:?*[\\]|\.\.|^-/.test(name);
+    if (b.branch !== undefined && bad(b.branch)) throw new RioInputError(["branch"], `"${b.branch}" is not a branch name`);
+    if (b.revision !== undefined && bad(b.revision)) throw new RioInputError(["revision"], `"${b.revision}" is not a tag or commit`);
+    const context = under(["context"], () => relativePath(b.context ?? ".", "context"));
+    const dockerfile = under(["dockerfile"], () => relativePath(b.dockerfile ?? "Dockerfile", "dockerfile"));
+    const args = Array.isArray(b.args)
+        ? Object.fromEntries(
+              b.args.map((a, i) => {
+                  const eq = a.indexOf("=");
+                  if (eq <= 0) throw new RioInputError(["args", i], `"${a}" must be NAME=value`);
+                  return [a.slice(0, eq), a.slice(eq + 1)];
+              }),
+          )
+        : (b.args ?? {});
+    for (const key of ["pushRegistrySecretName", "cloneSecretName"] as const) {
+        if (b[key] !== undefined) under([key], () => assertDnsSubdomain(b[key]!, "Secret name"));
+    }
+    return {
+        repo: b.repo,
+        ref: b.revision !== undefined ? { kind: "revision", name: b.revision } : { kind: "branch", ...(b.branch !== undefined && { name: b.branch }) },
+        dockerfile,
+        context,
+        args,
+        noCache: b.noCache ?? false,
+        timeoutSeconds: under(["timeout"], () => timeoutSeconds(b.timeout)),
+        ...(b.imageName !== undefined && { imageName: b.imageName }),
+        ...(b.pushRegistry !== undefined && { pushRegistry: b.pushRegistry }),
+        ...(b.pushRegistrySecretName !== undefined && { pushRegistrySecretName: b.pushRegistrySecretName }),
+        ...(b.cloneSecretName !== undefined && { cloneSecretName: b.cloneSecretName }),
+    };
+}
