@@ -27,8 +27,8 @@ function program() {
         ? new RioSystem("rio", {
               ...systemArgs,
               ...(cloudflare && { cloudflare: { ...cloudflare, apiToken: config.requireSecret("cloudflareApiToken") } }),
-              // Install only what the Riofile needs (KEDA for concurrency autoscaling, metrics-server for cpu/memory;
-              // nothing builds yet, so no registry or builder), unless asked for by name.
+              // Install only what the Riofile needs (KEDA for concurrency autoscaling, metrics-server for cpu/memory,
+              // the builder and registry for builds), unless asked for by name.
               features: { ...featuresNeeded(riofile), ...features },
           })
         : undefined;
@@ -52,7 +52,12 @@ function program() {
         : { ...config.getObject<GatewayRef>("gateway"), domain: config.get("domain") };
     const deployed = deployRiofile(
         riofile,
-        { namespace, gateway, gatewayImplementation: system ? (systemArgs.gatewayImplementation ?? "traefik") : undefined },
+        {
+            namespace,
+            gateway,
+            gatewayImplementation: system ? (systemArgs.gatewayImplementation ?? "traefik") : undefined,
+            ...(system && { registry: system.ref.apply((r) => r.registry) }),
+        },
         { provider, dependsOn: [...(ns ? [ns] : []), ...(system ? [system] : [])] },
     );
     return { system, deployed };

@@ -19,7 +19,9 @@ function lsRemote(repo: string, args: string[]): string {
     } catch (e) {
         const err = e as { code?: string; stderr?: Buffer | string };
         if (err.code === "ENOENT") throw new RioInputError(["repo"], "resolving a branch needs git on this machine (not found on PATH)");
-        const reason = String(err.stderr ?? "").trim().split("\n").pop() || "unreachable";
+        // git's first "fatal:" line says what went wrong; the advice after it does not.
+        const lines = String(err.stderr ?? "").split("\n").map((l) => l.trim());
+        const reason = (lines.find((l) => l.startsWith("fatal:")) ?? lines.find((l) => l !== "") ?? "unreachable").replace(/^fatal:\s*/, "");
         throw new RioInputError(["repo"], `cannot read ${repo}: ${reason}`);
     }
 }

@@ -14,6 +14,8 @@ export interface DeployTarget {
     gateway?: pulumi.Input<GatewayRef>;
     /** The gateway's implementation (routers' extra objects depend on it). Default: the gateway's, else `traefik`. */
     gatewayImplementation?: "traefik" | "envoy";
+    /** RioSystem's registry (`ref.registry`), for builds. Default: RioSystem's, in rio-system. */
+    registry?: pulumi.Input<{ push: string; pull: string } | undefined>;
 }
 
 /** Options for the resources a Riofile becomes. */
@@ -59,7 +61,12 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
             name,
             new RioService(
                 name,
-                { ...spec, namespace: plan.context.namespace, gateway: known ? plan.context.gateway : target.gateway },
+                {
+                    ...spec,
+                    namespace: plan.context.namespace,
+                    gateway: known ? plan.context.gateway : target.gateway,
+                    ...(target.registry !== undefined && { registry: target.registry }),
+                },
                 { ...childOpts, dependsOn: [...(opts?.dependsOn ?? []), ...Object.values(configMaps)] },
             ),
         ]),

@@ -83,7 +83,7 @@ export interface RioServiceArgs {
      */
     build?: BuildSpec;
     /** RioSystem's registry (`ref.registry`), which builds push to and nodes pull from. Default: RioSystem's. */
-    registry?: pulumi.Input<{ push: string; pull: string }>;
+    registry?: pulumi.Input<{ push: string; pull: string } | undefined>;
 }
 
 /** @internal The service keys of the args (everything but where it is deployed). */

@@ -1,0 +1,228 @@
+/**
+ * Builds from git, with real `git` against local bare repositories (file:// URLs): which commit a branch or tag
+ * is, the image tag that follows from it, the BuildKit Job, and the workload running exactly that image.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { before, describe, it } from "node:test";
+import { gitResolver } from "../components/build/resolve";
+import { RioInputError } from "../components/errors";
+import { parseRiofile } from "../components/riofile/load";
+import { planObjects, planRiofile } from "../components/render/plan";
+import { validateObject } from "./support/schema";
+
+const git = (cwd: string, ...args: string[]) =>
+    execFileSync("git", args, {
+        cwd,
+        encoding: "utf8",
+        env: { ...process.env, GIT_AUTHOR_NAME: "rio", GIT_AUTHOR_EMAIL: "rio@example.com", GIT_COMMITTER_NAME: "rio", GIT_COMMITTER_EMAIL: "rio@example.com" },
+    }).trim();
+
+/** A bare "remote" with a default branch `main` holding a Dockerfile, and a working clone to push from. */
+function makeRemote(): { url: string; work: string; commit: (msg: string, branch?: string) => string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-git-"));
+    const bare = path.join(dir, "app.git");
+    git(dir, "init", "--quiet", "--bare", "--initial-branch=main", bare);
+    const work = path.join(dir, "work");
+    git(dir, "init", "--quiet", "--initial-branch=main", work);
+    git(work, "remote", "add", "origin", bare);
+    const commit = (msg: string, branch = "main") => {
+        fs.writeFileSync(path.join(work, "Dockerfile"), `FROM nginx:1.27-alpine\n# ${msg}\n`);
+        git(work, "add", "-A");
+        git(work, "commit", "--quiet", "-m", msg);
+        git(work, "push", "--quiet", "origin", `HEAD:refs/heads/${branch}`);
+        return git(work, "rev-parse", "HEAD");
+    };
+    return { url: `file://${bare}`, work, commit };
+}
+
+function render(text: string) {
+    return planObjects(planRiofile(parseRiofile(text, "Riofile"), { namespace: "shop", gateway: { domain: "apps.example.com" } })).map((p) => p.object as any);
+}
+
+describe("resolving what to build (real git, local bare repositories)", () => {
+    let remote: ReturnType<typeof makeRemote>;
+    let first: string;
+    before(() => {
+        remote = makeRemote();
+        first = remote.commit("first");
+    });
+
+    it("a branch is its head commit; the default branch is the remote's HEAD", () => {
+        assert.equal(gitResolver(remote.url, { kind: "branch", name: "main" }), first);
+        assert.equal(gitResolver(remote.url, { kind: "branch" }), first);
+    });
+
+    it("a tag is its commit (annotated tags peeled); a full commit needs no remote", () => {
+        git(remote.work, "tag", "-a", "v1.0.0", "-m", "release");
+        git(remote.work, "push", "--quiet", "origin", "v1.0.0");
+        assert.equal(gitResolver(remote.url, { kind: "revision", name: "v1.0.0" }), first);
+        assert.equal(gitResolver("https://example.invalid/none.git", { kind: "revision", name: "a".repeat(40) }), "a".repeat(40));
+    });
+
+    it("names a missing branch, a missing tag and an unreachable remote", () => {
+        assert.throws(() => gitResolver(remote.url, { kind: "branch", name: "nope" }), (e: unknown) => e instanceof RioInputError && e.detail === `branch "nope" does not exist on ${remote.url}`);
+        assert.throws(
+            () => gitResolver(remote.url, { kind: "revision", name: "v9" }),
+            (e: unknown) => e instanceof RioInputError && e.detail === `"v9" is neither a tag of ${remote.url} nor a full 40-character commit`,
+        );
+        assert.throws(() => gitResolver("file:///nonexistent/repo.git", { kind: "branch" }), (e: unknown) => e instanceof RioInputError && /^cannot read file:\/\/\/nonexistent\/repo.git: /.test(e.detail));
+    });
+});
+
+describe("a git build in a Riofile", () => {
+    let remote: ReturnType<typeof makeRemote>;
+    before(() => {
+        remote = makeRemote();
+        remote.commit("first");
+    });
+    const riofile = (image: string) => `services:\n  web:\n    image: ${image}\n    ports: 8080/http\n`;
+
+    it("renders a rootless BuildKit Job at the resolved commit and a Deployment running exactly the image it pushes", () => {
+        const head = git(remote.work, "rev-parse", "HEAD");
+        const objects = render(riofile(remote.url));
+        assert.deepEqual(objects.map((o) => o.kind), ["Job", "Deployment", "Service", "HTTPRoute"]);
+        const [job, deployment] = objects;
+        objects.forEach(validateObject);
+        const tag = deployment.spec.template.spec.containers[0].image.split(":").pop();
+        assert.match(tag, new RegExp(`^${head.slice(0, 12)}-[0-9a-f]{8}$`));
+        assert.equal(deployment.spec.template.spec.containers[0].image, `localhost:30500/shop/web:${tag}`);
+        assert.equal(job.metadata.namespace, "rio-build");
+        assert.equal(job.metadata.annotations["rio.pulumi-rio.dev/commit"], head);
+        const c = job.spec.template.spec.containers[0];
+        assert.equal(c.image, "moby/buildkit:v0.32.2-rootless");
+        assert.deepEqual(c.command, ["buildctl-daemonless.sh"]);
+        assert.deepEqual(c.args, [
+            "build",
+            "--frontend",
+            "dockerfile.v0",
+            "--opt",
+            `context=${remote.url}#${head}`,
+            "--opt",
+            "filename=Dockerfile",
+            "--output",
+            `type=image,name=rio-registry.rio-system.svc.cluster.local:5000/shop/web:${tag},push=true,registry.insecure=true`,
+            "--export-cache",
+            "type=registry,ref=rio-registry.rio-system.svc.cluster.local:5000/shop/web:buildcache,mode=max,registry.insecure=true",
+            "--import-cache",
+            "type=registry,ref=rio-registry.rio-system.svc.cluster.local:5000/shop/web:buildcache,registry.insecure=true",
+        ]);
+        assert.deepEqual(c.env, [{ name: "BUILDKITD_FLAGS", value: "--oci-worker-no-process-sandbox" }]);
+        assert.deepEqual(c.securityContext, { runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "Unconfined" }, appArmorProfile: { type: "Unconfined" } });
+        assert.deepEqual(
+            [job.spec.backoffLimit, job.spec.activeDeadlineSeconds, job.spec.ttlSecondsAfterFinished, job.spec.template.spec.restartPolicy, job.spec.template.spec.serviceAccountName],
+            [0, 600, 86400, "Never", "rio-builder"],
+        );
+        assert.equal(job.spec.template.spec.automountServiceAccountToken, false);
+    });
+
+    it("re-renders an unchanged branch to the same image, and a new commit to a new image and a new Job", () => {
+        const image = (objs: any[]) => objs.find((o) => o.kind === "Deployment").spec.template.spec.containers[0].image;
+        const job = (objs: any[]) => objs.find((o) => o.kind === "Job").metadata.name;
+        const a = render(riofile(remote.url));
+        const b = render(riofile(remote.url));
+        assert.equal(image(a), image(b));
+        assert.equal(job(a), job(b));
+        const next = remote.commit("second");
+        const c = render(riofile(remote.url));
+        assert.notEqual(image(c), image(a));
+        assert.notEqual(job(c), job(a));
+        assert.ok(image(c).includes(next.slice(0, 12)));
+    });
+
+    it("honours build args, noCache, a context folder, the Dockerfile path and a timeout; pushes elsewhere with pushRegistry", () => {
+        const text = [
+            "services:",
+            "  api:",
+            "    build:",
+            `      repo: ${remote.url}`,
+            "      branch: main",
+            "      context: ./svc",
+            "      dockerfile: svc/docker/Dockerfile",
+            "      args: [VERSION=1.2]",
+            "      noCache: true",
+            "      timeout: 15m",
+            "      pushRegistry: ghcr.io",
+            "      imageName: acme/api",
+            "      pushRegistrySecretName: ghcr-push",
+            "      cloneSecretName: gitcredential",
+            "    ports: 8080",
+        ].join("\n");
+        const [job, deployment] = render(text);
+        const c = job.spec.template.spec.containers[0];
+        assert.ok(c.args.includes(`context=${remote.url}#${git(remote.work, "rev-parse", "HEAD")}:svc`));
+        assert.ok(c.args.includes("filename=docker/Dockerfile"));
+        assert.ok(c.args.includes("build-arg:VERSION=1.2"));
+        assert.ok(c.args.includes("--no-cache"));
+        assert.ok(c.args.includes("id=GIT_AUTH_TOKEN,env=GIT_AUTH_TOKEN"));
+        assert.equal(job.spec.activeDeadlineSeconds, 900);
+        const image = deployment.spec.template.spec.containers[0].image;
+        assert.match(image, /^ghcr\.io\/acme\/api:[0-9a-f]{12}-[0-9a-f]{8}$/);
+        assert.ok(c.args.includes(`type=image,name=${image},push=true`));
+        assert.deepEqual(c.env.slice(1), [
+            { name: "GIT_AUTH_TOKEN", valueFrom: { secretKeyRef: { name: "gitcredential", key: "password" } } },
+            { name: "DOCKER_CONFIG", value: "/home/user/.docker" },
+        ]);
+        validateObject(job);
+    });
+
+    it("rio-demo from GitHub at an explicit revision renders without the network", () => {
+        const objects = render("services:\n  demo:\n    build:\n      repo: https://github.com/rancher/rio-demo\n      revision: f8fab97f8fab97f8fab97f8fab97f8fab97f8fab\n    ports: 8080/http\n");
+        assert.ok(objects[0].spec.template.spec.containers[0].args.includes("context=https://github.com/rancher/rio-demo#f8fab97f8fab97f8fab97f8fab97f8fab97f8fab"));
+    });
+
+    const bad: [string, (url: string) => string, (url: string) => string][] = [
+        ["a branch the remote lacks", (u) => `services:\n  web:\n    build:\n      repo: ${u}\n      branch: develop\n`, (u) => `Riofile:5:15 services.web.build.branch: branch "develop" does not exist on ${u}`],
+        ["a repo that is not a git URL", () => "services:\n  web:\n    build:\n      repo: github.com/acme/app\n", () => 'Riofile:4:13 services.web.build.repo: "github.com/acme/app" is not a git URL (https://…, ssh://…, git@host:path or file://…)'],
+        ["a Dockerfile outside the context", (u) => `services:\n  web:\n    build:\n      repo: ${u}\n      context: app\n      dockerfile: Dockerfile\n`, () => 'Riofile:6:19 services.web.build.dockerfile: "Dockerfile" is outside the build context "app"; move it in, or widen the context'],
+        ["an unreachable remote", () => "services:\n  web:\n    image: file:///nonexistent/app.git\n", () => "Riofile:3:12 services.web.image: cannot read file:///nonexistent/app.git: '/nonexistent/app.git' does not appear to be a git repository"],
+        ["a build without repo (a local folder)", () => "services:\n  web:\n    build:\n      dockerfile: Dockerfile\n", () => "Riofile:4:7 services.web.build.repo: a local folder build (no repo) is not supported yet by pulumi-rio; give the git repository"],
+    ];
+    for (const [what, text, message] of bad) {
+        it(`refuses ${what}`, () => {
+            assert.throws(
+                () => render(text(remote.url)),
+                (e: unknown) => e instanceof RioInputError && e.message === message(remote.url),
+            );
+        });
+    }
+});
+
+describe("a git build under the mock engine (RioService, and the stack program)", () => {
+    let rio: typeof import("../components");
+    let mocks: typeof import("./support/mocks");
+    let remote: ReturnType<typeof makeRemote>;
+    before(async () => {
+        mocks = await import("./support/mocks");
+        await mocks.installMocks();
+        rio = await import("../components");
+        remote = makeRemote();
+        remote.commit("first");
+    });
+
+    it("registers the build Job in the builder namespace and a Deployment on the image it pushes", async () => {
+        mocks.reset();
+        const svc = new rio.RioService("web", { build: { repo: remote.url, branch: "main" }, ports: "8080", namespace: "shop", gateway: { domain: "apps.example.com" } });
+        await mocks.settle(svc);
+        const job = mocks.byType("kubernetes:batch/v1:Job");
+        assert.equal(job.length, 1);
+        assert.equal(job[0]!.name, "web-build");
+        assert.equal(job[0]!.inputs.metadata.namespace, "rio-build");
+        const image = mocks.one("kubernetes:apps/v1:Deployment", "web").inputs.spec.template.spec.containers[0].image;
+        assert.ok(job[0]!.inputs.spec.template.spec.containers[0].args.includes(`type=image,name=${image.replace("localhost:30500", "rio-registry.rio-system.svc.cluster.local:5000")},push=true,registry.insecure=true`));
+    });
+
+    it("plans the workload after its build", () => {
+        const { planApp } = require("../components/service/plan") as typeof import("../components/service/plan");
+        const { normalizeApp } = require("../components/service/app") as typeof import("../components/service/app");
+        const { resolveContext } = require("../components/service/context") as typeof import("../components/service/context");
+        const plan = planApp(normalizeApp("web", { image: remote.url }), resolveContext("shop", undefined));
+        assert.deepEqual(plan.objects.map((o) => [o.object.kind, o.suffix, o.after]), [
+            ["Job", "-build", undefined],
+            ["Deployment", "", ["Job-build"]],
+        ]);
+    });
+});
