@@ -13,6 +13,7 @@ import { toYaml } from "../render/yaml";
 import { renderSystem } from "../render/system";
 import { planSystem } from "../system/plan";
 import { resolveSettings } from "../system/settings";
+import { githubWorkflow } from "../cd/workflow";
 
 function packageVersion(): string {
     for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
@@ -95,6 +96,13 @@ export function program(out: (s: string) => void): Command {
         .option("--cloudflare", "with --system: plan as with a Cloudflare zone (Let's Encrypt DNS-01, DNS records)")
         .option("--email <email>", "with --system: the Let's Encrypt account email")
         .action((flags: RenderFlags) => out(render(flags)));
+    const cd = cli.command("cd").description("continuous deployment helpers");
+    cd.command("github-workflow")
+        .description("print a GitHub Actions workflow that runs pulumi up on push and on a schedule")
+        .requiredOption("--stack <org/project/stack>", "the stack to deploy")
+        .option("--branch <branch>", "the branch whose pushes deploy", "main")
+        .option("--poll <cron>", "how often to pick up new commits of the apps (cron, UTC)", "*/5 * * * *")
+        .action((flags: { stack: string; branch: string; poll: string }) => out(githubWorkflow(flags)));
     return cli;
 }
 

@@ -15,6 +15,7 @@ export const CHARTS = {
     keda: { chart: "keda", repo: "https://kedacore.github.io/charts", version: "2.20.2" },
     kedaHttp: { chart: "keda-add-ons-http", repo: "https://kedacore.github.io/charts", version: "0.15.0" },
     headlamp: { chart: "headlamp", repo: "https://kubernetes-sigs.github.io/headlamp/", version: "0.45.0" },
+    pulumiOperator: { chart: "oci://ghcr.io/pulumi/helm-charts/pulumi-kubernetes-operator", version: "2.9.0" },
 } as const;
 export type ChartKey = keyof typeof CHARTS;
 
@@ -170,6 +171,14 @@ function headlamp(s: SystemSettings, domain: string | undefined): ReleasePlan {
     });
 }
 
+/** The Pulumi Kubernetes Operator (v2), for continuous deployment: Stack objects re-run `pulumi up`. */
+function pulumiOperator(s: SystemSettings): ReleasePlan {
+    return release(s, "pulumiOperator", "continuousDeployment", "pulumi-kubernetes-operator", {
+        values: { resources: BUDGETS.pulumiOperator },
+        pods: [pod("continuousDeployment", "pulumi kubernetes operator", BUDGETS.pulumiOperator)],
+    });
+}
+
 /** The Helm releases of the enabled features, in install order. */
 export function planReleases(s: SystemSettings, domain?: string): ReleasePlan[] {
     const f = s.features;
@@ -179,6 +188,7 @@ export function planReleases(s: SystemSettings, domain?: string): ReleasePlan[] 
         ...(f.metrics ? [metricsServer(s)] : []),
         ...(f.autoscaling ? keda(s) : []),
         ...(f.dashboard ? [headlamp(s, domain ?? s.domain)] : []),
+        ...(f.continuousDeployment ? [pulumiOperator(s)] : []),
     ];
 }
 

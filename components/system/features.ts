@@ -5,7 +5,7 @@ import { unknownKey } from "../service/keys";
  * RioSystem's features, like Rio's `rio install --disable-features`: every piece but the cluster can be
  * switched off, and one that is off installs nothing.
  */
-export const FEATURES = ["gateway", "tls", "dns", "registry", "metrics", "build", "autoscaling", "dashboard"] as const;
+export const FEATURES = ["gateway", "tls", "dns", "registry", "metrics", "build", "autoscaling", "dashboard", "continuousDeployment"] as const;
 export type Feature = (typeof FEATURES)[number];
 export type Features = Record<Feature, boolean>;
 
@@ -19,6 +19,7 @@ export const FEATURE_PURPOSE: Record<Feature, string> = {
     build: "the namespace and service account rootless BuildKit jobs run with",
     autoscaling: "KEDA and its HTTP add-on, for concurrency autoscaling and scale to zero",
     dashboard: "Headlamp on dashboard.<domain>",
+    continuousDeployment: "the Pulumi Kubernetes Operator re-running this stack's pulumi up on a period",
 };
 
 /** Features a feature cannot work without. */
@@ -50,6 +51,7 @@ export function resolveFeatures(input: Readonly<Record<string, unknown>> | undef
         build: false,
         autoscaling: false,
         dashboard: false,
+        continuousDeployment: false,
     };
     for (const [name, on] of Object.entries(input ?? {})) {
         if (!(FEATURES as readonly string[]).includes(name)) throw unknownKey(name, FEATURES).withPrefix(["features"]);

@@ -3,6 +3,7 @@ import { PodBudget } from "./budget";
 import { planBuilder } from "./builder";
 import { CRD_BUNDLES, planReleases, ReleasePlan } from "./charts";
 import { planDashboardAccess } from "./dashboard";
+import { planDeployer } from "./deployer";
 import { Feature } from "./features";
 import { gatewayRef, planGateway, systemLabels } from "./gateway";
 import { planRegistry, REGISTRY_RESOURCES, registryAddresses } from "./registry";
@@ -71,6 +72,13 @@ export function planSystem(s: SystemSettings, options: PlanOptions = {}): System
         ...(f.registry ? planRegistry(s, options.registryPersistence ?? true).map((object) => ({ feature: "registry" as const, object })) : []),
         ...(f.build ? planBuilder(s).map((object) => ({ feature: "build" as const, object })) : []),
         ...(f.dashboard ? planDashboardAccess(s).map((object) => ({ feature: "dashboard" as const, object })) : []),
+        ...(s.continuousDeployment
+            ? planDeployer(s, s.continuousDeployment).map((object) => ({
+                  feature: "continuousDeployment" as const,
+                  object,
+                  ...(object.kind === "Stack" && { after: { release: "pulumiOperator" as const } }),
+              }))
+            : []),
     ];
     return {
         settings: s,

@@ -13,6 +13,7 @@ import { Feature } from "./features";
 import { planSystem, SystemPlan } from "./plan";
 import { CivoSettingsInput, resolveSettings, SystemSettings } from "./settings";
 import { CLOUDFLARE_TOKEN_SECRET } from "./tls";
+import { ContinuousDeploymentInput } from "./deployer";
 import { mergeValues } from "./values";
 
 /** A Cloudflare zone RioSystem manages records in and solves DNS-01 through. */
@@ -58,6 +59,11 @@ export interface RioSystemArgs {
     clusterHasMetricsServer?: boolean;
     /** Keep registry images on a PersistentVolumeClaim of the default StorageClass. Default true. */
     registryPersistence?: boolean;
+    /**
+     * With the `continuousDeployment` feature: where this project lives and which stack it is, so the Pulumi
+     * Kubernetes Operator can re-run `pulumi up` every `resyncSeconds` (default 60).
+     */
+    continuousDeployment?: ContinuousDeploymentInput;
     /** Extra Helm values per chart, merged over pulumi-rio's (the escape hatch). Default none. */
     helmValues?: Partial<Record<ChartKey, Record<string, unknown>>>;
 }
@@ -80,6 +86,7 @@ export function settingsOf(args: RioSystemArgs): SystemSettings {
         civo: args.civo,
         clusterHasMetricsServer: args.clusterHasMetricsServer,
         domains: args.domains,
+        continuousDeployment: args.continuousDeployment,
         cloudflare: args.cloudflare && {
             proxied: args.cloudflare.proxied,
             zone: args.cloudflare.zone,

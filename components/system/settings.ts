@@ -1,6 +1,7 @@
 import { KeyPath, RioInputError, under } from "../errors";
 import { assertHostname, coveredByWildcard } from "../service/names";
 import { Features, resolveFeatures } from "./features";
+import { ContinuousDeployment, ContinuousDeploymentInput, resolveContinuousDeployment } from "./deployer";
 
 /** The gateway implementations RioSystem can install. */
 export const GATEWAY_IMPLEMENTATIONS = ["traefik", "envoy"] as const;
@@ -51,6 +52,7 @@ export interface SystemSettings {
     cloudflare?: { proxied: boolean; zone: string };
     /** Custom domains (Rio's `rio domain register`) the wildcard does not cover: each gets listeners and a certificate. */
     domains: string[];
+    continuousDeployment?: ContinuousDeployment;
     namespace: string;
 }
 
@@ -65,6 +67,8 @@ export interface SettingsInput {
     cloudflare?: { proxied?: boolean; hasZone: boolean; hasToken: boolean; zone?: string };
     /** Custom domains (Rio's `rio domain register`). */
     domains?: readonly string[];
+    /** The `continuousDeployment` feature's settings. */
+    continuousDeployment?: ContinuousDeploymentInput;
     /**
      * Whether the cluster already runs metrics-server (stock k3s does). Default false: a Civo cluster is created
      * without marketplace applications, so RioSystem installs metrics-server itself.
@@ -147,6 +151,7 @@ export function resolveSettings(input: SettingsInput): SystemSettings {
             cloudflare: { proxied: cf.proxied ?? true, zone: cf.zone === undefined ? domain! : under(["cloudflare", "zone"], () => assertHostname(cf.zone!, "zone")) },
         }),
         domains: customDomains(input.domains, domain, features),
+        ...(features.continuousDeployment && { continuousDeployment: resolveContinuousDeployment(input.continuousDeployment) }),
         namespace: "rio-system",
     };
 }

@@ -12,7 +12,7 @@ describe("RioSystem settings", () => {
         assert.deepEqual(resolveSettings({}), {
             acmeServer: "production",
             gateway: "traefik",
-            features: { gateway: true, tls: true, dns: false, registry: true, metrics: true, build: false, autoscaling: false, dashboard: false },
+            features: { gateway: true, tls: true, dns: false, registry: true, metrics: true, build: false, autoscaling: false, dashboard: false, continuousDeployment: false },
             domains: [],
             namespace: "rio-system",
         });
@@ -33,7 +33,7 @@ describe("RioSystem settings", () => {
 
     it("switches features on and off by name, and skips metrics-server where the cluster has one", () => {
         const s = resolveSettings({ features: { dashboard: true, registry: false, tls: false }, clusterHasMetricsServer: true });
-        assert.deepEqual(s.features, { gateway: true, tls: false, dns: false, registry: false, metrics: false, build: false, autoscaling: false, dashboard: true });
+        assert.deepEqual(s.features, { gateway: true, tls: false, dns: false, registry: false, metrics: false, build: false, autoscaling: false, dashboard: true, continuousDeployment: false });
     });
 
     const bad: [string, SettingsInput, (string | number)[], string, boolean?][] = [

@@ -1,0 +1,67 @@
+/** Continuous deployment both ways: the operator's Stack in RioSystem, and the GitHub Actions workflow `rio` writes. */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { parse } from "yaml";
+import { planSystem } from "../components/system/plan";
+import { resolveSettings } from "../components/system/settings";
+import { total } from "../components/system/budget";
+import { expectRio } from "./support/rioError";
+
+const cd = { repo: "https://github.com/acme/platform", stack: "acme/rio/civo" };
+
+describe("continuousDeployment (Pulumi Kubernetes Operator)", () => {
+    it("installs the operator and a Stack for this stack that re-runs pulumi up every 60 s, even on an unchanged commit", () => {
+        const plan = planSystem(resolveSettings({ domain: "apps.example.com", features: { continuousDeployment: true }, continuousDeployment: cd }));
+        const release = plan.releases.find((r) => r.key === "pulumiOperator")!;
+        assert.deepEqual([release.chart, release.version, release.namespace], ["oci://ghcr.io/pulumi/helm-charts/pulumi-kubernetes-operator", "2.9.0", "rio-system"]);
+        const stack = plan.objects.find((o) => o.object.kind === "Stack")!;
+        assert.deepEqual(stack.after, { release: "pulumiOperator" });
+        assert.deepEqual(stack.object.metadata.annotations, { "pulumi.com/skipAwait": "true" });
+        assert.deepEqual((stack.object as any).spec, {
+            stack: "acme/rio/civo",
+            projectRepo: "https://github.com/acme/platform",
+            branch: "main",
+            resyncFrequencySeconds: 60,
+            continueResyncOnCommitMatch: true,
+            refresh: true,
+            destroyOnFinalize: false,
+            serviceAccountName: "rio-deployer",
+            envRefs: { PULUMI_ACCESS_TOKEN: { type: "Secret", secret: { name: "pulumi-api-secret", key: "accessToken" } } },
+        });
+        const binding = plan.objects.find((o) => o.object.kind === "ClusterRoleBinding" && o.object.metadata.name === "rio-deployer")!.object as any;
+        assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "rio-deployer", namespace: "rio-system" }]);
+        assert.deepEqual(total(plan.pods.filter((p) => p.feature === "continuousDeployment")).requests, { cpu: 50, memory: 96 });
+    });
+
+    const bad: [string, Record<string, unknown> | undefined, (string | number)[], string][] = [
+        ["no repo", { stack: "a/b/c" }, ["continuousDeployment", "repo"], "is required: the git repository of this Pulumi project"],
+        ["a stack that is not qualified", { repo: "https://github.com/a/b", stack: "civo" }, ["continuousDeployment", "stack"], '"civo" is not a fully qualified stack (org/project/stack)'],
+        ["a resync below the operator's minimum", { ...cd, resyncSeconds: 15 }, ["continuousDeployment", "resyncSeconds"], "must be a whole number of seconds, at least 60 (the operator's minimum), not 15"],
+    ];
+    for (const [what, input, p, detail] of bad) {
+        it(`refuses ${what}`, () => {
+            expectRio(() => resolveSettings({ features: { continuousDeployment: true }, continuousDeployment: input }), p, detail);
+        });
+    }
+});
+
+describe("rio cd github-workflow", () => {
+    const RIO = path.resolve(__dirname, "../../dist/components/cli/main.js");
+    it("writes a workflow running pulumi up on push and every 5 minutes, never two at once", () => {
+        const r = spawnSync(process.execPath, [RIO, "cd", "github-workflow", "--stack", "acme/rio/civo", "--branch", "prod"], { encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        const wf = parse(r.stdout);
+        assert.deepEqual(wf.on, { push: { branches: ["prod"] }, schedule: [{ cron: "*/5 * * * *" }], workflow_dispatch: {} });
+        assert.deepEqual(wf.concurrency, { group: "rio-deploy-acme-rio-civo", "cancel-in-progress": false });
+        assert.deepEqual(wf.permissions, { contents: "read" });
+        const up = wf.jobs.deploy.steps.find((s: any) => s.uses === "pulumi/actions@v6");
+        assert.deepEqual(up.with, { command: "up", "stack-name": "acme/rio/civo", refresh: true });
+        assert.deepEqual(up.env, { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
+    });
+    it("refuses a stack name that is not qualified", () => {
+        const r = spawnSync(process.execPath, [RIO, "cd", "github-workflow", "--stack", "civo"], { encoding: "utf8" });
+        assert.deepEqual([r.status, r.stdout, r.stderr], [1, "", 'rio: stack: "civo" is not a fully qualified stack (org/project/stack)\n']);
+    });
+});
