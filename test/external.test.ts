@@ -41,7 +41,7 @@ describe("external services", () => {
         ["two targets", { fqdn: "a.example.com", ipAddresses: ["1.1.1.1"] }, [], "give one target, not ipAddresses and fqdn"],
         ["a bad address", { ipAddresses: ["1.1.1"] }, ["ipAddresses", 0], '"1.1.1" is not an IP address'],
         ["a version without an app", { fqdn: "a.example.com", targetVersion: "v1" }, ["targetVersion"], "needs targetApp", true],
-        ["an unknown key", { fqdns: "x" }, ["fqdns"], "unknown key", true],
+        ["an unknown key", { fqdns: "x" }, ["fqdns"], 'unknown key; did you mean "fqdn"?', true],
     ];
     for (const [what, spec, p, detail, atKey] of bad) {
         it(`refuses ${what}`, () => {

@@ -103,3 +103,10 @@ describe("Riofile loader", () => {
         ]);
     });
 });
+
+describe("names that are JavaScript object members", () => {
+    it("a version called constructor is just a version", () => {
+        const r = parseRiofile(["services:", "  web:", "    image: x", "    version: v1", "  web-next:", "    app: web", "    image: y", "    version: constructor"].join("\n"), "Riofile");
+        assert.deepEqual(Object.keys(r.services[0]!.spec.versions!), ["v1", "constructor"]);
+    });
+});

@@ -134,7 +134,7 @@ describe("RioRouter planning", () => {
         ["all weights 0", { routes: [{ to: [{ app: "a", weight: 0 }] }] }, ["routes", 0, "to"], "no destination receives traffic: give at least one a weight above 0"],
         ["a regexp path rewrite", { routes: [{ match: { path: { regexp: "^/a" } }, rewrite: { path: "/b" }, to: [{ app: "a" }] }] }, ["routes", 0, "rewrite", "path"], "a path rewrite needs an exact or prefix path match, not a regexp"],
         ["an internal router", { internal: true, routes: [{ to: [{ app: "a" }] }] }, ["internal"], "internal routers need a service mesh (Gateway API for meshes, GAMMA), which pulumi-rio does not install; remove internal", true],
-        ["an unknown route key", { routes: [{ too: [] }] }, ["routes", 0, "too"], "unknown key", true],
+        ["an unknown route key", { routes: [{ too: [] }] }, ["routes", 0, "too"], 'unknown key; did you mean "to"?', true],
         ["no routes", { routes: [] }, ["routes"], "a router needs at least one route"],
     ];
     for (const [what, input, p, detail, atKey] of bad) {

@@ -33,7 +33,7 @@ export interface NormalizedExternalService {
 export function normalizeExternalService(name: string, input: unknown, ctx: ServiceContext): NormalizedExternalService {
     under([], () => assertDnsLabel(name, "external service name"));
     const parsed = externalServiceSchema.safeParse(input ?? {});
-    if (!parsed.success) throw fromZod(parsed.error);
+    if (!parsed.success) throw fromZod(parsed.error, externalServiceSchema);
     const s = parsed.data;
     const kinds = (["ipAddresses", "fqdn", "targetApp", "targetRouter"] as const).filter((k) => s[k] !== undefined);
     if (kinds.length !== 1) {

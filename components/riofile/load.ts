@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { LineCounter, parseDocument } from "yaml";
+import { Document, isCollection, LineCounter, Node, parseAllDocuments, parseDocument, visit } from "yaml";
 import { KeyPath, RioInputError, SourceLocation, under } from "../errors";
 import { unknownKey } from "../service/keys";
 import { normalizeApp } from "../service/app";
@@ -150,7 +150,7 @@ export function groupVersions(services: { name: string; spec: ServiceSpec }[]): 
         const hostnames: string[] = [];
         for (const { name, spec } of members) {
             const { app: _app, version = "v0", hostnames: own = [], ...rest } = spec;
-            if (versions[version] !== undefined) {
+            if (Object.hasOwn(versions, version)) {
                 const other = members.find((m) => (m.spec.version ?? "v0") === version)!.name;
                 throw new RioInputError(["services", name, ...(spec.version !== undefined ? ["version"] : [])], `version "${version}" of app "${app}" is already service "${other}"`);
             }
@@ -180,8 +180,33 @@ export function parseRiofile(text: string, file: string): Riofile {
     const bad = doc.errors[0];
     if (bad) {
         const pos = bad.linePos?.[0] ?? lines.linePos(bad.pos[0]);
-        throw new RioInputError([], `invalid YAML: ${bad.message.split("\n")[0]}`, { file, line: pos.line, column: pos.col });
+        const at = { file, line: pos.line, column: pos.col };
+        if (bad.code === "MULTIPLE_DOCS") {
+            // Several documents: plain Kubernetes YAML if the first is an object with a kind, else a mistake.
+            const first = parseAllDocuments(text)[0] as Document | undefined;
+            const firstJs = first && !(first instanceof Array) ? (first.toJS() as unknown) : undefined;
+            if (firstJs !== null && typeof firstJs === "object" && "kind" in (firstJs as object)) {
+                throw new RioInputError([], "plain Kubernetes YAML files are not supported yet by pulumi-rio; use a Riofile (its kubernetes.manifest takes raw objects)", at);
+            }
+            throw new RioInputError([], "a Riofile is one YAML document, but this file has several (a --- separator)", at);
+        }
+        throw new RioInputError([], `invalid YAML: ${bad.message.split("\n")[0]}`, at);
     }
+    // What YAML allows but a Riofile cannot mean: a map or list as a key, an alias to nothing.
+    let structural: RioInputError | undefined;
+    visit(doc, {
+        Pair(_, pair) {
+            if (structural || !isCollection(pair.key)) return;
+            const { line, col } = lines.linePos((pair.key as Node).range?.[0] ?? 0);
+            structural = new RioInputError([], "invalid YAML: a key must be a plain value, not a map or list", { file, line, column: col });
+        },
+        Alias(_, alias) {
+            if (structural || alias.resolve(doc)) return;
+            const { line, col } = lines.linePos(alias.range?.[0] ?? 0);
+            structural = new RioInputError([], `invalid YAML: the alias *${alias.source} has no anchor &${alias.source} before it`, { file, line, column: col });
+        },
+    });
+    if (structural) throw structural;
     let content: unknown;
     try {
         content = doc.toJS({ maxAliasCount: 100 });
@@ -189,12 +214,32 @@ export function parseRiofile(text: string, file: string): Riofile {
         // An alias bomb or another structural problem the parser lets through.
         throw new RioInputError([], `invalid YAML: ${(e as Error).message}`, { file, line: 1, column: 1 });
     }
+    const proto = protoKey(content, []);
+    if (proto) throw new RioInputError(proto, `"__proto__" cannot be used as a key`, locate(doc, lines, file, proto, true), true);
     try {
         return { ...checkRiofile(content, file), locate: (path, atKey) => locate(doc, lines, file, path, atKey) };
     } catch (e) {
         if (e instanceof RioInputError && !e.location) throw e.withLocation(locate(doc, lines, file, e.path, e.atKey));
         throw e;
     }
+}
+
+/** The path of the first `__proto__` key (which JavaScript objects would swallow), if any. */
+function protoKey(value: unknown, at: (string | number)[]): (string | number)[] | undefined {
+    if (value === null || typeof value !== "object") return undefined;
+    if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+            const p = protoKey(value[i], [...at, i]);
+            if (p) return p;
+        }
+        return undefined;
+    }
+    for (const key of Object.keys(value)) {
+        if (key === "__proto__") return [...at, key];
+        const p = protoKey((value as Record<string, unknown>)[key], [...at, key]);
+        if (p) return p;
+    }
+    return undefined;
 }
 
 /** Reads and checks a Riofile from disk. */

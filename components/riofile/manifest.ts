@@ -21,6 +21,7 @@ export function parseManifest(text: string): KubeObject[] {
     const list = Array.isArray(docs) ? docs : [];
     if (!Array.isArray(docs)) throw new RioInputError([], "the manifest is not YAML");
     const objects: KubeObject[] = [];
+    const documentOf: number[] = [];
     list.forEach((doc, i) => {
         const bad = doc.errors[0];
         if (bad) throw new RioInputError([i], `invalid YAML (line ${lines.linePos(bad.pos[0]).line} of the manifest): ${bad.message.split("\n")[0]}`);
@@ -33,11 +34,13 @@ export function parseManifest(text: string): KubeObject[] {
         }
         if (typeof obj.metadata?.name !== "string" || obj.metadata.name === "") throw new RioInputError([i, "metadata", "name"], "is required");
         objects.push(obj as KubeObject);
+        documentOf.push(i);
     });
     const seen = new Set<string>();
     objects.forEach((o, i) => {
         const key = `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
-        if (seen.has(key)) throw new RioInputError([i], `${o.kind} "${o.metadata.name}" is declared twice`);
+        // Report the document's own index (empty documents count), as the other manifest errors do.
+        if (seen.has(key)) throw new RioInputError([documentOf[i]!], `${o.kind} "${o.metadata.name}" is declared twice`);
         seen.add(key);
     });
     return objects;

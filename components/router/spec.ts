@@ -179,7 +179,7 @@ function normalizeRoute(r: RouteInput): NormalizedRoute {
 export function normalizeRouter(name: string, input: unknown): NormalizedRouter {
     under([], () => assertDnsLabel(name, "router name"));
     const parsed = routerSchema.safeParse(input ?? {});
-    if (!parsed.success) throw fromZod(parsed.error);
+    if (!parsed.success) throw fromZod(parsed.error, routerSchema);
     const r = parsed.data;
     if (r.internal) {
         throw new RioInputError(["internal"], "internal routers need a service mesh (Gateway API for meshes, GAMMA), which pulumi-rio does not install; remove internal", undefined, true);

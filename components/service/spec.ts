@@ -7,7 +7,7 @@ import { assertDnsLabel, assertDnsSubdomain, assertHostname } from "./names";
 import { Port, PortProtocols, PortSpec, resolvePorts } from "./ports";
 import { Probe, resolveProbe } from "./probes";
 import { resolveCpus, resolveMemory } from "./resources";
-import { checkKeys } from "./keys";
+import { checkKeys, unknownKey } from "./keys";
 import { Autoscale, AutoscaleInput, autoscaleSchema, parseScaleRange, resolveAutoscale } from "./autoscale";
 import { BuildSpec, buildSchema, GIT_URL, NormalizedBuild, normalizeBuild } from "../build/spec";
 
@@ -164,18 +164,50 @@ export const serviceSchema = z
     .partial()
     .strict();
 
-/** Turns a zod failure into our error, naming the first offending key. */
-export function fromZod(error: z.ZodError): RioInputError {
+/** Looks through optional, default, effects and nullable wrappers to the schema underneath. */
+function unwrap(t: z.ZodTypeAny): z.ZodTypeAny {
+    for (;;) {
+        if (t instanceof z.ZodOptional || t instanceof z.ZodNullable || t instanceof z.ZodDefault) t = t._def.innerType;
+        else if (t instanceof z.ZodEffects) t = t._def.schema;
+        else return t;
+    }
+}
+
+/** The keys the object schema at `path` accepts (for a did-you-mean), following arrays, records and unions. */
+export function keysAt(schema: z.ZodTypeAny, path: readonly (string | number)[]): string[] {
+    let options: z.ZodTypeAny[] = [schema];
+    for (const seg of path) {
+        options = options.flatMap((o) => {
+            const t = unwrap(o);
+            if (t instanceof z.ZodUnion) return (t._def.options as z.ZodTypeAny[]).map(unwrap);
+            return [t];
+        }).flatMap((t) => {
+            if (t instanceof z.ZodObject && typeof seg === "string" && seg in t.shape) return [t.shape[seg] as z.ZodTypeAny];
+            if (t instanceof z.ZodArray && typeof seg === "number") return [t.element as z.ZodTypeAny];
+            if (t instanceof z.ZodRecord) return [t._def.valueType as z.ZodTypeAny];
+            return [];
+        });
+    }
+    const objects = options.flatMap((o) => {
+        const t = unwrap(o);
+        return t instanceof z.ZodUnion ? (t._def.options as z.ZodTypeAny[]).map(unwrap) : [t];
+    });
+    return [...new Set(objects.flatMap((t) => (t instanceof z.ZodObject ? Object.keys(t.shape) : [])))];
+}
+
+/** Turns a zod failure into our error, naming the first offending key (with a did-you-mean when `schema` is given). */
+export function fromZod(error: z.ZodError, schema?: z.ZodTypeAny): RioInputError {
     const issue = error.issues[0]!;
     if (issue.code === "unrecognized_keys") {
-        return new RioInputError([...issue.path, issue.keys[0]!], "unknown key", undefined, true);
+        const known = schema ? keysAt(schema, issue.path) : [];
+        return known.length > 0 ? unknownKey(issue.keys[0]!, known).withPrefix(issue.path) : new RioInputError([...issue.path, issue.keys[0]!], "unknown key", undefined, true);
     }
     if (issue.code === "invalid_union") {
         // zod reports each branch; the most useful is the one that got furthest into the value.
         const deepest = issue.unionErrors
             .flatMap((e) => e.issues)
             .sort((a, b) => b.path.length - a.path.length)[0];
-        if (deepest && deepest.path.length > issue.path.length) return fromZod(new z.ZodError([deepest]));
+        if (deepest && deepest.path.length > issue.path.length) return fromZod(new z.ZodError([deepest]), schema);
         return new RioInputError(issue.path, `has the wrong type (${describeUnion(issue)})`);
     }
     return new RioInputError(issue.path, issue.message.charAt(0).toLowerCase() + issue.message.slice(1));
@@ -278,7 +310,7 @@ function withSpelling<T>(input: unknown, fn: (canonical: Record<string, unknown>
 
 function parseCanonical(canonical: Record<string, unknown>): ServiceSpec {
     const parsed = serviceSchema.safeParse(canonical);
-    if (!parsed.success) throw fromZod(parsed.error);
+    if (!parsed.success) throw fromZod(parsed.error, serviceSchema);
     return parsed.data as ServiceSpec;
 }
 
@@ -340,7 +372,8 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
             livenessProbe: under(["livenessProbe"], () => resolveProbe(s.livenessProbe as Probe | string | undefined)),
             imagePullPolicy: under(["imagePullPolicy"], () => {
                 if (s.imagePullPolicy === undefined) return undefined;
-                const p = PULL_POLICIES[s.imagePullPolicy.toLowerCase()];
+                const key = s.imagePullPolicy.toLowerCase();
+                const p = Object.hasOwn(PULL_POLICIES, key) ? PULL_POLICIES[key] : undefined;
                 if (!p) throw new RioInputError([], `"${s.imagePullPolicy}" is not a pull policy: use Always, IfNotPresent or Never`);
                 return p;
             }),

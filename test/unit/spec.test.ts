@@ -202,7 +202,7 @@ describe("normalizeService: key errors", () => {
         expectRio(
             () => normalizeService("web", { image: "x", readiness: { httpGet: { port: 80, paht: "/" } } }),
             ["readiness", "httpGet", "paht"],
-            "unknown key",
+            'unknown key; did you mean "path"?',
             true,
         );
     });
