@@ -226,3 +226,47 @@ describe("a git build under the mock engine (RioService, and the stack program)"
         ]);
     });
 });
+
+describe("tag builds (Rio's tag, tagInclude, tagExclude)", () => {
+    const { compareVersions } = require("../components/build/resolve") as typeof import("../components/build/resolve");
+    let remote: ReturnType<typeof makeRemote>;
+    const commits: Record<string, string> = {};
+    before(() => {
+        remote = makeRemote();
+        for (const tag of ["v1.0.0", "v1.2.0", "v1.10.0", "v2.0.0-rc.1"]) {
+            commits[tag] = remote.commit(tag);
+            git(remote.work, "tag", "-a", tag, "-m", tag);
+            git(remote.work, "push", "--quiet", "origin", tag);
+        }
+        remote.commit("after the tags");
+    });
+
+    it("orders tags as versions: numbers as numbers, a release after its pre-releases", () => {
+        const sorted = ["v1.10.0", "v1.2.0", "v2.0.0", "v2.0.0-rc.1", "v1.9.9"].sort(compareVersions);
+        assert.deepEqual(sorted, ["v1.2.0", "v1.9.9", "v1.10.0", "v2.0.0-rc.1", "v2.0.0"]);
+    });
+
+    it("builds the newest tag, filtered by tagInclude and tagExclude, not the branch head", () => {
+        const job = (extra: string) =>
+            render(`services:\n  web:\n    build:\n      repo: ${remote.url}\n      tag: true\n${extra}    ports: 8080\n`).find((o) => o.kind === "Job");
+        const context = (j: any) => j.spec.template.spec.containers[0].args.find((a: string) => a.startsWith("context="));
+        assert.equal(context(job("")), `context=${remote.url}#${commits["v2.0.0-rc.1"]}`);
+        assert.equal(context(job("      tagExclude: -rc\n")), `context=${remote.url}#${commits["v1.10.0"]}`);
+        assert.equal(context(job('      tagInclude: "^v1\\\\.[0-2]\\\\."\n')), `context=${remote.url}#${commits["v1.2.0"]}`);
+    });
+
+    const bad: [string, string, string][] = [
+        ["no tag matching", "      tag: true\n      tagInclude: ^v9\n", "Riofile:6:19 services.web.build.tagInclude: FILE has no tag matching ^v9"],
+        ["tag filters without tag: true", "      tagInclude: ^v1\n", "Riofile:5:7 services.web.build.tagInclude: filters tags, so it needs tag: true"],
+        ["a tag build on a branch", "      tag: true\n      branch: main\n", "Riofile:6:7 services.web.build.branch: a tag build follows tags, not a branch or revision"],
+        ["pull-request builds", "      pr: true\n", "Riofile:5:7 services.web.build.pr: pull-request builds are previews: pulumi-rio does not build them yet (PreviewEnv will)"],
+    ];
+    for (const [what, extra, message] of bad) {
+        it(`refuses ${what}`, () => {
+            assert.throws(
+                () => render(`services:\n  web:\n    build:\n      repo: ${remote.url}\n${extra}`),
+                (e: unknown) => e instanceof RioInputError && e.message === message.replace("FILE", remote.url),
+            );
+        });
+    }
+});

@@ -47,6 +47,12 @@ export const gitResolver: CommitResolver = (repo, ref) => {
     }
     const out = lsRemote(repo, ["--tags"]);
     const lines = out.split("\n");
+    if (ref.kind === "latestTag") {
+        const tags = tagCommits(lines).filter(([tag]) => (!ref.include || new RegExp(ref.include).test(tag)) && (!ref.exclude || !new RegExp(ref.exclude).test(tag)));
+        if (tags.length === 0) throw new RioInputError(ref.include ? ["tagInclude"] : ["repo"], `${repo} has no tag matching${ref.include ? ` ${ref.include}` : ""}${ref.exclude ? ` (excluding ${ref.exclude})` : ""}`);
+        tags.sort(([a], [b]) => compareVersions(b, a));
+        return tags[0]![1];
+    }
     const peeled = lines.find((l) => l.endsWith(`\trefs/tags/${ref.name}^{}`));
     const plain = lines.find((l) => l.endsWith(`\trefs/tags/${ref.name}`));
     const line = peeled ?? plain;
@@ -56,11 +62,49 @@ export const gitResolver: CommitResolver = (repo, ref) => {
     return line.split("\t")[0]!;
 };
 
+/** Tags and their commits from `ls-remote --tags` output (annotated tags peeled). */
+function tagCommits(lines: string[]): [string, string][] {
+    const commits = new Map<string, string>();
+    for (const line of lines) {
+        const [sha, ref] = line.split("\t");
+        if (!sha || !ref?.startsWith("refs/tags/")) continue;
+        const peeled = ref.endsWith("^{}");
+        const tag = ref.slice("refs/tags/".length, peeled ? -3 : undefined);
+        if (peeled || !commits.has(tag)) commits.set(tag, sha);
+    }
+    return [...commits.entries()];
+}
+
+/**
+ * Orders tags as versions: numbers compare as numbers (`v1.10.0` after `v1.9.0`), and a pre-release suffix
+ * (`v2.0.0-rc.1`) comes before its release. Git records no date for a tag that ls-remote shows, so "newest" is
+ * the highest version, as Rio's tag builds meant.
+ */
+export function compareVersions(a: string, b: string): number {
+    const split = (t: string) => {
+        const [core, ...pre] = t.replace(/^v/, "").split("-");
+        return { core: core!.split(/[._]/).map((x) => (/^\d+$/.test(x) ? Number(x) : x)), pre: pre.join("-") };
+    };
+    const x = split(a);
+    const y = split(b);
+    for (let i = 0; i < Math.max(x.core.length, y.core.length); i++) {
+        const p = x.core[i] ?? 0;
+        const q = y.core[i] ?? 0;
+        if (p === q) continue;
+        if (typeof p === "number" && typeof q === "number") return p - q;
+        return String(p) < String(q) ? -1 : 1;
+    }
+    if (x.pre === y.pre) return 0;
+    if (x.pre === "") return 1;
+    if (y.pre === "") return -1;
+    return x.pre < y.pre ? -1 : 1;
+}
+
 /** Memoizes a resolver for one program run: every service building one branch builds one commit. */
 export function cached(resolver: CommitResolver): CommitResolver {
     const seen = new Map<string, string>();
     return (repo, ref) => {
-        const key = `${repo}\n${ref.kind}\n${ref.kind === "branch" ? (ref.name ?? "") : ref.name}`;
+        const key = `${repo}\n${JSON.stringify(ref)}`;
         let sha = seen.get(key);
         if (sha === undefined) {
             sha = resolver(repo, ref);

@@ -17,6 +17,12 @@ export const buildSchema = z
         pushRegistry: z.string().min(1),
         pushRegistrySecretName: z.string(),
         cloneSecretName: z.string(),
+        tag: z.boolean(),
+        onTag: z.boolean(),
+        tagInclude: z.string(),
+        tagExclude: z.string(),
+        pr: z.boolean(),
+        onPR: z.boolean(),
     })
     .partial()
     .strict();
@@ -26,7 +32,11 @@ export type BuildSpec = z.infer<typeof buildSchema>;
 export interface NormalizedBuild {
     repo: string;
     /** Exactly one of these says what to build: a branch head, or a tag or commit. */
-    ref: { kind: "branch"; name?: string } | { kind: "revision"; name: string };
+    ref:
+        | { kind: "branch"; name?: string }
+        | { kind: "revision"; name: string }
+        /** Rio's tag builds: the newest tag matching `include` and not `exclude`. */
+        | { kind: "latestTag"; include?: string; exclude?: string };
     dockerfile: string;
     context: string;
     args: Record<string, string>;
@@ -69,6 +79,27 @@ export function normalizeBuild(input: BuildSpec): NormalizedBuild {
     }
     if (!GIT_URL.test(b.repo)) throw new RioInputError(["repo"], `"${b.repo}" is not a git URL (https://…, ssh://…, git@host:path or file://…)`);
     if (b.branch !== undefined && b.revision !== undefined) throw new RioInputError(["revision"], "build a branch or a revision, not both", undefined, true);
+    if (b.pr || b.onPR) {
+        throw new RioInputError([b.pr ? "pr" : "onPR"], "pull-request builds are previews: pulumi-rio does not build them yet (PreviewEnv will)", undefined, true);
+    }
+    if (b.tag !== undefined && b.onTag !== undefined) throw new RioInputError(["onTag"], 'sets the same thing as "tag"; keep one', undefined, true);
+    const onTag = b.tag ?? b.onTag ?? false;
+    if (!onTag && (b.tagInclude !== undefined || b.tagExclude !== undefined)) {
+        throw new RioInputError([b.tagInclude !== undefined ? "tagInclude" : "tagExclude"], "filters tags, so it needs tag: true", undefined, true);
+    }
+    if (onTag && (b.branch !== undefined || b.revision !== undefined)) {
+        throw new RioInputError([b.branch !== undefined ? "branch" : "revision"], "a tag build follows tags, not a branch or revision", undefined, true);
+    }
+    for (const key of ["tagInclude", "tagExclude"] as const) {
+        const re = b[key];
+        if (re !== undefined) {
+            try {
+                new RegExp(re);
+            } catch (e) {
+                throw new RioInputError([key], `"${re}" is not a valid regular expression: ${(e as Error).message}`);
+            }
+        }
+    }
     const bad = (name: string) => /[\s~^:?*[\\]|\.\.|^-/.test(name);
     if (b.branch !== undefined && bad(b.branch)) throw new RioInputError(["branch"], `"${b.branch}" is not a branch name`);
     if (b.revision !== undefined && bad(b.revision)) throw new RioInputError(["revision"], `"${b.revision}" is not a tag or commit`);
@@ -88,7 +119,11 @@ export function normalizeBuild(input: BuildSpec): NormalizedBuild {
     }
     return {
         repo: b.repo,
-        ref: b.revision !== undefined ? { kind: "revision", name: b.revision } : { kind: "branch", ...(b.branch !== undefined && { name: b.branch }) },
+        ref: onTag
+            ? { kind: "latestTag", ...(b.tagInclude !== undefined && { include: b.tagInclude }), ...(b.tagExclude !== undefined && { exclude: b.tagExclude }) }
+            : b.revision !== undefined
+              ? { kind: "revision", name: b.revision }
+              : { kind: "branch", ...(b.branch !== undefined && { name: b.branch }) },
         dockerfile,
         context,
         args,
