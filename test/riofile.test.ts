@@ -72,7 +72,7 @@ describe("Riofile loader", () => {
         ["versions of one app that all weigh 0", ["services:", "  a:", "    image: x", "    weight: 0", "  b:", "    image: y", "    app: a", "    version: v2", "    weight: 0"], "Riofile:2:3 services.a: app \"a\" (services a, b): no version receives traffic: give at least one a weight above 0"],
         ["a negative weight", ["services:", "  a:", "    image: x", "    weight: -5"], "Riofile:4:13 services.a.weight: weight may not be negative"],
         ["a config that is not a map", ["configs:", "  conf: hello"], "Riofile:2:9 configs.conf: a config must be a map of keys to contents"],
-        ["plain Kubernetes YAML", ["apiVersion: v1", "kind: ConfigMap"], "Riofile:1:1 apiVersion: plain Kubernetes YAML files are not supported yet by pulumi-rio; use a Riofile"],
+        ["plain Kubernetes YAML", ["apiVersion: v1", "kind: ConfigMap"], "Riofile:1:1 apiVersion: plain Kubernetes YAML files are not supported yet by pulumi-rio; use a Riofile (its kubernetes.manifest takes raw objects)"],
         ["a list at the top", ["- services"], "Riofile:1:1 a Riofile must be a map with services and configs"],
         ["an unknown port option", ["services:", "  web:", "    image: x", '    ports: "80,exposed=true"'], 'Riofile:4:12 services.web.ports: unknown port option "exposed" (expected name, expose, internal or hostport)'],
     ];

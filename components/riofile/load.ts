@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { Document, isCollection, LineCounter, Node, parseAllDocuments, parseDocument, visit } from "yaml";
+import { isCollection, LineCounter, Node, parseAllDocuments, parseDocument, visit } from "yaml";
 import { KeyPath, RioInputError, SourceLocation, under } from "../errors";
 import { unknownKey } from "../service/keys";
 import { normalizeApp } from "../service/app";
@@ -16,6 +16,8 @@ import { locate } from "./locate";
 export const RIOFILE_KEYS = ["services", "configs", "routers", "externalservices", "kubernetes"] as const;
 /** Rio's other top-level keys: accepted by Rio, refused here by name until pulumi-rio implements them. */
 export const PLANNED_RIOFILE_KEYS = ["template"];
+
+const PLAIN_KUBERNETES_YAML = "plain Kubernetes YAML files are not supported yet by pulumi-rio; use a Riofile (its kubernetes.manifest takes raw objects)";
 
 /** A loaded, fully checked Riofile. */
 export interface Riofile {
@@ -51,7 +53,7 @@ export function checkRiofile(content: unknown, file: string): Riofile {
     for (const key of Object.keys(top)) {
         if ((RIOFILE_KEYS as readonly string[]).includes(key)) continue;
         if (key === "kind" || key === "apiVersion") {
-            throw new RioInputError([key], "plain Kubernetes YAML files are not supported yet by pulumi-rio; use a Riofile", undefined, true);
+            throw new RioInputError([key], PLAIN_KUBERNETES_YAML, undefined, true);
         }
         if (PLANNED_RIOFILE_KEYS.includes(key)) {
             throw new RioInputError([key], "is a Rio key that pulumi-rio does not support yet", undefined, true);
@@ -183,11 +185,9 @@ export function parseRiofile(text: string, file: string): Riofile {
         const at = { file, line: pos.line, column: pos.col };
         if (bad.code === "MULTIPLE_DOCS") {
             // Several documents: plain Kubernetes YAML if the first is an object with a kind, else a mistake.
-            const first = parseAllDocuments(text)[0] as Document | undefined;
-            const firstJs = first && !(first instanceof Array) ? (first.toJS() as unknown) : undefined;
-            if (firstJs !== null && typeof firstJs === "object" && "kind" in (firstJs as object)) {
-                throw new RioInputError([], "plain Kubernetes YAML files are not supported yet by pulumi-rio; use a Riofile (its kubernetes.manifest takes raw objects)", at);
-            }
+            const docs = parseAllDocuments(text);
+            const first: unknown = Array.isArray(docs) && docs[0]!.errors.length === 0 ? docs[0]!.toJS() : undefined;
+            if (first !== null && typeof first === "object" && "kind" in first) throw new RioInputError([], PLAIN_KUBERNETES_YAML, at);
             throw new RioInputError([], "a Riofile is one YAML document, but this file has several (a --- separator)", at);
         }
         throw new RioInputError([], `invalid YAML: ${bad.message.split("\n")[0]}`, at);
