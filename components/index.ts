@@ -5,6 +5,7 @@
  */
 export { RioService, RioServiceArgs } from "./service/rioService";
 export { RioRouter, RioRouterArgs } from "./router/rioRouter";
+export { PreviewEnv, PreviewEnvArgs } from "./preview/previewEnv";
 export { RouterSpec } from "./router/spec";
 export { ServiceSpec, DataMountSpec, PullPolicy } from "./service/spec";
 export { PortSpec, PortProtocol } from "./service/ports";

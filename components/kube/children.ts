@@ -13,6 +13,8 @@ export function declarePlanned(
     shape: PlannedObject[],
     now: PlannedObject[] | undefined,
     later: pulumi.Output<{ objects: PlannedObject[] }> | undefined,
+    /** The component's own `deletedWith`, which Pulumi does not pass on to children: this does. */
+    deletedWith?: pulumi.Resource,
 ): pulumi.CustomResource[] {
     const declared = new Map<string, pulumi.CustomResource>();
     return shape.map((planned, i) => {
@@ -20,6 +22,7 @@ export function declarePlanned(
         const res = declareObject(`${name}${planned.suffix}`, planned.object, now ? now[i]!.object : later!.apply((p) => p.objects[i]!.object), {
             parent,
             ...(dependsOn.length > 0 && { dependsOn }),
+            ...(deletedWith && { deletedWith }),
         });
         declared.set(`${planned.object.kind}${planned.suffix}`, res);
         return res;

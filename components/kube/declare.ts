@@ -19,6 +19,8 @@ const BUILT_IN: Record<string, Ctor> = {
     "policy/v1/PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
     "rbac.authorization.k8s.io/v1/ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,
     "networking.k8s.io/v1/NetworkPolicy": k8s.networking.v1.NetworkPolicy,
+    "v1/ResourceQuota": k8s.core.v1.ResourceQuota,
+    "v1/LimitRange": k8s.core.v1.LimitRange,
     "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy": k8s.admissionregistration.v1.ValidatingAdmissionPolicy,
     "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding": k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding,
 };

@@ -15,6 +15,8 @@ import { KubeObject } from "../kube/object";
 export interface RiofileTarget {
     namespace?: string;
     gateway?: GatewayRef;
+    /** What follows `<app>-` in hostnames (a preview's slug). Default: the namespace. */
+    hostLabel?: string;
 }
 
 /** A Riofile's objects, grouped as the components create them. */
@@ -30,7 +32,7 @@ export interface RiofilePlan {
 
 /** Plans every object of a Riofile with the same functions `RioService` and `RioRouter` use. */
 export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePlan {
-    const context = resolveContext(target.namespace, target.gateway);
+    const context = resolveContext(target.namespace, target.gateway, target.hostLabel !== undefined ? { hostLabel: target.hostLabel } : {});
     // Errors found only now (they depend on the namespace or domain) still point into the file.
     const located = <T>(prefix: (string | number)[], fn: () => T): T => {
         try {

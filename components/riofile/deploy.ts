@@ -14,6 +14,8 @@ export interface DeployTarget {
     gateway?: pulumi.Input<GatewayRef>;
     /** The gateway's implementation (routers' extra objects depend on it). Default: the gateway's, else `traefik`. */
     gatewayImplementation?: "traefik" | "envoy";
+    /** What follows `<app>-` in hostnames (a preview's slug). Default: the namespace. */
+    hostLabel?: string;
     /** RioSystem's registry (`ref.registry`), for builds. Default: RioSystem's, in rio-system. */
     registry?: pulumi.Input<{ push: string; pull: string } | undefined>;
 }
@@ -26,6 +28,8 @@ export interface DeployOptions {
     parent?: pulumi.Resource;
     /** Resources everything waits for (e.g. the namespace). */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** Skip deleting these objects one by one when this resource (a preview's namespace) is deleted. */
+    deletedWith?: pulumi.Resource;
 }
 
 /** What a deployed Riofile is made of. */
@@ -48,11 +52,18 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
     const known = isPlain(target.gateway);
     const plan = planRiofile(riofile, {
         namespace: target.namespace,
+        ...(target.hostLabel !== undefined && { hostLabel: target.hostLabel }),
         gateway: known
             ? { ...(target.gateway as GatewayRef | undefined), ...(target.gatewayImplementation && { implementation: target.gatewayImplementation }) }
             : { domain: "pending.invalid", ...(target.gatewayImplementation && { implementation: target.gatewayImplementation }) },
     });
-    const childOpts: pulumi.CustomResourceOptions = { parent: opts?.parent, provider: opts?.provider, dependsOn: opts?.dependsOn };
+    const childOpts: pulumi.CustomResourceOptions = {
+        parent: opts?.parent,
+        provider: opts?.provider,
+        dependsOn: opts?.dependsOn,
+        // RioService and RioRouter hand deletedWith down to their own objects.
+        ...(opts?.deletedWith && { deletedWith: opts.deletedWith }),
+    };
     const configMaps = Object.fromEntries(
         plan.configs.map(({ name, object }) => [name, declareObject(name, object.object, object.object, childOpts)]),
     );
@@ -65,6 +76,7 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
                     ...spec,
                     namespace: plan.context.namespace,
                     gateway: known ? plan.context.gateway : target.gateway,
+                    ...(target.hostLabel !== undefined && { hostLabel: target.hostLabel }),
                     ...(target.registry !== undefined && { registry: target.registry }),
                 },
                 { ...childOpts, dependsOn: [...(opts?.dependsOn ?? []), ...Object.values(configMaps)] },
@@ -82,6 +94,7 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
                     namespace: plan.context.namespace,
                     gateway: known ? plan.context.gateway : target.gateway,
                     gatewayImplementation: plan.context.gateway.implementation,
+                    ...(target.hostLabel !== undefined && { hostLabel: target.hostLabel }),
                 },
                 { ...childOpts, dependsOn: [...(opts?.dependsOn ?? []), ...Object.values(services)] },
             ),
@@ -96,3 +109,4 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
     );
     return { services, configMaps, routers, externalServices, manifest };
 }
+

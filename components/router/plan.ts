@@ -102,7 +102,7 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
     if (ctx.gateway.domain === undefined) throw new RioInputError([], "a router needs a cluster domain (gateway.domain, or --domain for rio render)");
     checkOrder(router.routes);
     const impl = ctx.gateway.implementation;
-    const label = `${router.name}-${ctx.namespace}`;
+    const label = `${router.name}-${ctx.hostLabel}`;
     if (label.length > 63) throw new RioInputError([], `the hostname label "${label}" is ${label.length} characters long (at most 63); shorten the router name or the namespace`);
     const hostnames = [...new Set([`${label}.${ctx.gateway.domain}`, ...router.hostnames])];
     const labels = { "app.kubernetes.io/name": router.name, "app.kubernetes.io/component": "router", "app.kubernetes.io/managed-by": MANAGED_BY };

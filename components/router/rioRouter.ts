@@ -24,6 +24,8 @@ export interface RioRouterArgs {
     namespace?: pulumi.Input<string>;
     /** The Gateway and domain, e.g. `RioSystem.ref.gateway`. */
     gateway?: pulumi.Input<GatewayRef>;
+    /** What follows `<router>-` in the hostname (a preview's slug). Default: the namespace. A plain value. */
+    hostLabel?: string;
     /**
      * The gateway's implementation, which decides the extra objects (Traefik Middlewares, Envoy Gateway
      * BackendTrafficPolicies). Default: `gateway.implementation` when `gateway` is a plain value, else `traefik`.
@@ -31,9 +33,9 @@ export interface RioRouterArgs {
     gatewayImplementation?: "traefik" | "envoy";
 }
 
-function planArgs(name: string, spec: RouterSpec, namespace: string | undefined, gateway: GatewayRef | undefined): RouterPlan {
+function planArgs(name: string, spec: RouterSpec, namespace: string | undefined, gateway: GatewayRef | undefined, hostLabel?: string): RouterPlan {
     try {
-        return planRouter(normalizeRouter(name, spec), resolveContext(namespace, gateway));
+        return planRouter(normalizeRouter(name, spec), resolveContext(namespace, gateway, hostLabel !== undefined ? { hostLabel } : {}));
     } catch (e) {
         if (e instanceof RioInputError) throw new pulumi.ResourceError(`RioRouter "${name}": ${e.message}`, undefined, true);
         throw e;
@@ -59,7 +61,9 @@ export class RioRouter extends pulumi.ComponentResource {
         }
         const known = isPlain(args.namespace) && isPlain(args.gateway);
         const implementation = args.gatewayImplementation ?? (known ? (args.gateway as GatewayRef | undefined)?.implementation : undefined);
-        const now = known ? planArgs(name, spec, args.namespace as string | undefined, { ...(args.gateway as GatewayRef | undefined), ...(implementation && { implementation }) }) : undefined;
+        const now = known
+            ? planArgs(name, spec, args.namespace as string | undefined, { ...(args.gateway as GatewayRef | undefined), ...(implementation && { implementation }) }, args.hostLabel)
+            : undefined;
         const shape = now ?? planArgs(name, spec, "x", { domain: "shape.invalid", ...(implementation && { implementation }) });
         super("pulumi-rio:index:RioRouter", name, {}, opts);
 
@@ -73,9 +77,9 @@ export class RioRouter extends pulumi.ComponentResource {
                       if (actual !== undefined && actual !== decided) {
                           throw new pulumi.ResourceError(`RioRouter "${name}": the gateway is ${actual}: pass gatewayImplementation: "${actual}" (it decides which objects exist)`, this);
                       }
-                      return sameShape(`RioRouter "${name}"`, planArgs(name, spec, ns, { ...(gw as GatewayRef | undefined), implementation: decided }), shape);
+                      return sameShape(`RioRouter "${name}"`, planArgs(name, spec, ns, { ...(gw as GatewayRef | undefined), implementation: decided }, args.hostLabel), shape);
                   });
-        const children = declarePlanned(this, name, shape.objects, now?.objects, later);
+        const children = declarePlanned(this, name, shape.objects, now?.objects, later, opts?.deletedWith);
         const plan = now ? pulumi.output(now) : later!;
         this.urls = pulumi.all([pulumi.all(children.map((c) => c.id)), plan]).apply(([, p]) => p.urls);
         this.url = this.urls.apply((u) => u[0]!);

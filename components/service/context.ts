@@ -35,6 +35,8 @@ export interface AutoscalingRef {
 
 export interface ServiceContext {
     namespace: string;
+    /** What follows `<app>-` in hostnames: the namespace (Rio's), or a preview's slug. */
+    hostLabel: string;
     /** Where builds run and push (RioSystem's builder and registry). */
     build: BuildContext;
     /** Which commit a git ref is now (real `git ls-remote`, memoized per context). */
@@ -62,6 +64,8 @@ export interface ContextOptions {
     /** RioSystem's registry (`ref.registry`). Default: RioSystem's, in rio-system. */
     registry?: { push: string; pull: string };
     resolveCommit?: CommitResolver;
+    /** Hostnames are `<app>-<hostLabel>.<domain>`. Default: the namespace, as in Rio. */
+    hostLabel?: string;
 }
 
 export function resolveContext(namespace: string | undefined, gateway: GatewayRef | undefined, options: ContextOptions = {}): ServiceContext {
@@ -69,8 +73,10 @@ export function resolveContext(namespace: string | undefined, gateway: GatewayRe
     const kedaNs = options.autoscaling?.namespace ?? "rio-system";
     const scheme = g.scheme ?? DEFAULT_GATEWAY.scheme;
     if (scheme !== "https" && scheme !== "http") throw new RioInputError(["gateway", "scheme"], `must be https or http, not "${scheme}"`);
+    const ns = under(["namespace"], () => assertDnsLabel(namespace ?? DEFAULT_NAMESPACE, "namespace"));
     return {
-        namespace: under(["namespace"], () => assertDnsLabel(namespace ?? DEFAULT_NAMESPACE, "namespace")),
+        namespace: ns,
+        hostLabel: options.hostLabel ?? ns,
         build: { ...DEFAULT_BUILD_CONTEXT, ...(options.registry && { registry: options.registry }) },
         resolveCommit: options.resolveCommit ?? cached(gitResolver),
         gateway: {

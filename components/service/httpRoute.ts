@@ -128,7 +128,7 @@ export function planHttpRoutes(app: NormalizedApp, ctx: ServiceContext): Exposed
         const primary = i === 0;
         const backends: Backend[] = app.versions.map((v) => ({ ...backendOf(v, multi, ctx, primary), ...(multi && { weight: v.weight }) }));
         const hostnames = [
-            ...new Set(primary ? [hostname(`${app.app}-${ctx.namespace}`, domain), ...app.hostnames] : [hostname(`${app.app}-${port.port}-${ctx.namespace}`, domain)]),
+            ...new Set(primary ? [hostname(`${app.app}-${ctx.hostLabel}`, domain), ...app.hostnames] : [hostname(`${app.app}-${port.port}-${ctx.hostLabel}`, domain)]),
         ];
         const name = primary ? app.app : `${app.app}-${port.port}`;
         return { port, hostnames, route: route(name, hostnames, backends, port, appObjectLabels(first), ctx), suffix: primary ? "" : `-${port.port}` };
@@ -140,6 +140,6 @@ export function planVersionRoute(svc: NormalizedService, ctx: ServiceContext): E
     const port = svc.ports.find((p) => p.expose);
     if (!port) return undefined;
     const name = `${svc.app}-${svc.version}`;
-    const hostnames = [hostname(`${name}-${ctx.namespace}`, domainOf(ctx))];
+    const hostnames = [hostname(`${name}-${ctx.hostLabel}`, domainOf(ctx))];
     return { port, hostnames, route: route(name, hostnames, [backendOf(svc, true, ctx, true)], port, objectLabels(svc), ctx), suffix: `-${svc.version}` };
 }

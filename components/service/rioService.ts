@@ -82,13 +82,15 @@ export interface RioServiceArgs {
      * A plain value: it decides which objects exist.
      */
     build?: BuildSpec;
+    /** What follows `<app>-` in hostnames (a preview's slug). Default: the namespace, as in Rio. */
+    hostLabel?: pulumi.Input<string>;
     /** RioSystem's registry (`ref.registry`), which builds push to and nodes pull from. Default: RioSystem's. */
     registry?: pulumi.Input<{ push: string; pull: string } | undefined>;
 }
 
 /** @internal The service keys of the args (everything but where it is deployed). */
 export function specOf(args: RioServiceArgs): Record<string, unknown> {
-    const { namespace: _n, gateway: _g, registry: _r, ...spec } = args;
+    const { namespace: _n, gateway: _g, registry: _r, hostLabel: _h, ...spec } = args;
     return spec;
 }
 
@@ -102,11 +104,11 @@ export function isPlain(value: unknown): boolean {
 /** @internal Plans a service from resolved args; user errors become errors naming the component and key. */
 export function planArgs(
     name: string,
-    args: { spec: unknown; namespace?: string; gateway?: GatewayRef; registry?: { push: string; pull: string } },
+    args: { spec: unknown; namespace?: string; gateway?: GatewayRef; registry?: { push: string; pull: string }; hostLabel?: string },
     options: Pick<ContextOptions, "resolveCommit"> = {},
 ): ServicePlan {
     try {
-        return planApp(normalizeApp(name, args.spec), resolveContext(args.namespace, args.gateway, { ...(args.registry && { registry: args.registry }), ...options }));
+        return planApp(normalizeApp(name, args.spec), resolveContext(args.namespace, args.gateway, { ...(args.registry && { registry: args.registry }), ...(args.hostLabel !== undefined && { hostLabel: args.hostLabel }), ...options }));
     } catch (e) {
         if (e instanceof RioInputError) throw new pulumi.ResourceError(`RioService "${name}": ${e.message}`, undefined, true);
         throw e;
@@ -167,7 +169,7 @@ export class RioService extends pulumi.ComponentResource {
     public readonly serviceName!: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: RioServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const resolved = { spec: specOf(args), namespace: args.namespace, gateway: args.gateway, registry: args.registry };
+        const resolved = { spec: specOf(args), namespace: args.namespace, gateway: args.gateway, registry: args.registry, hostLabel: args.hostLabel };
         // Plan before registering anything, so bad input leaves nothing behind. When some args are Outputs the
         // full plan waits for them, but the set of objects is known now from the plain `ports`.
         const now = isPlain(resolved) ? planArgs(name, resolved as Parameters<typeof planArgs>[1]) : undefined;
@@ -177,7 +179,7 @@ export class RioService extends pulumi.ComponentResource {
         const later = now ? undefined : pulumi.output(resolved).apply((r) => sameShape(`RioService "${name}"`, planArgs(name, r as Parameters<typeof planArgs>[1]), shape));
         // A value of the plan: right away when the args were plain, else once they resolve.
         const fromPlan = <T>(pick: (p: ServicePlan) => T): pulumi.Output<T> => (now ? (pulumi.output(pick(now)) as pulumi.Output<T>) : (later!.apply(pick) as pulumi.Output<T>));
-        const children = declarePlanned(this, name, shape.objects, now?.objects, later);
+        const children = declarePlanned(this, name, shape.objects, now?.objects, later, opts?.deletedWith);
         // URLs are handed out only once every object exists.
         const ready = pulumi.all(children.map((c) => c.id));
         this.urls = now ? ready.apply(() => now.urls) : pulumi.all([ready, later!]).apply(([, p]) => p.urls);

@@ -20,6 +20,8 @@ import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClai
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
+import { LimitRange } from "kubernetes-models/v1/LimitRange";
 import { validateHelmChart } from "./helmChart";
 import { validateInterceptorRoute } from "./interceptorRoute";
 import { validateBackendTrafficPolicy, validateMiddleware } from "./policies";
@@ -37,6 +39,8 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     "v1/Namespace": Namespace,
     "v1/Secret": Secret,
     "v1/ServiceAccount": ServiceAccount,
+    "v1/ResourceQuota": ResourceQuota,
+    "v1/LimitRange": LimitRange,
     "v1/PersistentVolumeClaim": PersistentVolumeClaim,
     "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding,
     "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,

@@ -1,0 +1,105 @@
+import * as pulumi from "@pulumi/pulumi";
+import { RioInputError } from "../errors";
+import { declareObject } from "../kube/declare";
+import { DeployedRiofile, deployRiofile } from "../riofile/deploy";
+import { Riofile } from "../riofile/load";
+import { GatewayRef } from "../service/context";
+import { planPreviewIsolation } from "./objects";
+import { previewRiofile } from "./riofile";
+import { previewNamespace, previewSlug } from "./slug";
+
+/** Arguments of {@link PreviewEnv}. */
+export interface PreviewEnvArgs {
+    /** The pull request (its number makes the slug `pr-<n>`). */
+    pullRequest?: number;
+    /** The branch: builds follow it, and without a pull request number it makes the slug. */
+    branch?: string;
+    /** Only builds of this repository follow the branch. Default: every build. */
+    repo?: string;
+    /** The Riofile to preview (loaded with `loadRiofile`). */
+    riofile: Riofile;
+    /** The base environment's gateway and registry: `RioSystem.ref`, or a StackReference's `rio` output. */
+    system: pulumi.Input<{ gateway: GatewayRef; registry?: { push: string; pull: string } }>;
+    /** The base environment's gateway implementation (routers' objects depend on it). Default `traefik`. */
+    gatewayImplementation?: "traefik" | "envoy";
+    /** Replicas of every fixed-scale service. Default 1. */
+    scale?: number;
+    /** Let autoscaled services scale to zero (the base has RioSystem's autoscaling feature). Default false. */
+    scaleToZero?: boolean;
+    /** Extra environment for every service (e.g. `PREVIEW=true`). Default none. */
+    env?: Record<string, string>;
+    /** How long the preview may live, in hours, for the clean-up job (an annotation). Default 72. */
+    ttlHours?: number;
+    /** The system namespace (gateway, interceptor), the only other namespace let in. Default `rio-system`. */
+    systemNamespace?: string;
+}
+
+/**
+ * One isolated, URL-addressed copy of the app for a branch or pull request on the shared cluster: a namespace
+ * `preview-<slug>` (Pod Security baseline, default-deny ingress but for the gateway, a quota and default limits),
+ * the Riofile's services small and built from the branch, on `<service>-<slug>.<domain>` under the base's
+ * wildcard certificate and DNS. Everything in it is deleted with the namespace, so `pulumi destroy` is fast.
+ */
+export class PreviewEnv extends pulumi.ComponentResource {
+    /** `preview-<slug>`. */
+    public readonly namespace!: pulumi.Output<string>;
+    /** The slug in the hostnames. */
+    public readonly slug!: pulumi.Output<string>;
+    /** URLs per service and router. */
+    public readonly urls!: pulumi.Output<Record<string, string[]>>;
+    /** The first URL of the first exposed service; resolves once everything exists. */
+    public readonly url!: pulumi.Output<string | undefined>;
+    /** The services and routers deployed. */
+    public readonly deployed: DeployedRiofile;
+
+    constructor(name: string, args: PreviewEnvArgs, opts?: pulumi.ComponentResourceOptions) {
+        let slug: string;
+        try {
+            slug = previewSlug(args);
+            if (args.ttlHours !== undefined && (!Number.isFinite(args.ttlHours) || args.ttlHours <= 0)) {
+                throw new RioInputError(["ttlHours"], `must be a positive number of hours, not ${args.ttlHours}`);
+            }
+        } catch (e) {
+            if (e instanceof RioInputError) throw new pulumi.ResourceError(`PreviewEnv "${name}": ${e.message}`, undefined, true);
+            throw e;
+        }
+        super("pulumi-rio:index:PreviewEnv", name, {}, opts);
+        const namespace = previewNamespace(slug);
+        const expiresAt = new Date(Date.now() + (args.ttlHours ?? 72) * 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
+        const isolation = planPreviewIsolation({
+            namespace,
+            slug,
+            ...(args.branch !== undefined && { branch: args.branch }),
+            ...(args.pullRequest !== undefined && { pullRequest: args.pullRequest }),
+            expiresAt,
+            systemNamespace: args.systemNamespace ?? "rio-system",
+        });
+        // The expiry moves with every run, so it is not allowed to cause an update on its own.
+        const ns = declareObject(`${name}-namespace`, isolation.namespace, isolation.namespace, { parent: this, ignoreChanges: ['metadata.annotations["rio.pulumi-rio.dev/expires-at"]'] });
+        const inside = isolation.objects.map((o) => declareObject(`${name}-${o.metadata.name}`, o, o, { parent: this, dependsOn: [ns], deletedWith: ns }));
+        const system = pulumi.output(args.system);
+        this.deployed = deployRiofile(
+            previewRiofile(args.riofile, {
+                ...(args.branch !== undefined && { branch: args.branch }),
+                ...(args.repo !== undefined && { repo: args.repo }),
+                ...(args.scale !== undefined && { scale: args.scale }),
+                ...(args.env !== undefined && { env: args.env }),
+                scaleToZero: args.scaleToZero ?? false,
+            }),
+            {
+                namespace,
+                hostLabel: slug,
+                gateway: system.apply((s) => s.gateway),
+                gatewayImplementation: args.gatewayImplementation ?? "traefik",
+                registry: system.apply((s) => s.registry),
+            },
+            { parent: this, dependsOn: [ns, ...inside], deletedWith: ns },
+        );
+        const all = [...Object.entries(this.deployed.services), ...Object.entries(this.deployed.routers)];
+        this.namespace = pulumi.output(namespace);
+        this.slug = pulumi.output(slug);
+        this.urls = pulumi.all(Object.fromEntries(all.map(([n, s]) => [n, s.urls])));
+        this.url = this.urls.apply((u) => Object.values(u).flat()[0]);
+        this.registerOutputs({ namespace: this.namespace, slug: this.slug, urls: this.urls, url: this.url });
+    }
+}

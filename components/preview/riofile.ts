@@ -1,0 +1,69 @@
+import { Riofile } from "../riofile/load";
+import { BuildSpec } from "../build/spec";
+import { ServiceSpec, VersionSpec } from "../service/spec";
+
+export interface PreviewOverrides {
+    /** The branch builds follow (the pull request's head). */
+    branch?: string;
+    /** Only builds of this repository follow the branch. Default: every build. */
+    repo?: string;
+    /** Replicas of every fixed-scale service. Default 1. */
+    scale?: number;
+    /** Extra environment for every service. */
+    env?: Record<string, string>;
+    /** Autoscaled services may scale to zero (RioSystem's autoscaling feature is on). Default false. */
+    scaleToZero?: boolean;
+}
+
+function withEnv(env: ServiceSpec["env"], extra: Record<string, string> | undefined): ServiceSpec["env"] {
+    if (!extra || Object.keys(extra).length === 0) return env;
+    if (env === undefined) return extra;
+    if (Array.isArray(env)) return [...(env as readonly string[]).filter((e) => !Object.hasOwn(extra, e.split("=")[0]!)), ...Object.entries(extra).map(([k, v]) => `${k}=${v}`)];
+    return { ...(env as Record<string, string>), ...extra };
+}
+
+function previewSpec<S extends ServiceSpec | VersionSpec>(spec: S, o: PreviewOverrides): S {
+    const out: S = { ...spec };
+    const autoscaled = spec.autoscale !== undefined || (typeof spec.scale === "string" && spec.scale.includes("-"));
+    if (autoscaled) {
+        if (o.scaleToZero) {
+            if (spec.autoscale?.cpu === undefined && spec.autoscale?.memory === undefined) {
+                out.autoscale = { ...spec.autoscale, minReplicas: 0, maxReplicas: 1 };
+                delete out.scale;
+            }
+        } else {
+            delete out.autoscale;
+            out.scale = o.scale ?? 1;
+        }
+    } else {
+        out.scale = o.scale ?? 1;
+    }
+    const env = withEnv(spec.env, o.env);
+    if (env !== undefined) out.env = env;
+    const build: BuildSpec | undefined = spec.build;
+    if (build && o.branch !== undefined && (o.repo === undefined || build.repo === o.repo)) {
+        const { revision: _r, tag: _t, onTag: _o, tagInclude: _i, tagExclude: _e, ...rest } = build;
+        out.build = { ...rest, branch: o.branch };
+    }
+    if (typeof spec.image === "string" && o.branch !== undefined && /^(https?|ssh|git|file):\/\/|^git@/.test(spec.image) && (o.repo === undefined || spec.image === o.repo)) {
+        delete out.image;
+        out.build = { repo: spec.image, branch: o.branch };
+    }
+    return out;
+}
+
+/**
+ * A Riofile as a preview runs it: small (scale 1, or down to zero when autoscaling is on), with the preview's
+ * environment, and builds following the pull request's branch instead of what the Riofile names.
+ */
+export function previewRiofile(riofile: Riofile, o: PreviewOverrides): Riofile {
+    return {
+        ...riofile,
+        services: riofile.services.map(({ name, spec }) => ({
+            name,
+            spec: spec.versions
+                ? { ...spec, versions: Object.fromEntries(Object.entries(spec.versions).map(([v, vs]) => [v, previewSpec(vs, o)])) }
+                : previewSpec(spec, o),
+        })),
+    };
+}
