@@ -8,11 +8,13 @@
  * - `system`: RioSystem's settings (`domain`, `email`, `civo`, `cloudflare.zoneId`, `gatewayImplementation`,
  *   `features`, `helmValues`, …) and `install`; the Cloudflare token is the secret `cloudflareApiToken`, the Civo
  *   token the secret `civo:token`;
- * - without RioSystem: `domain` and `gateway` (`{name, namespace, scheme, listener}`) of a gateway you run.
+ * - without RioSystem: `domain` and `gateway` (`{name, namespace, scheme, listener}`) of a gateway you run;
+ * - a preview stack: `previewOf` (the base stack, e.g. `acme/rio/civo`), `pullRequest` and/or `branch`, and
+ *   optionally `scaleToZero`, `ttlHours`, `gatewayImplementation` — see stacks/Pulumi.pr.yaml.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { deployRiofile, GatewayRef, loadRiofile, RioInputError, RioSystem } from "../components";
+import { deployRiofile, GatewayRef, loadRiofile, PreviewEnv, RioInputError, RioSystem } from "../components";
 import { checkSystemConfig } from "../components/system/config";
 import { featuresNeeded } from "../components/riofile/needs";
 
@@ -63,9 +65,38 @@ function program() {
     return { system, deployed };
 }
 
+/**
+ * A preview stack (`rio:previewOf` names the base stack): only a PreviewEnv, on the base's cluster, gateway and
+ * registry, read through a StackReference.
+ */
+function previewProgram(base: string) {
+    const riofile = loadRiofile(config.get("riofile") ?? "./Riofile");
+    const ref = new pulumi.StackReference(base);
+    const kubeconfig = ref.getOutput("kubeconfig") as pulumi.Output<string | undefined>;
+    // The base's own cluster when it made one (its kubeconfig output), else the current kube context.
+    const provider = new k8s.Provider("preview-k8s", { kubeconfig: kubeconfig.apply((k) => k ?? "") });
+    const pullRequest = config.getNumber("pullRequest");
+    const branch = config.get("branch");
+    const preview = new PreviewEnv(
+        "preview",
+        {
+            ...(pullRequest !== undefined && { pullRequest }),
+            ...(branch !== undefined && { branch }),
+            riofile,
+            system: ref.getOutput("rio") as pulumi.Output<{ gateway: GatewayRef; registry?: { push: string; pull: string } }>,
+            gatewayImplementation: (config.get("gatewayImplementation") as "traefik" | "envoy" | undefined) ?? "traefik",
+            scaleToZero: config.getBoolean("scaleToZero") ?? false,
+            ...(config.getNumber("ttlHours") !== undefined && { ttlHours: config.getNumber("ttlHours") }),
+        },
+        { providers: { kubernetes: provider } },
+    );
+    return { system: undefined, deployed: preview.deployed, preview };
+}
+
 function run() {
     try {
-        return program();
+        const base = config.get("previewOf");
+        return base !== undefined ? previewProgram(base) : { ...program(), preview: undefined };
     } catch (e) {
         // Bad input is the user's to fix: one clear line, no stack trace.
         if (e instanceof RioInputError) throw new pulumi.RunError(e.message);
@@ -74,7 +105,7 @@ function run() {
     }
 }
 
-const { system, deployed } = run();
+const { system, deployed, preview } = run();
 
 /** URLs of every exposed service and router, by name. */
 export const urls = pulumi.all(
@@ -84,3 +115,6 @@ export const urls = pulumi.all(
 export const rio = system?.ref;
 export const kubeconfig = system?.kubeconfig;
 export const gatewayAddress = system?.address;
+/** A preview stack's namespace and first URL (what the pull request comment shows). */
+export const previewNamespace = preview?.namespace;
+export const previewUrl = preview?.url;

@@ -65,3 +65,27 @@ describe("rio cd github-workflow", () => {
         assert.deepEqual([r.status, r.stdout, r.stderr], [1, "", 'rio: stack: "civo" is not a fully qualified stack (org/project/stack)\n']);
     });
 });
+
+describe("rio cd preview-workflow", () => {
+    const RIO = path.resolve(__dirname, "../../dist/components/cli/main.js");
+    it("deploys pr-<number> on pull request updates, destroys and removes it on close, cleans up on a schedule, and skips forks", () => {
+        const r = spawnSync(process.execPath, [RIO, "cd", "preview-workflow", "--base", "acme/rio/civo"], { encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        assert.doesNotMatch(r.stdout, /&a\d|\*a\d/); // no YAML anchors: the file is for people to read
+        const wf = parse(r.stdout);
+        assert.deepEqual(wf.on.pull_request.types, ["opened", "synchronize", "reopened", "closed"]);
+        assert.deepEqual(wf.permissions, { contents: "read", "pull-requests": "write" });
+        assert.equal(wf.concurrency["cancel-in-progress"], false);
+        const up = wf.jobs.deploy.steps.find((s: any) => s.uses === "pulumi/actions@v6").with;
+        assert.deepEqual([up.command, up["stack-name"], up.upsert, up["comment-on-pr"]], ["up", "acme/rio/pr-${{ github.event.number }}", true, true]);
+        assert.deepEqual(parse(up["config-map"]), {
+            "rio:previewOf": { value: "acme/rio/civo", secret: false },
+            "rio:pullRequest": { value: "${{ github.event.number }}", secret: false },
+            "rio:branch": { value: "${{ github.head_ref }}", secret: false },
+        });
+        const down = wf.jobs.teardown.steps.find((s: any) => s.uses === "pulumi/actions@v6").with;
+        assert.deepEqual(down, { command: "destroy", "stack-name": "acme/rio/pr-${{ github.event.number }}", remove: true });
+        for (const job of ["deploy", "teardown"]) assert.match(wf.jobs[job].if, /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+        assert.equal(wf.jobs.cleanup.if, "github.event_name == 'schedule'");
+    });
+});

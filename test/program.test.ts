@@ -40,9 +40,21 @@ async function drain(outputs: Record<string, any>): Promise<void> {
     for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
 }
 
+/** The base stack a preview stack reads: its `rio` output (and no kubeconfig: the current context). */
+const BASE_OUTPUTS = {
+    rio: {
+        gateway: { name: "rio-gateway", namespace: "rio-system", domain: "apps.example.com", scheme: "https", listener: "https", implementation: "traefik", customDomains: [] },
+        registry: { push: "rio-registry.rio-system.svc.cluster.local:5000", pull: "localhost:30500" },
+    },
+};
+
 before(() =>
     installMocks("local", false, (type) =>
-        type === "kubernetes:gateway.networking.k8s.io/v1:Gateway" ? { status: { addresses: [{ value: "198.51.100.20" }] } } : undefined,
+        type === "kubernetes:gateway.networking.k8s.io/v1:Gateway"
+            ? { status: { addresses: [{ value: "198.51.100.20" }] } }
+            : type === "pulumi:pulumi:StackReference"
+              ? { outputs: BASE_OUTPUTS, secretOutputNames: [] }
+              : undefined,
     ),
 );
 beforeEach(reset);
@@ -145,5 +157,17 @@ describe("the stack program installs what the Riofile needs", () => {
             "metrics-server",
             "traefik",
         ]);
+    });
+});
+
+describe("a preview stack (rio:previewOf)", () => {
+    it("deploys only a PreviewEnv, on the base stack's gateway read through a StackReference", async () => {
+        const outputs = await runProgram({ ...stackConfig("pr"), "rio:previewOf": "acme/rio/civo" });
+        await drain(outputs);
+        assert.equal(await value(outputs.previewNamespace), "preview-pr-42");
+        assert.deepEqual(await value(outputs.urls), { "hello-world": ["https://hello-world-pr-42.apps.example.com"] });
+        assert.deepEqual(byType("kubernetes:helm.sh/v3:Release"), []);
+        assert.equal(one("pulumi-rio:index:PreviewEnv", "preview").type, "pulumi-rio:index:PreviewEnv");
+        assert.deepEqual(one("kubernetes:apps/v1:Deployment", "hello-world").inputs.spec.replicas, 1);
     });
 });

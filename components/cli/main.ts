@@ -13,7 +13,7 @@ import { toYaml } from "../render/yaml";
 import { renderSystem } from "../render/system";
 import { planSystem } from "../system/plan";
 import { resolveSettings } from "../system/settings";
-import { githubWorkflow } from "../cd/workflow";
+import { githubWorkflow, previewWorkflow } from "../cd/workflow";
 
 function packageVersion(): string {
     for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
@@ -103,6 +103,11 @@ export function program(out: (s: string) => void): Command {
         .option("--branch <branch>", "the branch whose pushes deploy", "main")
         .option("--poll <cron>", "how often to pick up new commits of the apps (cron, UTC)", "*/5 * * * *")
         .action((flags: { stack: string; branch: string; poll: string }) => out(githubWorkflow(flags)));
+    cd.command("preview-workflow")
+        .description("print a GitHub Actions workflow giving every pull request its own preview stack")
+        .requiredOption("--base <org/project/stack>", "the base stack previews run on")
+        .option("--cleanup <cron>", "when to remove previews of closed pull requests (cron, UTC)", "0 3 * * *")
+        .action((flags: { base: string; cleanup: string }) => out(previewWorkflow(flags)));
     return cli;
 }
 
