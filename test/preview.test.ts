@@ -129,3 +129,4 @@ describe("PreviewEnv under the mock engine", () => {
         );
     });
 });
+

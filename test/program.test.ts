@@ -169,5 +169,19 @@ describe("a preview stack (rio:previewOf)", () => {
         assert.deepEqual(byType("kubernetes:helm.sh/v3:Release"), []);
         assert.equal(one("pulumi-rio:index:PreviewEnv", "preview").type, "pulumi-rio:index:PreviewEnv");
         assert.deepEqual(one("kubernetes:apps/v1:Deployment", "hello-world").inputs.spec.replicas, 1);
+        // Exactly the isolated environment: namespace, isolation, the app — and nothing of RioSystem's.
+        assert.deepEqual(
+            registered.filter((r) => r.custom && r.type !== "pulumi:pulumi:StackReference").map((r) => `${r.type}::${r.name}`).sort(),
+            [
+                "kubernetes:apps/v1:Deployment::hello-world",
+                "kubernetes:core/v1:LimitRange::preview-preview-limits",
+                "kubernetes:core/v1:Namespace::preview-namespace",
+                "kubernetes:core/v1:ResourceQuota::preview-preview-quota",
+                "kubernetes:core/v1:Service::hello-world",
+                "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::hello-world",
+                "kubernetes:networking.k8s.io/v1:NetworkPolicy::preview-preview-isolation",
+                "pulumi:providers:kubernetes::preview-k8s",
+            ],
+        );
     });
 });

@@ -13,8 +13,12 @@ export function declarePlanned(
     shape: PlannedObject[],
     now: PlannedObject[] | undefined,
     later: pulumi.Output<{ objects: PlannedObject[] }> | undefined,
-    /** The component's own `deletedWith`, which Pulumi does not pass on to children: this does. */
-    deletedWith?: pulumi.Resource,
+    /**
+     * The component's own `deletedWith`, which Pulumi does not pass on to children: this does, for the objects in
+     * `namespace` only (a build Job in the builder's namespace, or a grant in the system's, outlives a deleted
+     * app namespace and must still be deleted one by one).
+     */
+    deletedWith?: { resource: pulumi.Resource; namespace: string },
 ): pulumi.CustomResource[] {
     const declared = new Map<string, pulumi.CustomResource>();
     return shape.map((planned, i) => {
@@ -22,7 +26,7 @@ export function declarePlanned(
         const res = declareObject(`${name}${planned.suffix}`, planned.object, now ? now[i]!.object : later!.apply((p) => p.objects[i]!.object), {
             parent,
             ...(dependsOn.length > 0 && { dependsOn }),
-            ...(deletedWith && { deletedWith }),
+            ...(deletedWith && planned.object.metadata.namespace === deletedWith.namespace && { deletedWith: deletedWith.resource }),
         });
         declared.set(`${planned.object.kind}${planned.suffix}`, res);
         return res;

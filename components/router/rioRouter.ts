@@ -79,7 +79,8 @@ export class RioRouter extends pulumi.ComponentResource {
                       }
                       return sameShape(`RioRouter "${name}"`, planArgs(name, spec, ns, { ...(gw as GatewayRef | undefined), implementation: decided }, args.hostLabel), shape);
                   });
-        const children = declarePlanned(this, name, shape.objects, now?.objects, later, opts?.deletedWith);
+        // The shape's objects are in "x" when the namespace was an Output, in the namespace itself otherwise.
+        const children = declarePlanned(this, name, shape.objects, now?.objects, later, opts?.deletedWith && { resource: opts.deletedWith, namespace: shape.objects[0]!.object.metadata.namespace! });
         const plan = now ? pulumi.output(now) : later!;
         this.urls = pulumi.all([pulumi.all(children.map((c) => c.id)), plan]).apply(([, p]) => p.urls);
         this.url = this.urls.apply((u) => u[0]!);

@@ -179,7 +179,8 @@ export class RioService extends pulumi.ComponentResource {
         const later = now ? undefined : pulumi.output(resolved).apply((r) => sameShape(`RioService "${name}"`, planArgs(name, r as Parameters<typeof planArgs>[1]), shape));
         // A value of the plan: right away when the args were plain, else once they resolve.
         const fromPlan = <T>(pick: (p: ServicePlan) => T): pulumi.Output<T> => (now ? (pulumi.output(pick(now)) as pulumi.Output<T>) : (later!.apply(pick) as pulumi.Output<T>));
-        const children = declarePlanned(this, name, shape.objects, now?.objects, later, opts?.deletedWith);
+        // The shape's objects are in "x" when the namespace was an Output, in the namespace itself otherwise.
+        const children = declarePlanned(this, name, shape.objects, now?.objects, later, opts?.deletedWith && { resource: opts.deletedWith, namespace: shape.objects.find((o) => o.object.kind === "Deployment")!.object.metadata.namespace! });
         // URLs are handed out only once every object exists.
         const ready = pulumi.all(children.map((c) => c.id));
         this.urls = now ? ready.apply(() => now.urls) : pulumi.all([ready, later!]).apply(([, p]) => p.urls);
