@@ -61,7 +61,8 @@ export function planDeployment(svc: NormalizedService, namespace: string): KubeO
                 readOnly: true,
             })),
         }),
-        securityContext: { allowPrivilegeEscalation: false },
+        ...svc.container,
+        securityContext: { allowPrivilegeEscalation: false, ...svc.security },
     };
     const annotations = Object.keys(svc.annotations).length > 0 ? { annotations: svc.annotations } : {};
     return {
@@ -73,7 +74,7 @@ export function planDeployment(svc: NormalizedService, namespace: string): KubeO
             ...(svc.autoscale === undefined && { replicas: svc.scale }),
             selector: { matchLabels: selectorLabels(svc) },
             // Never below the desired count during a rollout: a new pod must be ready before an old one goes.
-            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+            strategy: { type: "RollingUpdate", rollingUpdate: svc.rollout },
             template: {
                 metadata: { labels: podLabels(svc), ...annotations },
                 spec: {
@@ -81,6 +82,7 @@ export function planDeployment(svc: NormalizedService, namespace: string): KubeO
                     automountServiceAccountToken: false,
                     securityContext: { seccompProfile: { type: "RuntimeDefault" } },
                     ...(svc.imagePullSecrets.length > 0 && { imagePullSecrets: svc.imagePullSecrets.map((name) => ({ name })) }),
+                    ...svc.pod,
                     containers: [container],
                     ...(svc.mounts.length > 0 && { volumes: volumes(svc.mounts) }),
                 },

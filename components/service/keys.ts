@@ -5,7 +5,9 @@ import { RioInputError } from "../errors";
 export const SERVICE_KEYS = [
     "image", "ports", "env", "configs", "secrets", "command", "args", "workingDir", "cpus", "memory", "scale",
     "labels", "annotations", "readinessProbe", "livenessProbe", "imagePullPolicy", "imagePullSecrets", "app",
-    "version", "hostnames", "weight", "versions", "autoscale", "build",
+    "version", "hostnames", "weight", "versions", "autoscale", "build", "dns", "hostAliases", "hostname", "stdin",
+    "stdinOnce", "tty", "runAsUser", "runAsGroup", "readOnlyRootFilesystem", "nodeAffinity", "podAffinity",
+    "podAntiAffinity", "maxUnavailable", "maxSurge",
 ] as const;
 
 /**
@@ -26,6 +28,10 @@ export const SERVICE_ALIASES: Readonly<Record<string, string>> = {
     liveness: "livenessProbe",
     pullPolicy: "imagePullPolicy",
     pullSecrets: "imagePullSecrets",
+    hosts: "hostAliases",
+    stdinOpen: "stdin",
+    user: "runAsUser",
+    group: "runAsGroup",
 };
 
 /**
@@ -35,10 +41,7 @@ export const SERVICE_ALIASES: Readonly<Record<string, string>> = {
 export const PLANNED_SERVICE_KEYS = [
     "rollout", "rolloutDuration", "stageOnly", "template", "volumes", "volume",
     "volumeTemplates", "global", "containers", "permissions", "permission", "globalPermissions", "globalPermission",
-    "global_permissions", "dns", "hostAliases", "hosts", "hostname", "hostNetwork", "net", "stdin", "stdinOpen",
-    "stdinOnce", "tty", "runAsUser", "user", "runAsGroup", "group", "readOnlyRootFilesystem", "privileged",
-    "nodeAffinity", "podAffinity", "podAntiAffinity", "maxUnavailable", "maxSurge", "requestTimeoutSeconds",
-    "serviceMesh",
+    "global_permissions", "hostNetwork", "net", "privileged", "requestTimeoutSeconds", "serviceMesh",
 ];
 
 const ALL_SPELLINGS = [...SERVICE_KEYS, ...Object.keys(SERVICE_ALIASES), "cpuMillis", ...PLANNED_SERVICE_KEYS];

@@ -1,3 +1,4 @@
+import { isIP } from "net";
 import { z } from "zod";
 import { RioInputError, under } from "../errors";
 import { splitCommand } from "./command";
@@ -52,6 +53,24 @@ export interface ServiceSpec {
     autoscale?: AutoscaleInput;
     /** Build the image from git (Rio's `build`); a git URL as `image` means the same, as in `rio run`. */
     build?: BuildSpec;
+    /** Pod DNS: `policy` (`ClusterFirst`, `Default`, `None`, `ClusterFirstWithHostNet`, or Rio's `host`), `nameservers`, `searches`, `options`. */
+    dns?: { policy?: string; nameservers?: string[]; searches?: string[]; options?: (string | { name: string; value?: string })[] };
+    /** Extra /etc/hosts entries: Kubernetes HostAliases, or Rio's `host=ip` strings. */
+    hostAliases?: readonly (string | { ip: string; hostnames: string[] })[];
+    hostname?: string;
+    stdin?: boolean;
+    stdinOnce?: boolean;
+    tty?: boolean;
+    runAsUser?: number;
+    runAsGroup?: number;
+    readOnlyRootFilesystem?: boolean;
+    /** Kubernetes NodeAffinity / PodAffinity / PodAntiAffinity, as is. */
+    nodeAffinity?: Record<string, unknown>;
+    podAffinity?: Record<string, unknown>;
+    podAntiAffinity?: Record<string, unknown>;
+    /** Rolling update bounds (a number or a percentage). Defaults 0 and 1: never below the desired count. */
+    maxUnavailable?: number | string;
+    maxSurge?: number | string;
     /** Several versions of the app, each overriding these keys; see {@link VersionSpec}. */
     versions?: Readonly<Record<string, VersionSpec>>;
 }
@@ -90,6 +109,13 @@ export interface NormalizedService {
     autoscale?: Autoscale;
     /** Built from git: the image is the one the build pushes (decided when planning, once the commit is known). */
     build?: NormalizedBuild & { declaredAt: "image" | "build" };
+    /** Pod-level settings passed through as Kubernetes takes them (dnsPolicy, dnsConfig, hostAliases, hostname, affinity). */
+    pod: Record<string, unknown>;
+    /** Container-level settings (stdin, stdinOnce, tty). */
+    container: Record<string, unknown>;
+    /** Container securityContext additions (runAsUser, runAsGroup, readOnlyRootFilesystem). */
+    security: Record<string, unknown>;
+    rollout: { maxUnavailable: number | string; maxSurge: number | string };
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -160,6 +186,28 @@ export const serviceSchema = z
         versions: z.record(z.unknown()),
         autoscale: autoscaleSchema,
         build: buildSchema,
+        dns: z
+            .object({
+                policy: z.string(),
+                nameservers: z.array(z.string()),
+                searches: z.array(z.string()),
+                options: z.array(z.union([z.string(), z.object({ name: z.string(), value: z.string().optional() }).strict()])),
+            })
+            .partial()
+            .strict(),
+        hostAliases: z.array(z.union([z.string(), z.object({ ip: z.string(), hostnames: z.array(z.string()).min(1) }).strict()])),
+        hostname: z.string(),
+        stdin: z.boolean(),
+        stdinOnce: z.boolean(),
+        tty: z.boolean(),
+        runAsUser: z.number().int().min(0),
+        runAsGroup: z.number().int().min(0),
+        readOnlyRootFilesystem: z.boolean(),
+        nodeAffinity: z.record(z.unknown()),
+        podAffinity: z.record(z.unknown()),
+        podAntiAffinity: z.record(z.unknown()),
+        maxUnavailable: z.union([z.number().int().min(0), z.string()]),
+        maxSurge: z.union([z.number().int().min(0), z.string()]),
     })
     .partial()
     .strict();
@@ -295,6 +343,77 @@ function scaling(scale: number | string | undefined, autoscale: AutoscaleInput |
     return auto ? { scale: auto.min, autoscale: auto } : { scale: under(["scale"], () => resolveScale(scale)) };
 }
 
+const DNS_POLICIES: Record<string, string> = {
+    clusterfirst: "ClusterFirst",
+    default: "Default",
+    host: "Default", // Rio's --host-dns
+    none: "None",
+    clusterfirstwithhostnet: "ClusterFirstWithHostNet",
+};
+
+/** The pod-level keys as Kubernetes takes them: DNS, extra hosts, hostname, affinity. */
+function podSettings(s: z.infer<typeof serviceSchema>): Record<string, unknown> {
+    const dns = s.dns;
+    const policy =
+        dns?.policy === undefined
+            ? undefined
+            : under(["dns", "policy"], () => {
+                  const p = Object.hasOwn(DNS_POLICIES, dns.policy!.toLowerCase()) ? DNS_POLICIES[dns.policy!.toLowerCase()] : undefined;
+                  if (!p) throw new RioInputError([], `"${dns.policy}" is not a DNS policy (ClusterFirst, Default or host, None, ClusterFirstWithHostNet)`);
+                  return p;
+              });
+    const config = dns && (dns.nameservers || dns.searches || dns.options)
+        ? {
+              ...(dns.nameservers && { nameservers: dns.nameservers.map((n, i) => under(["dns", "nameservers", i], () => { if (isIP(n) === 0) throw new RioInputError([], `"${n}" is not an IP address`); return n; })) }),
+              ...(dns.searches && { searches: dns.searches }),
+              ...(dns.options && {
+                  // Rio's --dnsoption k:v
+                  options: dns.options.map((o) => (typeof o === "string" ? (o.includes(":") ? { name: o.slice(0, o.indexOf(":")), value: o.slice(o.indexOf(":") + 1) } : { name: o }) : o)),
+              }),
+          }
+        : undefined;
+    if (policy === "None" && !config?.nameservers) throw new RioInputError(["dns", "policy"], "None needs nameservers");
+    const hostAliases = s.hostAliases?.map((h, i) =>
+        under(["hostAliases", i], () => {
+            if (typeof h !== "string") {
+                if (isIP(h.ip) === 0) throw new RioInputError(["ip"], `"${h.ip}" is not an IP address`);
+                return h;
+            }
+            // Rio's --add-host host=ip
+            const eq = h.indexOf("=");
+            const [host, ip] = [h.slice(0, eq), h.slice(eq + 1)];
+            if (eq <= 0 || isIP(ip) === 0) throw new RioInputError([], `"${h}" must be host=ip`);
+            return { ip, hostnames: [host] };
+        }),
+    );
+    const affinity = {
+        ...(s.nodeAffinity && { nodeAffinity: s.nodeAffinity }),
+        ...(s.podAffinity && { podAffinity: s.podAffinity }),
+        ...(s.podAntiAffinity && { podAntiAffinity: s.podAntiAffinity }),
+    };
+    return {
+        ...(policy && { dnsPolicy: policy }),
+        ...(config && { dnsConfig: config }),
+        ...(hostAliases && { hostAliases }),
+        ...(s.hostname !== undefined && { hostname: under(["hostname"], () => assertDnsLabel(s.hostname!, "hostname")) }),
+        ...(Object.keys(affinity).length > 0 && { affinity }),
+    };
+}
+
+/** `maxUnavailable`/`maxSurge`: a number or a percentage; both 0 would never roll. Defaults 0 and 1. */
+function rolloutBounds(u: number | string | undefined, s: number | string | undefined): { maxUnavailable: number | string; maxSurge: number | string } {
+    const check = (v: number | string, key: string) =>
+        under([key], () => {
+            if (typeof v === "string" && !/^\d{1,3}%$/.test(v)) throw new RioInputError([], `"${v}" must be a number or a percentage like 25%`);
+            return v;
+        });
+    const maxUnavailable = u === undefined ? 0 : check(u, "maxUnavailable");
+    const maxSurge = s === undefined ? 1 : check(s, "maxSurge");
+    const zero = (v: number | string) => v === 0 || v === "0%";
+    if (zero(maxUnavailable) && zero(maxSurge)) throw new RioInputError(["maxSurge"], "maxUnavailable and maxSurge cannot both be 0: the rollout could never start");
+    return { maxUnavailable, maxSurge };
+}
+
 /** Runs `fn` on a service's canonical keys, reporting errors in the user's spelling of aliased keys. */
 function withSpelling<T>(input: unknown, fn: (canonical: Record<string, unknown>) => T): T {
     const { value, spelling } = checkKeys(input);
@@ -380,6 +499,14 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
             imagePullSecrets: (s.imagePullSecrets ?? []).map((n, i) => under(["imagePullSecrets", i], () => assertDnsSubdomain(n, "Secret name"))),
             hostnames: (s.hostnames ?? []).map((h, i) => under(["hostnames", i], () => assertHostname(h, "hostname"))),
             weight: s.weight ?? 100,
+            pod: podSettings(s),
+            container: { ...(s.stdin !== undefined && { stdin: s.stdin }), ...(s.stdinOnce !== undefined && { stdinOnce: s.stdinOnce }), ...(s.tty !== undefined && { tty: s.tty }) },
+            security: {
+                ...(s.runAsUser !== undefined && { runAsUser: s.runAsUser }),
+                ...(s.runAsGroup !== undefined && { runAsGroup: s.runAsGroup }),
+                ...(s.readOnlyRootFilesystem !== undefined && { readOnlyRootFilesystem: s.readOnlyRootFilesystem }),
+            },
+            rollout: rolloutBounds(s.maxUnavailable, s.maxSurge),
         };
     });
 }

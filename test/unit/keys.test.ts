@@ -39,6 +39,10 @@ describe("checkKeys: canonical keys and aliases", () => {
         ["liveness", "livenessProbe"],
         ["pullPolicy", "imagePullPolicy"],
         ["pullSecrets", "imagePullSecrets"],
+        ["hosts", "hostAliases"],
+        ["stdinOpen", "stdin"],
+        ["user", "runAsUser"],
+        ["group", "runAsGroup"],
     ];
     for (const [alias, canonical] of aliases) {
         it(`${alias} → ${canonical}`, () => {

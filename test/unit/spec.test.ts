@@ -32,6 +32,10 @@ function defaults(name: string, image: string): NormalizedService {
         imagePullSecrets: [],
         hostnames: [],
         weight: 100,
+        pod: {},
+        container: {},
+        security: {},
+        rollout: { maxUnavailable: 0, maxSurge: 1 },
     };
 }
 
@@ -97,6 +101,10 @@ describe("normalizeService: defaults and canonical keys", () => {
             imagePullSecrets: ["regcred"],
             hostnames: ["api.acme.io", "*.api.acme.io"],
             weight: 30,
+            pod: {},
+            container: {},
+            security: {},
+            rollout: { maxUnavailable: 0, maxSurge: 1 },
         });
     });
 

@@ -1,0 +1,57 @@
+/** More of Rio's service keys: DNS, extra hosts, hostname, stdin/tty, user and group, read-only root, affinity, rollout bounds. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { resolveContext } from "../components/service/context";
+import { planDeployment } from "../components/service/deployment";
+import { normalizeService } from "../components/service/spec";
+import { expectRio } from "./support/rioError";
+import { validateObject } from "./support/schema";
+
+describe("pod and container keys", () => {
+    it("map onto the Deployment as Kubernetes takes them, with Rio's spellings", () => {
+        const svc = normalizeService("web", {
+            image: "nginx",
+            dns: { policy: "host", nameservers: ["1.1.1.1"], searches: ["svc.example.com"], options: ["ndots:2", { name: "edns0" }] },
+            hosts: ["db.local=10.0.0.5", { ip: "10.0.0.6", hostnames: ["cache.local"] }],
+            hostname: "web-0",
+            stdinOpen: true,
+            tty: true,
+            user: 1000,
+            group: 3000,
+            readOnlyRootFilesystem: true,
+            podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { app: "web" } } } }] },
+            maxUnavailable: "25%",
+            maxSurge: 2,
+        });
+        const d = planDeployment(svc, resolveContext("shop", undefined).namespace) as any;
+        validateObject(d);
+        const pod = d.spec.template.spec;
+        assert.equal(pod.dnsPolicy, "Default");
+        assert.deepEqual(pod.dnsConfig, { nameservers: ["1.1.1.1"], searches: ["svc.example.com"], options: [{ name: "ndots", value: "2" }, { name: "edns0" }] });
+        assert.deepEqual(pod.hostAliases, [
+            { ip: "10.0.0.5", hostnames: ["db.local"] },
+            { ip: "10.0.0.6", hostnames: ["cache.local"] },
+        ]);
+        assert.equal(pod.hostname, "web-0");
+        assert.deepEqual(Object.keys(pod.affinity), ["podAntiAffinity"]);
+        const c = pod.containers[0];
+        assert.deepEqual([c.stdin, c.tty], [true, true]);
+        assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, runAsUser: 1000, runAsGroup: 3000, readOnlyRootFilesystem: true });
+        assert.deepEqual(d.spec.strategy.rollingUpdate, { maxUnavailable: "25%", maxSurge: 2 });
+    });
+
+    const bad: [string, Record<string, unknown>, (string | number)[], string][] = [
+        ["an unknown DNS policy", { dns: { policy: "Google" } }, ["dns", "policy"], '"Google" is not a DNS policy (ClusterFirst, Default or host, None, ClusterFirstWithHostNet)'],
+        ["policy None without nameservers", { dns: { policy: "None" } }, ["dns", "policy"], "None needs nameservers"],
+        ["a nameserver that is not an IP", { dns: { nameservers: ["dns.google"] } }, ["dns", "nameservers", 0], '"dns.google" is not an IP address'],
+        ["an extra host without =", { hostAliases: ["db.local"] }, ["hostAliases", 0], '"db.local" must be host=ip'],
+        ["a rollout that can never start", { maxUnavailable: 0, maxSurge: "0%" }, ["maxSurge"], "maxUnavailable and maxSurge cannot both be 0: the rollout could never start"],
+        ["a rollout bound that is neither number nor percentage", { maxSurge: "two" }, ["maxSurge"], '"two" must be a number or a percentage like 25%'],
+        ["a negative user", { runAsUser: -1 }, ["runAsUser"], "number must be greater than or equal to 0"],
+    ];
+    for (const [what, spec, p, detail] of bad) {
+        it(`refuses ${what}`, () => {
+            expectRio(() => normalizeService("web", { image: "nginx", ...spec }), p, detail);
+        });
+    }
+});
