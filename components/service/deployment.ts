@@ -53,13 +53,16 @@ export function planDeployment(svc: NormalizedService, namespace: string): KubeO
         resources: { requests: { cpu: svc.cpus, memory: svc.memory } },
         ...(readinessProbe && { readinessProbe }),
         ...(svc.livenessProbe && { livenessProbe: svc.livenessProbe }),
-        ...(svc.mounts.length > 0 && {
-            volumeMounts: svc.mounts.map((m) => ({
-                name: mountVolumeName(m),
-                mountPath: m.target,
-                ...(m.key !== undefined && { subPath: m.key }),
-                readOnly: true,
-            })),
+        ...(svc.mounts.length + svc.volumes.length > 0 && {
+            volumeMounts: [
+                ...svc.mounts.map((m) => ({
+                    name: mountVolumeName(m),
+                    mountPath: m.target,
+                    ...(m.key !== undefined && { subPath: m.key }),
+                    readOnly: true,
+                })),
+                ...svc.volumes.map((v) => ({ name: `vol-${v.name}`, mountPath: v.path })),
+            ],
         }),
         ...svc.container,
         securityContext: { allowPrivilegeEscalation: false, ...svc.security },
@@ -84,7 +87,13 @@ export function planDeployment(svc: NormalizedService, namespace: string): KubeO
                     ...(svc.imagePullSecrets.length > 0 && { imagePullSecrets: svc.imagePullSecrets.map((name) => ({ name })) }),
                     ...svc.pod,
                     containers: [container],
-                    ...(svc.mounts.length > 0 && { volumes: volumes(svc.mounts) }),
+                    ...(svc.mounts.length + svc.volumes.length > 0 && {
+                        volumes: [
+                            ...volumes(svc.mounts),
+                            // Rio's volumes: vol-<name>, scratch space or the claim `<name>`.
+                            ...svc.volumes.map((v) => ({ name: `vol-${v.name}`, ...(v.persistent ? { persistentVolumeClaim: { claimName: v.name } } : { emptyDir: {} }) })),
+                        ],
+                    }),
                 },
             },
         },

@@ -7,7 +7,7 @@ export const SERVICE_KEYS = [
     "labels", "annotations", "readinessProbe", "livenessProbe", "imagePullPolicy", "imagePullSecrets", "app",
     "version", "hostnames", "weight", "versions", "autoscale", "build", "dns", "hostAliases", "hostname", "stdin",
     "stdinOnce", "tty", "runAsUser", "runAsGroup", "readOnlyRootFilesystem", "nodeAffinity", "podAffinity",
-    "podAntiAffinity", "maxUnavailable", "maxSurge",
+    "podAntiAffinity", "maxUnavailable", "maxSurge", "volumes",
 ] as const;
 
 /**
@@ -32,6 +32,7 @@ export const SERVICE_ALIASES: Readonly<Record<string, string>> = {
     stdinOpen: "stdin",
     user: "runAsUser",
     group: "runAsGroup",
+    volume: "volumes",
 };
 
 /**
@@ -39,7 +40,7 @@ export const SERVICE_ALIASES: Readonly<Record<string, string>> = {
  * name is better than an "unknown key" error for a valid Riofile, and better than dropping them silently.
  */
 export const PLANNED_SERVICE_KEYS = [
-    "rollout", "rolloutDuration", "stageOnly", "template", "volumes", "volume",
+    "rollout", "rolloutDuration", "stageOnly", "template",
     "volumeTemplates", "global", "containers", "permissions", "permission", "globalPermissions", "globalPermission",
     "global_permissions", "hostNetwork", "net", "privileged", "requestTimeoutSeconds", "serviceMesh",
 ];

@@ -6,7 +6,8 @@ import { ServiceContext } from "./context";
 import { planDeployment } from "./deployment";
 import { planHttpRoutes, planVersionRoute } from "./httpRoute";
 import { planAutoscaler, planDisruptionBudget, planReferenceGrant } from "./autoscaler";
-import { appObjectLabels } from "./labels";
+import { appObjectLabels, objectLabels } from "./labels";
+import { planVolumeClaim } from "./volumes";
 import { imageRefs, imageTag, planBuildJob } from "../build/job";
 import { KubeObject } from "../kube/object";
 import { NormalizedService } from "./spec";
@@ -90,6 +91,7 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext): ServicePlan 
             return pdb ? [{ suffix: suffix(v), object: pdb }] : [];
         }),
         ...(intercepted ? [{ suffix: "", object: planReferenceGrant(app.app, ctx, appObjectLabels(first)) }] : []),
+        ...app.versions.flatMap((v) => v.volumes.filter((vol) => vol.persistent).map((vol) => ({ suffix: `-vol-${vol.name}`, object: planVolumeClaim(vol, ctx.namespace, objectLabels(v)) }))),
     ];
     // Two objects of one kind and name would overwrite each other (a version named like a port, say).
     const seen = new Set<string>();

@@ -116,7 +116,7 @@ export function planArgs(
 }
 
 /** Keys that decide which objects exist (not only what they contain): they must be plain values. */
-const STRUCTURAL = ["ports", "scale", "autoscale", "build"] as const;
+const STRUCTURAL = ["ports", "scale", "autoscale", "build", "volumes"] as const;
 
 /**
  * @internal The objects a service will have, from its structural keys alone — ports, scale, autoscale, and the

@@ -1,4 +1,5 @@
 import { isIP } from "net";
+import { resolveVolumes, Volume, VolumeSpec } from "./volumes";
 import { z } from "zod";
 import { RioInputError, under } from "../errors";
 import { splitCommand } from "./command";
@@ -71,6 +72,8 @@ export interface ServiceSpec {
     /** Rolling update bounds (a number or a percentage). Defaults 0 and 1: never below the desired count. */
     maxUnavailable?: number | string;
     maxSurge?: number | string;
+    /** Rio's volumes: `name:/path` (scratch), `name:/path,persistent=true` (a 20Gi PersistentVolumeClaim). */
+    volumes?: string | readonly (string | VolumeSpec)[];
     /** Several versions of the app, each overriding these keys; see {@link VersionSpec}. */
     versions?: Readonly<Record<string, VersionSpec>>;
 }
@@ -116,6 +119,7 @@ export interface NormalizedService {
     /** Container securityContext additions (runAsUser, runAsGroup, readOnlyRootFilesystem). */
     security: Record<string, unknown>;
     rollout: { maxUnavailable: number | string; maxSurge: number | string };
+    volumes: Volume[];
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -208,6 +212,10 @@ export const serviceSchema = z
         podAntiAffinity: z.record(z.unknown()),
         maxUnavailable: z.union([z.number().int().min(0), z.string()]),
         maxSurge: z.union([z.number().int().min(0), z.string()]),
+        volumes: z.union([
+            z.string(),
+            z.array(z.union([z.string(), z.object({ name: z.string(), path: z.string(), persistent: z.boolean(), hostPath: z.string(), hostPathType: z.string() }).partial({ name: true, persistent: true, hostPath: true, hostPathType: true }).strict()])),
+        ]),
     })
     .partial()
     .strict();
@@ -507,6 +515,7 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
                 ...(s.readOnlyRootFilesystem !== undefined && { readOnlyRootFilesystem: s.readOnlyRootFilesystem }),
             },
             rollout: rolloutBounds(s.maxUnavailable, s.maxSurge),
+            volumes: under(["volumes"], () => resolveVolumes(s.volumes as string | VolumeSpec[] | undefined)),
         };
     });
 }

@@ -43,6 +43,7 @@ describe("checkKeys: canonical keys and aliases", () => {
         ["stdinOpen", "stdin"],
         ["user", "runAsUser"],
         ["group", "runAsGroup"],
+        ["volume", "volumes"],
     ];
     for (const [alias, canonical] of aliases) {
         it(`${alias} → ${canonical}`, () => {

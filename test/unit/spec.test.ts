@@ -36,6 +36,7 @@ function defaults(name: string, image: string): NormalizedService {
         container: {},
         security: {},
         rollout: { maxUnavailable: 0, maxSurge: 1 },
+        volumes: [],
     };
 }
 
@@ -105,6 +106,7 @@ describe("normalizeService: defaults and canonical keys", () => {
             container: {},
             security: {},
             rollout: { maxUnavailable: 0, maxSurge: 1 },
+            volumes: [],
         });
     });
 
@@ -191,8 +193,8 @@ describe("normalizeService: key errors", () => {
     });
     it("a planned key is refused by name", () => {
         expectRio(
-            () => normalizeService("web", { image: "nginx", volumes: ["data:/data"] }),
-            ["volumes"],
+            () => normalizeService("web", { image: "nginx", global: true }),
+            ["global"],
             "is a Rio key that pulumi-rio does not support yet",
             true,
         );
