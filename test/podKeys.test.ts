@@ -55,3 +55,41 @@ describe("pod and container keys", () => {
         });
     }
 });
+
+describe("$(self/…) environment values (Rio's downward API)", () => {
+    it("become fieldRefs", () => {
+        const svc = normalizeService("web", { image: "nginx", env: { POD: "$(self/name)", NODE: "$(self/node)", POD_IP: "$(self/ip)", NS: "$(self/namespace)" } });
+        assert.deepEqual(svc.env, [
+            { name: "POD", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+            { name: "NODE", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+            { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+            { name: "NS", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+        ]);
+        validateObject(planDeployment(svc, "shop"));
+    });
+    it("refuse what the downward API cannot put in a variable", () => {
+        expectRio(
+            () => normalizeService("web", { image: "nginx", env: ["L=$(self/labels)"] }),
+            ["env", 0],
+            '"$(self/labels)": $(self/…) takes name, namespace, node, serviceAccount, hostIp, nodeIp, ip (labels and annotations only reach a pod through a volume)',
+        );
+    });
+});
+
+describe("requestTimeoutSeconds", () => {
+    const { planApp } = require("../components/service/plan") as typeof import("../components/service/plan");
+    const { normalizeApp } = require("../components/service/app") as typeof import("../components/service/app");
+    it("is an HTTPRoute request timeout on Envoy Gateway", () => {
+        const plan = planApp(normalizeApp("web", { image: "nginx", ports: "80", requestTimeoutSeconds: 30 }), resolveContext("shop", { domain: "apps.example.com", implementation: "envoy" }));
+        const route = plan.objects.find((o) => o.object.kind === "HTTPRoute")!.object as any;
+        assert.deepEqual(route.spec.rules[0].timeouts, { request: "30s" });
+        validateObject(route);
+    });
+    it("is refused on Traefik, naming the gateway that can", () => {
+        expectRio(
+            () => planApp(normalizeApp("web", { image: "nginx", ports: "80", requestTimeoutSeconds: 30 }), resolveContext("shop", { domain: "apps.example.com" })),
+            ["requestTimeoutSeconds"],
+            "Traefik cannot time out requests per route (no HTTPRoute request timeouts); use gatewayImplementation: envoy (Envoy Gateway) for it",
+        );
+    });
+});

@@ -8,6 +8,7 @@ export interface EnvVar {
     valueFrom?: {
         secretKeyRef?: { name: string; key: string };
         configMapKeyRef?: { name: string; key: string };
+        fieldRef?: { fieldPath: string };
     };
 }
 
@@ -16,10 +17,30 @@ export type EnvInput = readonly string[] | Readonly<Record<string, string | numb
 
 const REFERENCE = /^(secret|config):\/\/(.*)$/;
 
+/** Rio's `$(self/…)`: facts about the pod itself, through the downward API. */
+const SELF = /^\$\(self\/([A-Za-z]+)\)$/;
+const SELF_FIELDS: Record<string, string> = {
+    name: "metadata.name",
+    namespace: "metadata.namespace",
+    node: "spec.nodeName",
+    serviceAccount: "spec.serviceAccountName",
+    hostIp: "status.hostIP",
+    nodeIp: "status.hostIP",
+    ip: "status.podIP",
+};
+
 function envVar(name: string, value: string): EnvVar {
     if (name === "") throw new RioInputError([], "an environment variable needs a name");
     if (name.includes("=") || /[\x00-\x1f\x7f]/.test(name)) {
         throw new RioInputError([], `environment variable name "${name}" may not contain '=' or control characters`);
+    }
+    const self = SELF.exec(value);
+    if (self) {
+        const field = SELF_FIELDS[self[1]!];
+        if (!field) {
+            throw new RioInputError([], `"${value}": $(self/…) takes ${Object.keys(SELF_FIELDS).join(", ")} (labels and annotations only reach a pod through a volume)`);
+        }
+        return { name, valueFrom: { fieldRef: { fieldPath: field } } };
     }
     const ref = REFERENCE.exec(value);
     if (!ref) return { name, value };

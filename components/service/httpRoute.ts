@@ -70,7 +70,16 @@ export function parentRefsFor(ctx: ServiceContext, hostnames: string[]): Record<
     return [main, ...extra];
 }
 
-function route(name: string, hostnames: string[], backends: Backend[], port: Port, labels: Record<string, string>, ctx: ServiceContext): KubeObject {
+/** Rio's requestTimeoutSeconds as an HTTPRoute timeout, which Envoy Gateway honours and Traefik does not. */
+function timeouts(svc: NormalizedService, ctx: ServiceContext): Record<string, unknown> {
+    if (svc.requestTimeoutSeconds === undefined) return {};
+    if (ctx.gateway.implementation === "traefik") {
+        throw new RioInputError(["requestTimeoutSeconds"], "Traefik cannot time out requests per route (no HTTPRoute request timeouts); use gatewayImplementation: envoy (Envoy Gateway) for it");
+    }
+    return { timeouts: { request: `${svc.requestTimeoutSeconds}s` } };
+}
+
+function route(name: string, hostnames: string[], backends: Backend[], port: Port, labels: Record<string, string>, ctx: ServiceContext, ruleExtra: Record<string, unknown> = {}): KubeObject {
     return {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "HTTPRoute",
@@ -90,6 +99,7 @@ function route(name: string, hostnames: string[], backends: Backend[], port: Por
                         ...(b.weight !== undefined && { weight: b.weight }),
                         ...(b.header && { filters: [{ type: "RequestHeaderModifier", requestHeaderModifier: { set: [b.header] } }] }),
                     })),
+                    ...ruleExtra,
                 },
             ],
         },
@@ -131,7 +141,7 @@ export function planHttpRoutes(app: NormalizedApp, ctx: ServiceContext): Exposed
             ...new Set(primary ? [hostname(`${app.app}-${ctx.hostLabel}`, domain), ...app.hostnames] : [hostname(`${app.app}-${port.port}-${ctx.hostLabel}`, domain)]),
         ];
         const name = primary ? app.app : `${app.app}-${port.port}`;
-        return { port, hostnames, route: route(name, hostnames, backends, port, appObjectLabels(first), ctx), suffix: primary ? "" : `-${port.port}` };
+        return { port, hostnames, route: route(name, hostnames, backends, port, appObjectLabels(first), ctx, timeouts(first, ctx)), suffix: primary ? "" : `-${port.port}` };
     });
 }
 
@@ -141,5 +151,5 @@ export function planVersionRoute(svc: NormalizedService, ctx: ServiceContext): E
     if (!port) return undefined;
     const name = `${svc.app}-${svc.version}`;
     const hostnames = [hostname(`${name}-${ctx.hostLabel}`, domainOf(ctx))];
-    return { port, hostnames, route: route(name, hostnames, [backendOf(svc, true, ctx, true)], port, objectLabels(svc), ctx), suffix: `-${svc.version}` };
+    return { port, hostnames, route: route(name, hostnames, [backendOf(svc, true, ctx, true)], port, objectLabels(svc), ctx, timeouts(svc, ctx)), suffix: `-${svc.version}` };
 }

@@ -7,7 +7,7 @@ export const SERVICE_KEYS = [
     "labels", "annotations", "readinessProbe", "livenessProbe", "imagePullPolicy", "imagePullSecrets", "app",
     "version", "hostnames", "weight", "versions", "autoscale", "build", "dns", "hostAliases", "hostname", "stdin",
     "stdinOnce", "tty", "runAsUser", "runAsGroup", "readOnlyRootFilesystem", "nodeAffinity", "podAffinity",
-    "podAntiAffinity", "maxUnavailable", "maxSurge", "volumes",
+    "podAntiAffinity", "maxUnavailable", "maxSurge", "volumes", "requestTimeoutSeconds",
 ] as const;
 
 /**
@@ -42,7 +42,7 @@ export const SERVICE_ALIASES: Readonly<Record<string, string>> = {
 export const PLANNED_SERVICE_KEYS = [
     "rollout", "rolloutDuration", "stageOnly", "template",
     "volumeTemplates", "global", "containers", "permissions", "permission", "globalPermissions", "globalPermission",
-    "global_permissions", "hostNetwork", "net", "privileged", "requestTimeoutSeconds", "serviceMesh",
+    "global_permissions", "hostNetwork", "net", "privileged", "serviceMesh",
 ];
 
 const ALL_SPELLINGS = [...SERVICE_KEYS, ...Object.keys(SERVICE_ALIASES), "cpuMillis", ...PLANNED_SERVICE_KEYS];

@@ -74,6 +74,8 @@ export interface ServiceSpec {
     maxSurge?: number | string;
     /** Rio's volumes: `name:/path` (scratch), `name:/path,persistent=true` (a 20Gi PersistentVolumeClaim). */
     volumes?: string | readonly (string | VolumeSpec)[];
+    /** A timeout on requests through the gateway, in seconds (Envoy Gateway: HTTPRoute timeouts). */
+    requestTimeoutSeconds?: number;
     /** Several versions of the app, each overriding these keys; see {@link VersionSpec}. */
     versions?: Readonly<Record<string, VersionSpec>>;
 }
@@ -120,6 +122,7 @@ export interface NormalizedService {
     security: Record<string, unknown>;
     rollout: { maxUnavailable: number | string; maxSurge: number | string };
     volumes: Volume[];
+    requestTimeoutSeconds?: number;
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -212,6 +215,7 @@ export const serviceSchema = z
         podAntiAffinity: z.record(z.unknown()),
         maxUnavailable: z.union([z.number().int().min(0), z.string()]),
         maxSurge: z.union([z.number().int().min(0), z.string()]),
+        requestTimeoutSeconds: z.number().int().min(1, "requestTimeoutSeconds must be at least 1"),
         volumes: z.union([
             z.string(),
             z.array(z.union([z.string(), z.object({ name: z.string(), path: z.string(), persistent: z.boolean(), hostPath: z.string(), hostPathType: z.string() }).partial({ name: true, persistent: true, hostPath: true, hostPathType: true }).strict()])),
@@ -516,6 +520,7 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
             },
             rollout: rolloutBounds(s.maxUnavailable, s.maxSurge),
             volumes: under(["volumes"], () => resolveVolumes(s.volumes as string | VolumeSpec[] | undefined)),
+            ...(s.requestTimeoutSeconds !== undefined && { requestTimeoutSeconds: s.requestTimeoutSeconds }),
         };
     });
 }
