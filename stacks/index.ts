@@ -23,6 +23,8 @@ const config = new pulumi.Config("rio");
 function program() {
     const riofile = loadRiofile(config.get("riofile") ?? "./Riofile");
     const namespace = config.get("namespace") ?? "default";
+    // Host-reaching features the stack allows by name (Rio's admission verbs); the namespace's Pod Security follows.
+    const allow = config.getObject<"hostPort"[]>("allow") ?? [];
     const { install = true, cloudflare, features, ...systemArgs } = checkSystemConfig(config.getObject("system"));
 
     const system = install
@@ -43,7 +45,10 @@ function program() {
                       metadata: {
                           name: namespace,
                           // Rio apps run as the image says; baseline refuses privileged pods, restricted only warns.
-                          labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
+                          labels: {
+                              "pod-security.kubernetes.io/enforce": allow.length > 0 ? "privileged" : "baseline",
+                              "pod-security.kubernetes.io/warn": allow.length > 0 ? "baseline" : "restricted",
+                          },
                       },
                   },
                   { provider },
@@ -56,6 +61,7 @@ function program() {
         riofile,
         {
             namespace,
+            allow,
             gateway,
             gatewayImplementation: system ? (systemArgs.gatewayImplementation ?? "traefik") : undefined,
             ...(system && { registry: system.ref.apply((r) => r.registry) }),

@@ -93,3 +93,24 @@ describe("requestTimeoutSeconds", () => {
         );
     });
 });
+
+describe("the hostPort guard (Rio's rio-hostport verb)", () => {
+    const { planApp } = require("../components/service/plan") as typeof import("../components/service/plan");
+    const { normalizeApp } = require("../components/service/app") as typeof import("../components/service/app");
+    const app = () => normalizeApp("dns", { image: "coredns", ports: ["53/udp,hostport", "8080"] });
+    it("refuses a hostport unless the stack allows hostPort by name", () => {
+        expectRio(
+            () => planApp(app(), resolveContext("infra", { domain: "apps.example.com" })),
+            ["ports", 0],
+            "hostport binds a port on every node the pod runs on; allow it by name (RioService allow: [hostPort], stack config rio:allow) — the namespace then needs Pod Security privileged",
+        );
+    });
+    it("binds it when allowed", () => {
+        const plan = planApp(app(), resolveContext("infra", { domain: "apps.example.com" }, { allow: ["hostPort"] }));
+        const c = (plan.objects[0]!.object as any).spec.template.spec.containers[0];
+        assert.deepEqual(c.ports[0], { name: "udp-53", containerPort: 53, protocol: "UDP", hostPort: 53 });
+    });
+    it("refuses allowing what cannot be allowed", () => {
+        expectRio(() => resolveContext("infra", undefined, { allow: ["privileged"] }), ["allow", 0], '"privileged" cannot be allowed (only hostPort)');
+    });
+});

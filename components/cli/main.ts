@@ -28,6 +28,7 @@ function packageVersion(): string {
 
 interface RenderFlags {
     system?: boolean;
+    allow?: string[];
     enable?: string[];
     disable?: string[];
     gatewayImplementation?: string;
@@ -64,6 +65,7 @@ function render(flags: RenderFlags): string {
     const riofile = flags.file === "-" ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>") : loadRiofile(flags.file);
     const plan = planRiofile(riofile, {
         namespace: flags.namespace,
+        ...(flags.allow && { allow: flags.allow.flatMap((a) => a.split(",")) }),
         gateway: {
             name: flags.gateway,
             namespace: flags.gatewayNamespace,
@@ -95,6 +97,7 @@ export function program(out: (s: string) => void): Command {
         .addOption(new Option("--gateway-implementation <name>", "the gateway's implementation (routers' extra objects depend on it; default traefik)").choices(["traefik", "envoy"]))
         .option("--cloudflare", "with --system: plan as with a Cloudflare zone (Let's Encrypt DNS-01, DNS records)")
         .option("--email <email>", "with --system: the Let's Encrypt account email")
+        .option("--allow <features...>", "host-reaching features the stack allows by name (hostPort)")
         .action((flags: RenderFlags) => out(render(flags)));
     const cd = cli.command("cd").description("continuous deployment helpers");
     cd.command("github-workflow")

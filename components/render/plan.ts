@@ -17,6 +17,8 @@ export interface RiofileTarget {
     gateway?: GatewayRef;
     /** What follows `<app>-` in hostnames (a preview's slug). Default: the namespace. */
     hostLabel?: string;
+    /** Host-reaching features allowed by name (`hostPort`). Default none. */
+    allow?: readonly string[];
 }
 
 /** A Riofile's objects, grouped as the components create them. */
@@ -32,7 +34,10 @@ export interface RiofilePlan {
 
 /** Plans every object of a Riofile with the same functions `RioService` and `RioRouter` use. */
 export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePlan {
-    const context = resolveContext(target.namespace, target.gateway, target.hostLabel !== undefined ? { hostLabel: target.hostLabel } : {});
+    const context = resolveContext(target.namespace, target.gateway, {
+        ...(target.hostLabel !== undefined && { hostLabel: target.hostLabel }),
+        ...(target.allow && { allow: target.allow }),
+    });
     // Errors found only now (they depend on the namespace or domain) still point into the file.
     const located = <T>(prefix: (string | number)[], fn: () => T): T => {
         try {

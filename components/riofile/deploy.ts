@@ -16,6 +16,8 @@ export interface DeployTarget {
     gatewayImplementation?: "traefik" | "envoy";
     /** What follows `<app>-` in hostnames (a preview's slug). Default: the namespace. */
     hostLabel?: string;
+    /** Host-reaching features allowed by name (`hostPort`). Default none. */
+    allow?: readonly "hostPort"[];
     /** RioSystem's registry (`ref.registry`), for builds. Default: RioSystem's, in rio-system. */
     registry?: pulumi.Input<{ push: string; pull: string } | undefined>;
 }
@@ -53,6 +55,7 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
     const plan = planRiofile(riofile, {
         namespace: target.namespace,
         ...(target.hostLabel !== undefined && { hostLabel: target.hostLabel }),
+        ...(target.allow && { allow: target.allow }),
         gateway: known
             ? { ...(target.gateway as GatewayRef | undefined), ...(target.gatewayImplementation && { implementation: target.gatewayImplementation }) }
             : { domain: "pending.invalid", ...(target.gatewayImplementation && { implementation: target.gatewayImplementation }) },
@@ -77,6 +80,7 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
                     namespace: plan.context.namespace,
                     gateway: known ? plan.context.gateway : target.gateway,
                     ...(target.hostLabel !== undefined && { hostLabel: target.hostLabel }),
+                    ...(target.allow && { allow: target.allow }),
                     ...(target.registry !== undefined && { registry: target.registry }),
                 },
                 { ...childOpts, dependsOn: [...(opts?.dependsOn ?? []), ...Object.values(configMaps)] },

@@ -33,8 +33,14 @@ export interface AutoscalingRef {
     namespace?: string;
 }
 
+/** What a stack may allow by name that is refused otherwise (Rio's rio-hostport admission verb, and others later). */
+export const ALLOWABLE = ["hostPort"] as const;
+export type Allowable = (typeof ALLOWABLE)[number];
+
 export interface ServiceContext {
     namespace: string;
+    /** Host-reaching features this stack allows by name (default none). */
+    allow: Allowable[];
     /** What follows `<app>-` in hostnames: the namespace (Rio's), or a preview's slug. */
     hostLabel: string;
     /** Where builds run and push (RioSystem's builder and registry). */
@@ -66,6 +72,8 @@ export interface ContextOptions {
     resolveCommit?: CommitResolver;
     /** Hostnames are `<app>-<hostLabel>.<domain>`. Default: the namespace, as in Rio. */
     hostLabel?: string;
+    /** Host-reaching features allowed by name (e.g. `hostPort`). Default none. */
+    allow?: readonly string[];
 }
 
 export function resolveContext(namespace: string | undefined, gateway: GatewayRef | undefined, options: ContextOptions = {}): ServiceContext {
@@ -77,6 +85,12 @@ export function resolveContext(namespace: string | undefined, gateway: GatewayRe
     return {
         namespace: ns,
         hostLabel: options.hostLabel ?? ns,
+        allow: (options.allow ?? []).map((a, i) =>
+            under(["allow", i], () => {
+                if (!(ALLOWABLE as readonly string[]).includes(a)) throw new RioInputError([], `"${a}" cannot be allowed (only ${ALLOWABLE.join(", ")})`);
+                return a as Allowable;
+            }),
+        ),
         build: { ...DEFAULT_BUILD_CONTEXT, ...(options.registry && { registry: options.registry }) },
         resolveCommit: options.resolveCommit ?? cached(gitResolver),
         gateway: {

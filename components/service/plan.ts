@@ -49,6 +49,14 @@ function built(v: NormalizedService, ctx: ServiceContext): { version: Normalized
 }
 
 export function planApp(input: NormalizedApp, ctx: ServiceContext): ServicePlan {
+    // Rio asked for the rio-hostport verb before binding a node's port; here the stack allows it by name.
+    const bound = input.versions[0]!.ports.findIndex((p) => p.hostPort);
+    if (bound >= 0 && !ctx.allow.includes("hostPort")) {
+        throw new RioInputError(
+            ["ports", bound],
+            "hostport binds a port on every node the pod runs on; allow it by name (RioService allow: [hostPort], stack config rio:allow) — the namespace then needs Pod Security privileged",
+        );
+    }
     const multi = input.versions.length > 1;
     const builds = input.versions.map((v) => built(v, ctx));
     const app: NormalizedApp = { ...input, versions: builds.map((b) => b.version) };

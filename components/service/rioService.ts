@@ -84,13 +84,15 @@ export interface RioServiceArgs {
     build?: BuildSpec;
     /** What follows `<app>-` in hostnames (a preview's slug). Default: the namespace, as in Rio. */
     hostLabel?: pulumi.Input<string>;
+    /** Host-reaching features allowed by name: `hostPort` (Rio's rio-hostport verb). Default none. A plain value. */
+    allow?: readonly "hostPort"[];
     /** RioSystem's registry (`ref.registry`), which builds push to and nodes pull from. Default: RioSystem's. */
     registry?: pulumi.Input<{ push: string; pull: string } | undefined>;
 }
 
 /** @internal The service keys of the args (everything but where it is deployed). */
 export function specOf(args: RioServiceArgs): Record<string, unknown> {
-    const { namespace: _n, gateway: _g, registry: _r, hostLabel: _h, ...spec } = args;
+    const { namespace: _n, gateway: _g, registry: _r, hostLabel: _h, allow: _a, ...spec } = args;
     return spec;
 }
 
@@ -104,11 +106,11 @@ export function isPlain(value: unknown): boolean {
 /** @internal Plans a service from resolved args; user errors become errors naming the component and key. */
 export function planArgs(
     name: string,
-    args: { spec: unknown; namespace?: string; gateway?: GatewayRef; registry?: { push: string; pull: string }; hostLabel?: string },
+    args: { spec: unknown; namespace?: string; gateway?: GatewayRef; registry?: { push: string; pull: string }; hostLabel?: string; allow?: readonly string[] },
     options: Pick<ContextOptions, "resolveCommit"> = {},
 ): ServicePlan {
     try {
-        return planApp(normalizeApp(name, args.spec), resolveContext(args.namespace, args.gateway, { ...(args.registry && { registry: args.registry }), ...(args.hostLabel !== undefined && { hostLabel: args.hostLabel }), ...options }));
+        return planApp(normalizeApp(name, args.spec), resolveContext(args.namespace, args.gateway, { ...(args.registry && { registry: args.registry }), ...(args.hostLabel !== undefined && { hostLabel: args.hostLabel }), ...(args.allow && { allow: args.allow }), ...options }));
     } catch (e) {
         if (e instanceof RioInputError) throw new pulumi.ResourceError(`RioService "${name}": ${e.message}`, undefined, true);
         throw e;
@@ -146,7 +148,12 @@ export function shapeOf(name: string, args: RioServiceArgs): ServicePlan {
     const image = typeof args.image === "string" && GIT_URL.test(args.image) ? args.image : "shape";
     return planArgs(
         name,
-        { spec: { ...structural(args as Record<string, unknown>, ""), ...(args.build === undefined && { image }), ...(versions && { versions }) }, namespace: "x", gateway: { domain: "shape.invalid" } },
+        {
+            spec: { ...structural(args as Record<string, unknown>, ""), ...(args.build === undefined && { image }), ...(versions && { versions }) },
+            namespace: "x",
+            gateway: { domain: "shape.invalid" },
+            ...(args.allow && { allow: args.allow }),
+        },
         // The shape needs no commit: only that there is a build.
         { resolveCommit: () => "0".repeat(40) },
     );
@@ -169,7 +176,7 @@ export class RioService extends pulumi.ComponentResource {
     public readonly serviceName!: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: RioServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const resolved = { spec: specOf(args), namespace: args.namespace, gateway: args.gateway, registry: args.registry, hostLabel: args.hostLabel };
+        const resolved = { spec: specOf(args), namespace: args.namespace, gateway: args.gateway, registry: args.registry, hostLabel: args.hostLabel, allow: args.allow };
         // Plan before registering anything, so bad input leaves nothing behind. When some args are Outputs the
         // full plan waits for them, but the set of objects is known now from the plain `ports`.
         const now = isPlain(resolved) ? planArgs(name, resolved as Parameters<typeof planArgs>[1]) : undefined;
