@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checked } from "../kube/userError";
 import { RioInputError } from "../errors";
 import { declareObject } from "../kube/declare";
 import { DeployedRiofile, deployRiofile } from "../riofile/deploy";
@@ -53,16 +54,12 @@ export class PreviewEnv extends pulumi.ComponentResource {
     public readonly deployed: DeployedRiofile;
 
     constructor(name: string, args: PreviewEnvArgs, opts?: pulumi.ComponentResourceOptions) {
-        let slug: string;
-        try {
-            slug = previewSlug(args);
+        const slug = checked("PreviewEnv", name, () => {
             if (args.ttlHours !== undefined && (!Number.isFinite(args.ttlHours) || args.ttlHours <= 0)) {
                 throw new RioInputError(["ttlHours"], `must be a positive number of hours, not ${args.ttlHours}`);
             }
-        } catch (e) {
-            if (e instanceof RioInputError) throw new pulumi.ResourceError(`PreviewEnv "${name}": ${e.message}`, undefined, true);
-            throw e;
-        }
+            return previewSlug(args);
+        });
         super("pulumi-rio:index:PreviewEnv", name, {}, opts);
         const namespace = previewNamespace(slug);
         const expiresAt = new Date(Date.now() + (args.ttlHours ?? 72) * 3600_000).toISOString().replace(/\.\d+Z$/, "Z");

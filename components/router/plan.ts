@@ -1,7 +1,7 @@
 import { RioInputError } from "../errors";
 import { KubeObject, PlannedObject } from "../kube/object";
 import { MANAGED_BY } from "../service/labels";
-import { ServiceContext } from "../service/context";
+import { ServiceContext, traefikCannot } from "../service/context";
 import { parentRefsFor } from "../service/httpRoute";
 import { Destination, NormalizedRoute, NormalizedRouter, PathMatch } from "./spec";
 
@@ -18,9 +18,6 @@ export const ROUTER_SUPPORT = {
     envoy: { timeoutSeconds: "HTTPRoute timeouts", mirror: "RequestMirror", fault: "BackendTrafficPolicy", retry: "BackendTrafficPolicy", retryTimeout: "BackendTrafficPolicy" },
 } as const;
 
-function unsupported(at: (string | number)[], feature: string, why: string): RioInputError {
-    return new RioInputError(at, `Traefik cannot ${feature} (${why}); use gatewayImplementation: envoy (Envoy Gateway) for it`);
-}
 
 function serviceOf(d: Destination): string {
     return d.version !== undefined ? `${d.app}-${d.version}` : d.app;
@@ -143,16 +140,16 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
             });
         }
         if (r.mirror) {
-            if (impl === "traefik") throw unsupported([...at, "mirror"], "mirror requests", "no HTTPRoute RequestMirror support");
+            if (impl === "traefik") throw traefikCannot([...at, "mirror"], "mirror requests", "no HTTPRoute RequestMirror support");
             filters.push({ type: "RequestMirror", requestMirror: { backendRef: { group: "", kind: "Service", name: serviceOf(r.mirror), port: r.mirror.port } } });
         }
         if (r.timeoutSeconds !== undefined && impl === "traefik") {
-            throw unsupported([...at, "timeoutSeconds"], "time out requests per route", "no HTTPRoute request timeouts");
+            throw traefikCannot([...at, "timeoutSeconds"], "time out requests per route", "no HTTPRoute request timeouts");
         }
-        if (r.fault && impl === "traefik") throw unsupported([...at, "fault"], "inject faults", "no fault injection");
+        if (r.fault && impl === "traefik") throw traefikCannot([...at, "fault"], "inject faults", "no fault injection");
         if (r.retry) {
             if (impl === "traefik") {
-                if (r.retry.timeoutSeconds !== undefined) throw unsupported([...at, "retry", "timeoutSeconds"], "time out each retry", "its retry middleware has attempts only");
+                if (r.retry.timeoutSeconds !== undefined) throw traefikCannot([...at, "retry", "timeoutSeconds"], "time out each retry", "its retry middleware has attempts only");
                 const name = `${router.name}-${ruleName}-retry`;
                 extra.push({ suffix: `-${ruleName}-retry`, object: { apiVersion: "traefik.io/v1alpha1", kind: "Middleware", metadata: metadata(name), spec: { retry: { attempts: r.retry.attempts } } } });
                 filters.push({ type: "ExtensionRef", extensionRef: { group: "traefik.io", kind: "Middleware", name } });

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RioInputError } from "../errors";
+import { checked } from "../kube/userError";
 import { declarePlanned, sameShape } from "../kube/children";
 import { GatewayRef, resolveContext } from "../service/context";
 import { isPlain } from "../service/rioService";
@@ -34,12 +34,9 @@ export interface RioRouterArgs {
 }
 
 function planArgs(name: string, spec: RouterSpec, namespace: string | undefined, gateway: GatewayRef | undefined, hostLabel?: string): RouterPlan {
-    try {
+    return checked("RioRouter", name, () => {
         return planRouter(normalizeRouter(name, spec), resolveContext(namespace, gateway, hostLabel !== undefined ? { hostLabel } : {}));
-    } catch (e) {
-        if (e instanceof RioInputError) throw new pulumi.ResourceError(`RioRouter "${name}": ${e.message}`, undefined, true);
-        throw e;
-    }
+    });
 }
 
 /**

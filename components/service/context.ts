@@ -109,3 +109,8 @@ export function resolveContext(namespace: string | undefined, gateway: GatewayRe
         },
     };
 }
+
+/** The error for a route feature Traefik lacks, naming the gateway that has it. */
+export function traefikCannot(at: (string | number)[], feature: string, why: string): RioInputError {
+    return new RioInputError(at, `Traefik cannot ${feature} (${why}); use gatewayImplementation: envoy (Envoy Gateway) for it`);
+}

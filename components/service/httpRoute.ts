@@ -4,7 +4,7 @@ import { NormalizedApp } from "./app";
 import { appObjectLabels, objectLabels } from "./labels";
 import { VERSION_HEADER } from "./autoscaler";
 import { Port } from "./ports";
-import { ServiceContext } from "./context";
+import { ServiceContext, traefikCannot } from "./context";
 import { NormalizedService } from "./spec";
 import { coveredByWildcard } from "./names";
 
@@ -74,7 +74,7 @@ export function parentRefsFor(ctx: ServiceContext, hostnames: string[]): Record<
 function timeouts(svc: NormalizedService, ctx: ServiceContext): Record<string, unknown> {
     if (svc.requestTimeoutSeconds === undefined) return {};
     if (ctx.gateway.implementation === "traefik") {
-        throw new RioInputError(["requestTimeoutSeconds"], "Traefik cannot time out requests per route (no HTTPRoute request timeouts); use gatewayImplementation: envoy (Envoy Gateway) for it");
+        throw traefikCannot(["requestTimeoutSeconds"], "time out requests per route", "no HTTPRoute request timeouts");
     }
     return { timeouts: { request: `${svc.requestTimeoutSeconds}s` } };
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RioInputError } from "../errors";
+import { checked } from "../kube/userError";
 import { declarePlanned, sameShape } from "../kube/children";
 import { ContextOptions, GatewayRef, resolveContext } from "./context";
 import { BuildSpec, GIT_URL } from "../build/spec";
@@ -109,12 +109,9 @@ export function planArgs(
     args: { spec: unknown; namespace?: string; gateway?: GatewayRef; registry?: { push: string; pull: string }; hostLabel?: string; allow?: readonly string[] },
     options: Pick<ContextOptions, "resolveCommit"> = {},
 ): ServicePlan {
-    try {
+    return checked("RioService", name, () => {
         return planApp(normalizeApp(name, args.spec), resolveContext(args.namespace, args.gateway, { ...(args.registry && { registry: args.registry }), ...(args.hostLabel !== undefined && { hostLabel: args.hostLabel }), ...(args.allow && { allow: args.allow }), ...options }));
-    } catch (e) {
-        if (e instanceof RioInputError) throw new pulumi.ResourceError(`RioService "${name}": ${e.message}`, undefined, true);
-        throw e;
-    }
+    });
 }
 
 /** Keys that decide which objects exist (not only what they contain): they must be plain values. */

@@ -2,7 +2,7 @@ import * as civo from "@pulumi/civo";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { RioInputError } from "../errors";
+import { checked } from "../kube/userError";
 import { declareObject } from "../kube/declare";
 import { GatewayRef } from "../service/context";
 import { ChartKey } from "./charts";
@@ -116,13 +116,7 @@ export class RioSystem extends pulumi.ComponentResource {
     public readonly plan: SystemPlan;
 
     constructor(name: string, args: RioSystemArgs, opts?: pulumi.ComponentResourceOptions) {
-        let plan: SystemPlan;
-        try {
-            plan = planSystem(settingsOf(args), { registryPersistence: args.registryPersistence });
-        } catch (e) {
-            if (e instanceof RioInputError) throw new pulumi.ResourceError(`RioSystem "${name}": ${e.message}`, undefined, true);
-            throw e;
-        }
+        const plan: SystemPlan = checked("RioSystem", name, () => planSystem(settingsOf(args), { registryPersistence: args.registryPersistence }));
         super("pulumi-rio:index:RioSystem", name, {}, opts);
         this.plan = plan;
         const s = plan.settings;
