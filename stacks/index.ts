@@ -15,6 +15,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { deployRiofile, GatewayRef, loadRiofile, PreviewEnv, RioInputError, RioSystem } from "../components";
+import { Allowable } from "../components/service/context";
 import { checkSystemConfig } from "../components/system/config";
 import { featuresNeeded } from "../components/riofile/needs";
 
@@ -24,7 +25,7 @@ function program() {
     const riofile = loadRiofile(config.get("riofile") ?? "./Riofile");
     const namespace = config.get("namespace") ?? "default";
     // Host-reaching features the stack allows by name (Rio's admission verbs); the namespace's Pod Security follows.
-    const allow = config.getObject<"hostPort"[]>("allow") ?? [];
+    const allow = config.getObject<Allowable[]>("allow") ?? [];
     const { install = true, cloudflare, features, ...systemArgs } = checkSystemConfig(config.getObject("system"));
 
     const system = install

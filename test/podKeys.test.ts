@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { resolveContext } from "../components/service/context";
-import { planDeployment } from "../components/service/deployment";
+import { planWorkload } from "../components/service/workload";
 import { normalizeService } from "../components/service/spec";
 import { expectRio } from "./support/rioError";
 import { validateObject } from "./support/schema";
@@ -23,7 +23,7 @@ describe("pod and container keys", () => {
             maxUnavailable: "25%",
             maxSurge: 2,
         });
-        const d = planDeployment(svc, resolveContext("shop", undefined).namespace) as any;
+        const d = planWorkload(svc, resolveContext("shop", undefined).namespace) as any;
         validateObject(d);
         const pod = d.spec.template.spec;
         assert.equal(pod.dnsPolicy, "Default");
@@ -65,7 +65,7 @@ describe("$(self/…) environment values (Rio's downward API)", () => {
             { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
             { name: "NS", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
         ]);
-        validateObject(planDeployment(svc, "shop"));
+        validateObject(planWorkload(svc, "shop"));
     });
     it("refuse what the downward API cannot put in a variable", () => {
         expectRio(
@@ -102,7 +102,7 @@ describe("the hostPort guard (Rio's rio-hostport verb)", () => {
         expectRio(
             () => planApp(app(), resolveContext("infra", { domain: "apps.example.com" })),
             ["ports", 0],
-            "hostport binds a port on every node the pod runs on; allow it by name (RioService allow: [hostPort], stack config rio:allow) — the namespace then needs Pod Security privileged",
+            "hostport binds a port on every node the pod runs on; allow it by name (RioService allow: [hostPort], stack config rio:allow, rio render --allow hostPort) — the namespace then needs Pod Security privileged",
         );
     });
     it("binds it when allowed", () => {
@@ -111,6 +111,6 @@ describe("the hostPort guard (Rio's rio-hostport verb)", () => {
         assert.deepEqual(c.ports[0], { name: "udp-53", containerPort: 53, protocol: "UDP", hostPort: 53 });
     });
     it("refuses allowing what cannot be allowed", () => {
-        expectRio(() => resolveContext("infra", undefined, { allow: ["privileged"] }), ["allow", 0], '"privileged" cannot be allowed (only hostPort)');
+        expectRio(() => resolveContext("infra", undefined, { allow: ["sysAdmin"] }), ["allow", 0], '"sysAdmin" cannot be allowed (only hostPort, hostNetwork, hostPath, privileged)');
     });
 });

@@ -55,7 +55,7 @@ describe("Riofile loader", () => {
         ["a port that is not a number", ["services:", "  web:", "    image: nginx", "    ports:", "      - 80", "      - abc"], 'Riofile:6:9 services.web.ports[1]: port "abc" is not a number'],
         ["an unknown key, with a suggestion", ["services:", "  web:", "    imagee: nginx"], 'Riofile:3:5 services.web.imagee: unknown key; did you mean "image"?'],
         ["an unknown top-level key", ["service:", "  web:", "    image: nginx"], 'Riofile:1:1 service: unknown key; did you mean "services"?'],
-        ["a Rio key not implemented yet", ["services:", "  web:", "    image: nginx", "    global: true"], "Riofile:4:5 services.web.global: is a Rio key that pulumi-rio does not support yet"],
+        ["a Rio key pulumi-rio does not support", ["services:", "  web:", "    image: nginx", "    rolloutDuration: 30s"], "Riofile:4:5 services.web.rolloutDuration: is not supported: pulumi-rio applies weights as written on each pulumi up instead of moving them over time (README: Versions and traffic)"],
         ["a router without routes", ["routers:", "  r: {}"], "Riofile:2:3 routers.r: a router needs routes"],
         ["templates (a later feature)", ["template:", "  envSubst: true"], "Riofile:1:1 template: is a Rio key that pulumi-rio does not support yet"],
         ["a negative scale", ["services:", "  web:", "    image: nginx", "    scale: -1"], 'Riofile:4:12 services.web.scale: scale must be a whole number of replicas ≥ 0, not "-1"'],

@@ -29,12 +29,13 @@ describe("volumes", () => {
     });
 
     const bad: [string, unknown, (string | number)[], string][] = [
-        ["a hostPath", ["/var/run/docker.sock:/var/run/docker.sock"], ["volumes", 0], "hostPath volumes reach into the node: pulumi-rio does not allow them (yet: Rio's rio-hostpath permission is planned)"],
-        ["a host type", ["data:/data,hosttype=directory"], ["volumes", 0], "hostPath volumes reach into the node: pulumi-rio does not allow them (yet: Rio's rio-hostpath permission is planned)"],
+        ["a relative host path", ["data:/data,hosttype=directory"], ["volumes", 0], 'host path "data" must be an absolute path without \'..\''],
+        ["an unknown host type", ["/srv:/data,hosttype=pipe"], ["volumes", 0, "hostPathType"], '"pipe" is not a host path type (DirectoryOrCreate, Directory, FileOrCreate, File, Socket, CharDevice, BlockDevice)'],
+        ["a persistent host path", ["/srv:/data,persistent=true"], ["volumes", 0], "a host path cannot also be persistent"],
         ["a relative path", ["data:data"], ["volumes", 0], 'volume path "data" must be an absolute path without \'..\''],
         ["no name", ["/data"], ["volumes", 0], '"/data" must be name:/path[,persistent=true]'],
         ["two volumes on one path", ["a:/data", "b:/data"], ["volumes", 1], 'two volumes mount "/data"'],
-        ["an unknown option", ["a:/data,size=5Gi"], ["volumes", 0], 'unknown volume option "size" (expected persistent)'],
+        ["an unknown option", ["a:/data,size=5Gi"], ["volumes", 0], 'unknown volume option "size" (expected persistent or hosttype)'],
     ];
     for (const [what, volumes, p, detail] of bad) {
         it(`refuses ${what}`, () => {

@@ -97,7 +97,7 @@ export function program(out: (s: string) => void): Command {
         .addOption(new Option("--gateway-implementation <name>", "the gateway's implementation (routers' extra objects depend on it; default traefik)").choices(["traefik", "envoy"]))
         .option("--cloudflare", "with --system: plan as with a Cloudflare zone (Let's Encrypt DNS-01, DNS records)")
         .option("--email <email>", "with --system: the Let's Encrypt account email")
-        .option("--allow <features...>", "host-reaching features the stack allows by name (hostPort)")
+        .option("--allow <features...>", "features reaching into the node the stack allows by name (hostPort, hostNetwork, hostPath, privileged)")
         .action((flags: RenderFlags) => out(render(flags)));
     const cd = cli.command("cd").description("continuous deployment helpers");
     cd.command("github-workflow")

@@ -35,7 +35,8 @@ function previewSpec<S extends ServiceSpec | VersionSpec>(spec: S, o: PreviewOve
             delete out.autoscale;
             out.scale = o.scale ?? 1;
         }
-    } else {
+    } else if (!spec.global) {
+        // A global service runs one pod per node, preview or not.
         out.scale = o.scale ?? 1;
     }
     const env = withEnv(spec.env, o.env);

@@ -17,7 +17,7 @@ export interface RiofileTarget {
     gateway?: GatewayRef;
     /** What follows `<app>-` in hostnames (a preview's slug). Default: the namespace. */
     hostLabel?: string;
-    /** Host-reaching features allowed by name (`hostPort`). Default none. */
+    /** Features reaching into the node allowed by name (`hostPort`, `hostNetwork`, `hostPath`, `privileged`). Default none. */
     allow?: readonly string[];
 }
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { declareObject } from "../kube/declare";
 import { planRiofile } from "../render/plan";
-import { GatewayRef } from "../service/context";
+import { Allowable, GatewayRef } from "../service/context";
 import { isPlain, RioService } from "../service/rioService";
 import { RioRouter } from "../router/rioRouter";
 import { Riofile } from "./load";
@@ -16,8 +16,8 @@ export interface DeployTarget {
     gatewayImplementation?: "traefik" | "envoy";
     /** What follows `<app>-` in hostnames (a preview's slug). Default: the namespace. */
     hostLabel?: string;
-    /** Host-reaching features allowed by name (`hostPort`). Default none. */
-    allow?: readonly "hostPort"[];
+    /** Features reaching into the node allowed by name (`hostPort`, `hostNetwork`, `hostPath`, `privileged`). Default none. */
+    allow?: readonly Allowable[];
     /** RioSystem's registry (`ref.registry`), for builds. Default: RioSystem's, in rio-system. */
     registry?: pulumi.Input<{ push: string; pull: string } | undefined>;
 }

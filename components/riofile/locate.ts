@@ -1,5 +1,6 @@
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node } from "yaml";
 import { KeyPath, SourceLocation } from "../errors";
+import { canonicalKey } from "../service/keys";
 
 /**
  * Finds where `path` sits in a parsed YAML document: the value's node, or the key's when `atKey` or when the
@@ -13,7 +14,10 @@ export function locate(doc: Document, lines: LineCounter, file: string, path: Ke
         const seg = path[i];
         const last = i === path.length - 1;
         if (isMap(node)) {
-            const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+            // Errors found after loading name canonical keys; the file may spell them as one of Rio's aliases.
+            const pair =
+                node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg)) ??
+                node.items.find((p) => isPair(p) && isScalar(p.key) && canonicalKey(String(p.key.value)) === seg);
             if (!pair) break;
             const key = pair.key as Node;
             const value = pair.value as Node | null;

@@ -27,7 +27,7 @@ export function planAutoscaler(svc: NormalizedService, ctx: ServiceContext, targ
     const a = svc.autoscale;
     if (!a) return [];
     const metadata = { name: svc.name, namespace: ctx.namespace, labels: objectLabels(svc) };
-    const scaleTargetRef = { apiVersion: "apps/v1", kind: "Deployment", name: svc.name };
+    const scaleTargetRef = { apiVersion: "apps/v1", kind: svc.workload, name: svc.name };
     if (a.kind === "resource") {
         const metric = (name: "cpu" | "memory", utilization: number) => ({
             type: "Resource",

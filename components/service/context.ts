@@ -33,8 +33,11 @@ export interface AutoscalingRef {
     namespace?: string;
 }
 
-/** What a stack may allow by name that is refused otherwise (Rio's rio-hostport admission verb, and others later). */
-export const ALLOWABLE = ["hostPort"] as const;
+/**
+ * What a stack may allow by name that is refused otherwise: Rio's admission verbs rio-hostport, rio-hostnetwork,
+ * rio-hostpath and rio-privileged. Each reaches into the node, so the namespace then enforces Pod Security privileged.
+ */
+export const ALLOWABLE = ["hostPort", "hostNetwork", "hostPath", "privileged"] as const;
 export type Allowable = (typeof ALLOWABLE)[number];
 
 export interface ServiceContext {

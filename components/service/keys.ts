@@ -7,7 +7,8 @@ export const SERVICE_KEYS = [
     "labels", "annotations", "readinessProbe", "livenessProbe", "imagePullPolicy", "imagePullSecrets", "app",
     "version", "hostnames", "weight", "versions", "autoscale", "build", "dns", "hostAliases", "hostname", "stdin",
     "stdinOnce", "tty", "runAsUser", "runAsGroup", "readOnlyRootFilesystem", "nodeAffinity", "podAffinity",
-    "podAntiAffinity", "maxUnavailable", "maxSurge", "volumes", "requestTimeoutSeconds",
+    "podAntiAffinity", "maxUnavailable", "maxSurge", "volumes", "requestTimeoutSeconds", "global", "volumeTemplates",
+    "containers", "hostNetwork", "privileged", "permissions", "globalPermissions", "serviceMesh",
 ] as const;
 
 /**
@@ -33,19 +34,33 @@ export const SERVICE_ALIASES: Readonly<Record<string, string>> = {
     user: "runAsUser",
     group: "runAsGroup",
     volume: "volumes",
+    permission: "permissions",
+    globalPermission: "globalPermissions",
+    // Rio's Riofiles (stacks/build-stack.yaml) wrote it in snake case, and Rio's parser took it.
+    global_permissions: "globalPermissions",
 };
 
 /**
- * Rio service keys that pulumi-rio accepts in Rio's grammar but does not implement yet: refusing them by
- * name is better than an "unknown key" error for a valid Riofile, and better than dropping them silently.
+ * Rio service keys pulumi-rio deliberately does not support, and why: refusing them by name, with the reason and
+ * what to do instead, is better than an "unknown key" error for a valid Riofile, and better than dropping them.
  */
-export const PLANNED_SERVICE_KEYS = [
-    "rollout", "rolloutDuration", "stageOnly", "template",
-    "volumeTemplates", "global", "containers", "permissions", "permission", "globalPermissions", "globalPermission",
-    "global_permissions", "hostNetwork", "net", "privileged", "serviceMesh",
-];
+export const UNSUPPORTED_SERVICE_KEYS: Readonly<Record<string, string>> = {
+    rollout:
+        "pulumi-rio applies weights as written on each pulumi up instead of moving them step by step; change them in steps yourself (README: Versions and traffic)",
+    rolloutDuration: "pulumi-rio applies weights as written on each pulumi up instead of moving them over time (README: Versions and traffic)",
+    template: "pulumi-rio rolls the same workload to each new commit of a build instead of making a service per commit; pull requests get a PreviewEnv",
+    stageOnly: "pulumi-rio makes no staged service per commit; pull requests get a PreviewEnv",
+};
 
-const ALL_SPELLINGS = [...SERVICE_KEYS, ...Object.keys(SERVICE_ALIASES), "cpuMillis", ...PLANNED_SERVICE_KEYS];
+export const PLANNED_SERVICE_KEYS = Object.keys(UNSUPPORTED_SERVICE_KEYS);
+
+const ALL_SPELLINGS = [...SERVICE_KEYS, ...Object.keys(SERVICE_ALIASES), "cpuMillis", "net", ...PLANNED_SERVICE_KEYS];
+
+/** The canonical key an alias stands for (Rio's `net` and `cpuMillis` included); undefined for any other key. */
+export function canonicalKey(key: string): string | undefined {
+    if (Object.hasOwn(SERVICE_ALIASES, key)) return SERVICE_ALIASES[key];
+    return key === "net" ? "hostNetwork" : key === "cpuMillis" ? "cpus" : undefined;
+}
 
 /** "did you mean" for a key nobody knows: the nearest known spelling when it is close enough to be a typo. */
 export function suggestKey(key: string, known: readonly string[] = ALL_SPELLINGS): string | undefined {
@@ -64,7 +79,7 @@ export function unknownKey(key: string, known?: readonly string[]): RioInputErro
  * Maps aliases to canonical keys and rejects unknown or not-yet-implemented ones. `spelling` remembers how
  * the user wrote each canonical key, so later errors point at what is in their file.
  */
-export function checkKeys(input: unknown): { value: Record<string, unknown>; spelling: Map<string, string> } {
+export function checkKeys(input: unknown, extra: readonly string[] = []): { value: Record<string, unknown>; spelling: Map<string, string> } {
     if (input === null || typeof input !== "object" || Array.isArray(input)) {
         throw new RioInputError([], `a service must be a map of keys, not ${input === null ? "null" : Array.isArray(input) ? "a list" : typeof input}`);
     }
@@ -74,14 +89,19 @@ export function checkKeys(input: unknown): { value: Record<string, unknown>; spe
         if (v === undefined) continue;
         let canonical: string;
         let converted = v;
-        if ((SERVICE_KEYS as readonly string[]).includes(key)) canonical = key;
+        if ((SERVICE_KEYS as readonly string[]).includes(key) || extra.includes(key)) canonical = key;
         else if (Object.hasOwn(SERVICE_ALIASES, key)) canonical = SERVICE_ALIASES[key]!;
         else if (key === "cpuMillis") {
             canonical = "cpus";
             converted = typeof v === "number" ? `${v}m` : v;
-        } else if (PLANNED_SERVICE_KEYS.includes(key)) {
-            throw new RioInputError([key], "is a Rio key that pulumi-rio does not support yet", undefined, true);
-        } else throw unknownKey(key);
+        } else if (key === "net") {
+            // Rio's `--net host`: the only network mode it had besides the pod's own.
+            canonical = "hostNetwork";
+            if (v !== "host" && v !== "default" && v !== "") throw new RioInputError([key], `"${String(v)}" is not a network mode: use host (or hostNetwork: true)`);
+            converted = v === "host";
+        } else if (Object.hasOwn(UNSUPPORTED_SERVICE_KEYS, key)) {
+            throw new RioInputError([key], `is not supported: ${UNSUPPORTED_SERVICE_KEYS[key]}`, undefined, true);
+        } else throw unknownKey(key, extra.length > 0 ? [...ALL_SPELLINGS, ...extra] : undefined);
         const earlier = spelling.get(canonical);
         if (earlier !== undefined) throw new RioInputError([key], `sets the same thing as "${earlier}"; keep one`, undefined, true);
         spelling.set(canonical, key);

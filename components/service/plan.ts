@@ -2,8 +2,9 @@ import { RioInputError } from "../errors";
 import { PlannedObject } from "../kube/object";
 import { NormalizedApp } from "./app";
 import { planAppService } from "./appService";
-import { ServiceContext } from "./context";
-import { planDeployment } from "./deployment";
+import { Allowable, ServiceContext } from "./context";
+import { planWorkload } from "./workload";
+import { planRbac } from "./permissions";
 import { planHttpRoutes, planVersionRoute } from "./httpRoute";
 import { planAutoscaler, planDisruptionBudget, planReferenceGrant } from "./autoscaler";
 import { appObjectLabels, objectLabels } from "./labels";
@@ -48,15 +49,36 @@ function built(v: NormalizedService, ctx: ServiceContext): { version: Normalized
     }
 }
 
-export function planApp(input: NormalizedApp, ctx: ServiceContext): ServicePlan {
-    // Rio asked for the rio-hostport verb before binding a node's port; here the stack allows it by name.
-    const bound = input.versions[0]!.ports.findIndex((p) => p.hostPort);
-    if (bound >= 0 && !ctx.allow.includes("hostPort")) {
+/**
+ * Rio asked for an admission verb (rio-hostport, rio-hostnetwork, rio-hostpath, rio-privileged) before a service
+ * could reach into its node; here the stack allows each by name, and the first use it does not allow is refused.
+ */
+function guard(v: NormalizedService, ctx: ServiceContext): void {
+    const uses: { feature: Allowable; at: (string | number)[]; what: string }[] = [];
+    const where = (container: string | undefined) => (container === undefined ? [] : ["containers", v.sidecars.findIndex((c) => c.name === container)]);
+    v.ports.forEach((p) => {
+        if (!p.hostPort) return;
+        const own = p.container === undefined ? v.ports.filter((q) => q.container === undefined) : v.sidecars.find((c) => c.name === p.container)!.ports;
+        uses.push({ feature: "hostPort", at: [...where(p.container), "ports", own.indexOf(p)], what: "hostport binds a port on every node the pod runs on" });
+    });
+    if (v.hostNetwork) uses.push({ feature: "hostNetwork", at: ["hostNetwork"], what: "hostNetwork puts the pod on the node's own network" });
+    [{ name: undefined, c: v }, ...v.sidecars.map((c) => ({ name: c.name, c }))].forEach(({ name, c }) => {
+        if (c.security.privileged === true) uses.push({ feature: "privileged", at: [...where(name), "privileged"], what: "a privileged container is root on the node" });
+        c.volumes.forEach((vol, j) => {
+            if (vol.hostPath !== undefined) uses.push({ feature: "hostPath", at: [...where(name), "volumes", j], what: `a hostPath volume reads and writes the node's ${vol.hostPath}` });
+        });
+    });
+    const refused = uses.find((u) => !ctx.allow.includes(u.feature));
+    if (refused) {
         throw new RioInputError(
-            ["ports", bound],
-            "hostport binds a port on every node the pod runs on; allow it by name (RioService allow: [hostPort], stack config rio:allow) — the namespace then needs Pod Security privileged",
+            refused.at,
+            `${refused.what}; allow it by name (RioService allow: [${refused.feature}], stack config rio:allow, rio render --allow ${refused.feature}) — the namespace then needs Pod Security privileged`,
         );
     }
+}
+
+export function planApp(input: NormalizedApp, ctx: ServiceContext): ServicePlan {
+    input.versions.forEach((v) => guard(v, ctx));
     const multi = input.versions.length > 1;
     const builds = input.versions.map((v) => built(v, ctx));
     const app: NormalizedApp = { ...input, versions: builds.map((b) => b.version) };
@@ -83,12 +105,18 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext): ServicePlan 
     const intercepted = app.versions.some((v) => v.autoscale?.kind === "concurrency");
     const objects: PlannedObject[] = [
         ...app.versions.flatMap((v, i) => (builds[i]!.job ? [{ suffix: `${suffix(v)}-build`, object: builds[i]!.job! }] : [])),
+        // Rio's permissions: the version's ServiceAccount, roles and bindings, before the pods that use them.
+        ...app.versions.flatMap((v) =>
+            planRbac({ name: v.name, namespace: ctx.namespace, labels: objectLabels(v) }, v.permissions, v.globalPermissions).map((object) => ({
+                suffix: object.kind === "ServiceAccount" ? suffix(v) : `${suffix(v)}-${object.metadata.name}`,
+                object,
+            })),
+        ),
         // A workload rolls to a built image only once its build has succeeded.
-        ...app.versions.map((v, i) => ({
-            suffix: suffix(v),
-            object: planDeployment(v, ctx.namespace),
-            ...(builds[i]!.job && { after: [`Job${suffix(v)}-build`] }),
-        })),
+        ...app.versions.map((v, i) => {
+            const after = [...(builds[i]!.job ? [`Job${suffix(v)}-build`] : []), ...(v.permissions.length + v.globalPermissions.length > 0 ? [`ServiceAccount${suffix(v)}`] : [])];
+            return { suffix: suffix(v), object: planWorkload(v, ctx.namespace), ...(after.length > 0 && { after }) };
+        }),
         ...(service ? [{ suffix: "", object: service }] : []),
         ...(multi ? app.versions.flatMap((v) => planAppService(v, ctx.namespace, true) ?? []).map((object, i) => ({ suffix: `-${app.versions[i]!.version}`, object })) : []),
         ...exposed.map((e) => ({ suffix: e.suffix, object: e.route })),
@@ -99,7 +127,11 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext): ServicePlan 
             return pdb ? [{ suffix: suffix(v), object: pdb }] : [];
         }),
         ...(intercepted ? [{ suffix: "", object: planReferenceGrant(app.app, ctx, appObjectLabels(first)) }] : []),
-        ...app.versions.flatMap((v) => v.volumes.filter((vol) => vol.persistent).map((vol) => ({ suffix: `-vol-${vol.name}`, object: planVolumeClaim(vol, ctx.namespace, objectLabels(v)) }))),
+        ...app.versions.flatMap((v) => {
+            // One claim per persistent volume name, whichever containers mount it.
+            const persistent = [...v.volumes, ...v.sidecars.flatMap((c) => c.volumes)].filter((vol) => vol.persistent);
+            return persistent.filter((vol, i) => persistent.findIndex((w) => w.name === vol.name) === i).map((vol) => ({ suffix: `-vol-${vol.name}`, object: planVolumeClaim(vol, ctx.namespace, objectLabels(v)) }));
+        }),
     ];
     // Two objects of one kind and name would overwrite each other (a version named like a port, say).
     const seen = new Set<string>();

@@ -28,6 +28,8 @@ export interface Port {
     protocol: PortProtocol;
     expose: boolean;
     hostPort: boolean;
+    /** The sidecar (`containers[].name`) that listens on it; the main container when absent. */
+    container?: string;
 }
 
 const HTTP_FAMILY: ReadonlySet<PortProtocol> = new Set(["http", "http2", "grpc"]);

@@ -8,7 +8,12 @@ import { normalizeApp } from "./app";
 import { planApp, ServicePlan } from "./plan";
 import { PortSpec } from "./ports";
 import { Probe } from "./probes";
-import { DataMountSpec, PullPolicy, VersionSpec } from "./spec";
+import { DataMountSpec, PullPolicy, ServiceSpec, SidecarSpec, VersionSpec } from "./spec";
+import { AutoscaleInput } from "./autoscale";
+import { Allowable } from "./context";
+import { VolumeSpec, VolumeTemplateSpec } from "./volumes";
+
+const WORKLOADS = ["Deployment", "StatefulSet", "DaemonSet"];
 
 /** Arguments of {@link RioService}: Rio's service keys, camelCase, in Rio's value syntax. */
 export interface RioServiceArgs {
@@ -84,8 +89,72 @@ export interface RioServiceArgs {
     build?: BuildSpec;
     /** What follows `<app>-` in hostnames (a preview's slug). Default: the namespace, as in Rio. */
     hostLabel?: pulumi.Input<string>;
-    /** Host-reaching features allowed by name: `hostPort` (Rio's rio-hostport verb). Default none. A plain value. */
-    allow?: readonly "hostPort"[];
+    /**
+     * Autoscaling: `{concurrency, min, max}` (in-flight requests per pod, through KEDA's HTTP add-on; `min: 0`
+     * scales to zero) or `{cpu, memory, min, max}` (utilization percent, an HPA). `scale: "1-10"` is Rio's short
+     * form. Default: none, a fixed `scale`. A plain value.
+     */
+    autoscale?: AutoscaleInput;
+    /** Pod DNS: `{policy, nameservers, searches, options}` (`policy: host` is Kubernetes' `Default`). Default: the cluster's. */
+    dns?: pulumi.Input<ServiceSpec["dns"]>;
+    /** Extra /etc/hosts entries: `host=ip` strings or `{ip, hostnames}`. Default none. */
+    hostAliases?: pulumi.Input<ServiceSpec["hostAliases"]>;
+    /** The pod's hostname. Default: the pod's name. */
+    hostname?: pulumi.Input<string>;
+    /** Keep stdin open (`stdinOnce`: for one attach only) and allocate a TTY. Default false. */
+    stdin?: pulumi.Input<boolean>;
+    stdinOnce?: pulumi.Input<boolean>;
+    tty?: pulumi.Input<boolean>;
+    /** User and group the container runs as. Default: the image's. */
+    runAsUser?: pulumi.Input<number>;
+    runAsGroup?: pulumi.Input<number>;
+    /** Mount the container's root filesystem read-only. Default false. */
+    readOnlyRootFilesystem?: pulumi.Input<boolean>;
+    /** Kubernetes NodeAffinity, PodAffinity and PodAntiAffinity, as Kubernetes takes them. Default none. */
+    nodeAffinity?: pulumi.Input<Record<string, unknown>>;
+    podAffinity?: pulumi.Input<Record<string, unknown>>;
+    podAntiAffinity?: pulumi.Input<Record<string, unknown>>;
+    /** Rolling update bounds, a number or a percentage. Defaults 0 and 1 (never below the desired count). */
+    maxUnavailable?: pulumi.Input<number | string>;
+    maxSurge?: pulumi.Input<number | string>;
+    /**
+     * Volumes in Rio's syntax: `name:/path` (scratch), `name:/path,persistent=true` (a 20Gi claim `<name>`),
+     * `/host/dir:/path[,hosttype=directory]` (needs `allow: [hostPath]`), or a `volumeTemplates` name. A plain value.
+     */
+    volumes?: string | readonly (string | VolumeSpec)[];
+    /** Timeout of requests through the gateway, in seconds (Envoy Gateway). Default: the gateway's. */
+    requestTimeoutSeconds?: pulumi.Input<number>;
+    /** Rio's mesh opt-out: pulumi-rio installs no mesh, so only `false` is accepted (and changes nothing). */
+    serviceMesh?: false;
+    /**
+     * Features that reach into the node, allowed by name (Rio's admission verbs): `hostPort`, `hostNetwork`,
+     * `hostPath`, `privileged`. Each is refused unless listed. Default none. A plain value.
+     */
+    allow?: readonly Allowable[];
+    /** Run one pod on every node (a DaemonSet) instead of `scale` replicas. Default false. A plain value. */
+    global?: boolean;
+    /**
+     * Per-replica claims `{name, storage (default 20Gi), accessModes, storageClassName, volumeMode, labels,
+     * annotations}`: the workload becomes a StatefulSet, each mounted with `volumes: <name>:/path`. A plain value.
+     */
+    volumeTemplates?: readonly VolumeTemplateSpec[];
+    /**
+     * Sidecars `{name, image, …container keys}` and init containers (`init: true`, run to completion first).
+     * Default none. A plain value.
+     */
+    containers?: readonly SidecarSpec[];
+    /** Use the node's network (needs `allow: [hostNetwork]`). Default false. A plain value. */
+    hostNetwork?: boolean;
+    /** Run the container privileged (needs `allow: [privileged]`). Default false. A plain value. */
+    privileged?: boolean;
+    /**
+     * API access in the namespace, Rio's grammar: `'get,list configmaps'`, `'* pods'`, `'read apps/deployments'`,
+     * `role=<Role>`. Gives the pods a ServiceAccount `<name>`, a Role `rio-<name>` and a binding. Default none: no
+     * ServiceAccount token is mounted. A plain value.
+     */
+    permissions?: string | readonly string[];
+    /** Cluster-wide API access (ClusterRole `rio-<namespace>-<name>`), same grammar plus `url=/path`. A plain value. */
+    globalPermissions?: string | readonly string[];
     /** RioSystem's registry (`ref.registry`), which builds push to and nodes pull from. Default: RioSystem's. */
     registry?: pulumi.Input<{ push: string; pull: string } | undefined>;
 }
@@ -115,7 +184,7 @@ export function planArgs(
 }
 
 /** Keys that decide which objects exist (not only what they contain): they must be plain values. */
-const STRUCTURAL = ["ports", "scale", "autoscale", "build", "volumes"] as const;
+const STRUCTURAL = ["ports", "scale", "autoscale", "build", "volumes", "global", "volumeTemplates", "containers", "hostNetwork", "privileged", "permissions", "globalPermissions"] as const;
 
 /**
  * @internal The objects a service will have, from its structural keys alone — ports, scale, autoscale, and the
@@ -184,7 +253,7 @@ export class RioService extends pulumi.ComponentResource {
         // A value of the plan: right away when the args were plain, else once they resolve.
         const fromPlan = <T>(pick: (p: ServicePlan) => T): pulumi.Output<T> => (now ? (pulumi.output(pick(now)) as pulumi.Output<T>) : (later!.apply(pick) as pulumi.Output<T>));
         // The shape's objects are in "x" when the namespace was an Output, in the namespace itself otherwise.
-        const children = declarePlanned(this, name, shape.objects, now?.objects, later, opts?.deletedWith && { resource: opts.deletedWith, namespace: shape.objects.find((o) => o.object.kind === "Deployment")!.object.metadata.namespace! });
+        const children = declarePlanned(this, name, shape.objects, now?.objects, later, opts?.deletedWith && { resource: opts.deletedWith, namespace: shape.objects.find((o) => WORKLOADS.includes(o.object.kind))!.object.metadata.namespace! });
         // URLs are handed out only once every object exists.
         const ready = pulumi.all(children.map((c) => c.id));
         this.urls = now ? ready.apply(() => now.urls) : pulumi.all([ready, later!]).apply(([, p]) => p.urls);

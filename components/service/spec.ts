@@ -1,15 +1,16 @@
 import { isIP } from "net";
-import { resolveVolumes, Volume, VolumeSpec } from "./volumes";
+import { resolveVolumes, resolveVolumeTemplates, Volume, VolumeSpec, VolumeTemplate, VolumeTemplateSpec } from "./volumes";
 import { z } from "zod";
 import { RioInputError, under } from "../errors";
 import { splitCommand } from "./command";
 import { EnvInput, EnvVar, resolveEnv } from "./env";
 import { Mount, resolveMounts } from "./mounts";
 import { assertDnsLabel, assertDnsSubdomain, assertHostname } from "./names";
-import { Port, PortProtocols, PortSpec, resolvePorts } from "./ports";
+import { kubeProtocol, Port, PortProtocols, PortSpec, resolvePorts } from "./ports";
 import { Probe, resolveProbe } from "./probes";
 import { resolveCpus, resolveMemory } from "./resources";
 import { checkKeys, unknownKey } from "./keys";
+import { Permission, resolvePermissions } from "./permissions";
 import { Autoscale, AutoscaleInput, autoscaleSchema, parseScaleRange, resolveAutoscale } from "./autoscale";
 import { BuildSpec, buildSchema, GIT_URL, NormalizedBuild, normalizeBuild } from "../build/spec";
 
@@ -76,15 +77,72 @@ export interface ServiceSpec {
     volumes?: string | readonly (string | VolumeSpec)[];
     /** A timeout on requests through the gateway, in seconds (Envoy Gateway: HTTPRoute timeouts). */
     requestTimeoutSeconds?: number;
+    /** Run one pod on every node (a DaemonSet) instead of `scale` replicas. Default false. */
+    global?: boolean;
+    /** Per-replica claims (Rio's `volumeTemplates`): the workload becomes a StatefulSet; mount each with `volumes: <name>:/path`. */
+    volumeTemplates?: readonly VolumeTemplateSpec[];
+    /** Sidecars and, with `init: true`, init containers: each takes the container keys (image, command, ports, env, …). */
+    containers?: readonly SidecarSpec[];
+    /** Use the node's network (Rio's `net: host`); the stack must allow `hostNetwork` by name. Default false. */
+    hostNetwork?: boolean;
+    /** A privileged container (root on the node); the stack must allow `privileged` by name. Default false. */
+    privileged?: boolean;
+    /** Kubernetes API access in the namespace, in Rio's grammar (`'get,list configmaps'`, `'* pods'`, `role=<name>`). */
+    permissions?: string | readonly string[];
+    /** Cluster-wide API access (a ClusterRole), same grammar, plus `url=/path` for non-resource URLs. */
+    globalPermissions?: string | readonly string[];
+    /** Rio's mesh opt-out. pulumi-rio installs no mesh, so only `false` (what happens anyway) is accepted. */
+    serviceMesh?: false;
     /** Several versions of the app, each overriding these keys; see {@link VersionSpec}. */
     versions?: Readonly<Record<string, VersionSpec>>;
 }
+
+/** The keys a sidecar or init container takes (Rio's `NamedContainer`): the container-level service keys. */
+export const CONTAINER_KEYS = [
+    "image", "command", "args", "workingDir", "ports", "env", "cpus", "memory", "configs", "secrets", "readinessProbe",
+    "livenessProbe", "imagePullPolicy", "stdin", "stdinOnce", "tty", "volumes", "runAsUser", "runAsGroup",
+    "readOnlyRootFilesystem", "privileged",
+] as const;
+
+/** A sidecar (or, with `init: true`, an init container run to completion before the others start). */
+export type SidecarSpec = Pick<ServiceSpec, (typeof CONTAINER_KEYS)[number]> & { name: string; init?: boolean };
 
 /** One version of an app: any service key but the app-level ones, plus the name of its workload. */
 export interface VersionSpec extends Omit<ServiceSpec, "versions" | "app" | "version" | "hostnames"> {
     /** Name of this version's workload. Default `<component name>-<version>`. */
     name?: string;
 }
+
+/** One container, checked: the main one (named like the service) or a sidecar. */
+export interface NormalizedContainer {
+    name: string;
+    image: string;
+    /** The ports this container listens on. */
+    ports: Port[];
+    env: EnvVar[];
+    mounts: Mount[];
+    command?: string[];
+    args?: string[];
+    workingDir?: string;
+    cpus: string;
+    memory: string;
+    readinessProbe?: Probe;
+    livenessProbe?: Probe;
+    imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+    /** Container-level settings (stdin, stdinOnce, tty). */
+    container: Record<string, unknown>;
+    /** Container securityContext additions (runAsUser, runAsGroup, readOnlyRootFilesystem, privileged). */
+    security: Record<string, unknown>;
+    volumes: Volume[];
+}
+
+/** A sidecar or init container. */
+export interface NormalizedSidecar extends NormalizedContainer {
+    init: boolean;
+}
+
+/** What runs the pods: `scale` replicas, one per node (`global`), or replicas with their own claims (`volumeTemplates`). */
+export type WorkloadKind = "Deployment" | "DaemonSet" | "StatefulSet";
 
 /** A service with Rio's grammar parsed, defaults filled and everything checked: what the planners consume. */
 export interface NormalizedService {
@@ -93,6 +151,7 @@ export interface NormalizedService {
     app: string;
     version: string;
     image: string;
+    /** Every port of the pod: the main container's, then the sidecars' (tagged with `container`). */
     ports: Port[];
     env: EnvVar[];
     mounts: Mount[];
@@ -102,6 +161,14 @@ export interface NormalizedService {
     cpus: string;
     memory: string;
     scale: number;
+    workload: WorkloadKind;
+    volumeTemplates: VolumeTemplate[];
+    sidecars: NormalizedSidecar[];
+    hostNetwork: boolean;
+    /** API access in the namespace (Role rules or `role=` grants); none means no ServiceAccount token. */
+    permissions: Permission[];
+    /** Cluster-wide API access (ClusterRole rules or grants). */
+    globalPermissions: Permission[];
     labels: Record<string, string>;
     annotations: Record<string, string>;
     readinessProbe?: Probe;
@@ -118,8 +185,9 @@ export interface NormalizedService {
     pod: Record<string, unknown>;
     /** Container-level settings (stdin, stdinOnce, tty). */
     container: Record<string, unknown>;
-    /** Container securityContext additions (runAsUser, runAsGroup, readOnlyRootFilesystem). */
+    /** Container securityContext additions (runAsUser, runAsGroup, readOnlyRootFilesystem, privileged). */
     security: Record<string, unknown>;
+    /** Rolling update bounds (Deployment, DaemonSet); a StatefulSet replaces pods one at a time. */
     rollout: { maxUnavailable: number | string; maxSurge: number | string };
     volumes: Volume[];
     requestTimeoutSeconds?: number;
@@ -218,10 +286,39 @@ export const serviceSchema = z
         requestTimeoutSeconds: z.number().int().min(1, "requestTimeoutSeconds must be at least 1"),
         volumes: z.union([
             z.string(),
-            z.array(z.union([z.string(), z.object({ name: z.string(), path: z.string(), persistent: z.boolean(), hostPath: z.string(), hostPathType: z.string() }).partial({ name: true, persistent: true, hostPath: true, hostPathType: true }).strict()])),
+            z.array(z.union([z.string(), z.object({ name: z.string(), path: z.string(), persistent: z.boolean(), hostPath: z.string(), hostpath: z.string(), hostPathType: z.string() }).partial({ name: true, persistent: true, hostPath: true, hostpath: true, hostPathType: true }).strict()])),
         ]),
+        global: z.boolean(),
+        volumeTemplates: z.array(
+            z
+                .object({
+                    name: z.string(),
+                    storage: z.union([z.string(), z.number()]),
+                    accessModes: z.array(z.string()),
+                    storageClassName: z.string(),
+                    volumeMode: z.string(),
+                    labels: z.record(z.string()),
+                    annotations: z.record(z.string()),
+                })
+                .partial({ storage: true, accessModes: true, storageClassName: true, volumeMode: true, labels: true, annotations: true })
+                .strict(),
+        ),
+        // Each entry is checked against the container keys (with Rio's aliases) when normalized.
+        containers: z.array(z.record(z.unknown())),
+        hostNetwork: z.boolean(),
+        privileged: z.boolean(),
+        // A single string keeps its form, so errors point at it rather than at an index the file does not have.
+        permissions: z.union([z.string(), z.array(z.string())]),
+        globalPermissions: z.union([z.string(), z.array(z.string())]),
+        serviceMesh: z.literal(false, { errorMap: () => ({ message: "pulumi-rio installs no service mesh: only serviceMesh: false (what happens anyway) is accepted" }) }),
     })
     .partial()
+    .strict();
+
+/** A sidecar's keys: the container keys, its name, and `init`. */
+export const sidecarSchema = serviceSchema
+    .pick(Object.fromEntries(CONTAINER_KEYS.map((k) => [k, true])) as { [K in (typeof CONTAINER_KEYS)[number]]: true })
+    .extend({ name: z.string(), init: z.boolean().optional() })
     .strict();
 
 /** Looks through optional, default, effects and nullable wrappers to the schema underneath. */
@@ -404,7 +501,8 @@ function podSettings(s: z.infer<typeof serviceSchema>): Record<string, unknown> 
         ...(s.podAntiAffinity && { podAntiAffinity: s.podAntiAffinity }),
     };
     return {
-        ...(policy && { dnsPolicy: policy }),
+        // On the node's network the pod still resolves cluster names, as users of other pods expect.
+        ...((policy ?? (s.hostNetwork ? "ClusterFirstWithHostNet" : undefined)) && { dnsPolicy: policy ?? "ClusterFirstWithHostNet" }),
         ...(config && { dnsConfig: config }),
         ...(hostAliases && { hostAliases }),
         ...(s.hostname !== undefined && { hostname: under(["hostname"], () => assertDnsLabel(s.hostname!, "hostname")) }),
@@ -412,23 +510,26 @@ function podSettings(s: z.infer<typeof serviceSchema>): Record<string, unknown> 
     };
 }
 
-/** `maxUnavailable`/`maxSurge`: a number or a percentage; both 0 would never roll. Defaults 0 and 1. */
-function rolloutBounds(u: number | string | undefined, s: number | string | undefined): { maxUnavailable: number | string; maxSurge: number | string } {
+/**
+ * `maxUnavailable`/`maxSurge`: a number or a percentage; both 0 would never roll. Defaults 0 and 1; on a
+ * DaemonSet Kubernetes' 1 and 0, as a surge pod on the same node would clash with a host port or network.
+ */
+function rolloutBounds(u: number | string | undefined, s: number | string | undefined, perNode = false): { maxUnavailable: number | string; maxSurge: number | string } {
     const check = (v: number | string, key: string) =>
         under([key], () => {
             if (typeof v === "string" && !/^\d{1,3}%$/.test(v)) throw new RioInputError([], `"${v}" must be a number or a percentage like 25%`);
             return v;
         });
-    const maxUnavailable = u === undefined ? 0 : check(u, "maxUnavailable");
-    const maxSurge = s === undefined ? 1 : check(s, "maxSurge");
+    const maxUnavailable = u === undefined ? (perNode ? 1 : 0) : check(u, "maxUnavailable");
+    const maxSurge = s === undefined ? (perNode ? 0 : 1) : check(s, "maxSurge");
     const zero = (v: number | string) => v === 0 || v === "0%";
     if (zero(maxUnavailable) && zero(maxSurge)) throw new RioInputError(["maxSurge"], "maxUnavailable and maxSurge cannot both be 0: the rollout could never start");
     return { maxUnavailable, maxSurge };
 }
 
 /** Runs `fn` on a service's canonical keys, reporting errors in the user's spelling of aliased keys. */
-function withSpelling<T>(input: unknown, fn: (canonical: Record<string, unknown>) => T): T {
-    const { value, spelling } = checkKeys(input);
+function withSpelling<T>(input: unknown, fn: (canonical: Record<string, unknown>) => T, extra: readonly string[] = []): T {
+    const { value, spelling } = checkKeys(input, extra);
     try {
         return fn(value);
     } catch (e) {
@@ -450,6 +551,135 @@ export function parseServiceSpec(input: unknown): ServiceSpec {
     return withSpelling(input, parseCanonical);
 }
 
+type Parsed = z.infer<typeof serviceSchema>;
+
+/** The container-level keys of the service or of a sidecar, parsed and checked (paths relative to its keys). */
+function containerFields(name: string, image: string, s: Parsed): NormalizedContainer {
+    return {
+        name,
+        image,
+        ports: under(["ports"], () => resolvePorts(s.ports)),
+        env: under(["env"], () => resolveEnv(s.env)),
+        mounts: resolveMounts(mountStrings(s.configs), mountStrings(s.secrets)),
+        command: under(["command"], () => splitCommand(s.command)),
+        args: under(["args"], () => splitCommand(s.args)),
+        workingDir: s.workingDir,
+        cpus: under(["cpus"], () => resolveCpus(s.cpus)),
+        memory: under(["memory"], () => resolveMemory(s.memory)),
+        readinessProbe: under(["readinessProbe"], () => resolveProbe(s.readinessProbe as Probe | string | undefined)),
+        livenessProbe: under(["livenessProbe"], () => resolveProbe(s.livenessProbe as Probe | string | undefined)),
+        imagePullPolicy: under(["imagePullPolicy"], () => {
+            if (s.imagePullPolicy === undefined) return undefined;
+            const key = s.imagePullPolicy.toLowerCase();
+            const p = Object.hasOwn(PULL_POLICIES, key) ? PULL_POLICIES[key] : undefined;
+            if (!p) throw new RioInputError([], `"${s.imagePullPolicy}" is not a pull policy: use Always, IfNotPresent or Never`);
+            return p;
+        }),
+        container: { ...(s.stdin !== undefined && { stdin: s.stdin }), ...(s.stdinOnce !== undefined && { stdinOnce: s.stdinOnce }), ...(s.tty !== undefined && { tty: s.tty }) },
+        security: {
+            ...(s.runAsUser !== undefined && { runAsUser: s.runAsUser }),
+            ...(s.runAsGroup !== undefined && { runAsGroup: s.runAsGroup }),
+            ...(s.readOnlyRootFilesystem !== undefined && { readOnlyRootFilesystem: s.readOnlyRootFilesystem }),
+            ...(s.privileged !== undefined && { privileged: s.privileged }),
+        },
+        volumes: under(["volumes"], () => resolveVolumes(s.volumes as string | VolumeSpec[] | undefined)),
+    };
+}
+
+/** Rio's `containers`: sidecars, and init containers (`init: true`) that run to completion first. */
+function normalizeSidecars(list: readonly Record<string, unknown>[], service: string): NormalizedSidecar[] {
+    const sidecars = list.map((raw, i) =>
+        under(["containers", i], () =>
+            withSpelling(
+                raw,
+                (canonical) => {
+                    const parsed = sidecarSchema.safeParse(canonical);
+                    if (!parsed.success) throw fromZod(parsed.error, sidecarSchema);
+                    const c = parsed.data;
+                    const name = under(["name"], () => assertDnsLabel(c.name, "container name"));
+                    if (c.image === undefined) throw new RioInputError([], "a container needs an image");
+                    if (GIT_URL.test(c.image) || /^(\.{1,2}(\/|$)|\/)/.test(c.image)) {
+                        throw new RioInputError(["image"], "a sidecar runs an image that is already built: build it as a service of its own (or in CI) and give its image here");
+                    }
+                    const fields = containerFields(name, c.image, c as Parsed);
+                    const init = c.init ?? false;
+                    if (init) {
+                        // Kubernetes refuses probes on init containers; ports on them would serve nothing.
+                        for (const key of ["readinessProbe", "livenessProbe", "ports"] as const) {
+                            if (c[key] !== undefined) throw new RioInputError([key], "an init container runs to completion before the others start: it takes no probes or ports", undefined, true);
+                        }
+                    }
+                    return { ...fields, ports: fields.ports.map((p) => ({ ...p, container: name })), init };
+                },
+                ["name", "init"],
+            ),
+        ),
+    );
+    sidecars.forEach((c, i) => {
+        if (c.name === service || sidecars.findIndex((d) => d.name === c.name) !== i) {
+            throw new RioInputError(["containers", i, "name"], `container name "${c.name}" is already used${c.name === service ? " by the service's own container" : ""}`);
+        }
+    });
+    return sidecars;
+}
+
+/** The pod's ports: the main container's and the sidecars', which share the pod's network and its Services. */
+function podPorts(main: Port[], sidecars: NormalizedSidecar[]): Port[] {
+    const all = [...main];
+    sidecars.forEach((c, i) =>
+        c.ports.forEach((p, j) => {
+            const clash = all.find((q) => q.name === p.name || (q.port === p.port && kubeProtocol(q) === kubeProtocol(p)) || q.targetPort === p.targetPort);
+            if (clash) throw new RioInputError(["containers", i, "ports", j], `port ${p.port} (${p.name}) clashes with ${clash.container ?? "the service"}'s port ${clash.port} (${clash.name})`);
+            all.push(p);
+        }),
+    );
+    return all;
+}
+
+/**
+ * The pod's volumes, one per name across its containers (Rio: the same name is the same storage), with the
+ * names of `volumeTemplates` turned into the StatefulSet's per-replica claims.
+ */
+function podVolumes(main: Volume[], sidecars: NormalizedSidecar[], templates: VolumeTemplate[]): { main: Volume[]; sidecars: NormalizedSidecar[] } {
+    const named = new Map<string, Volume>();
+    const mark = (v: Volume, at: (string | number)[]): Volume => {
+        const templated = templates.some((t) => t.name === v.name);
+        if (templated && v.hostPath !== undefined) throw new RioInputError(at, `"${v.name}" is a volume template: it cannot be a host path`);
+        const out: Volume = templated ? { ...v, persistent: false, template: true } : v;
+        const seen = named.get(v.name);
+        const source = (x: Volume) => JSON.stringify([x.persistent, x.hostPath, x.hostPathType, x.template]);
+        if (seen && source(seen) !== source(out)) throw new RioInputError(at, `volume "${v.name}" is declared differently by another container`);
+        named.set(v.name, out);
+        return out;
+    };
+    const result = {
+        main: main.map((v, j) => mark(v, ["volumes", j])),
+        sidecars: sidecars.map((c, i) => ({ ...c, volumes: c.volumes.map((v, j) => mark(v, ["containers", i, "volumes", j])) })),
+    };
+    templates.forEach((t, i) => {
+        if (!named.has(t.name)) throw new RioInputError(["volumeTemplates", i, "name"], `volume template "${t.name}" is mounted by no container: add volumes: ${t.name}:/path`);
+    });
+    return result;
+}
+
+/** The workload kind, and the keys that do not fit it refused by name. */
+function workloadKind(s: Parsed, templates: VolumeTemplate[]): WorkloadKind {
+    if (s.global) {
+        if (templates.length > 0) throw new RioInputError(["volumeTemplates"], "a global service runs one pod per node (a DaemonSet), which cannot have per-replica claims; use volumes", undefined, true);
+        for (const key of ["scale", "autoscale"] as const) {
+            if (s[key] !== undefined) throw new RioInputError([key], "a global service runs one pod on every node: it has no scale", undefined, true);
+        }
+        return "DaemonSet";
+    }
+    if (templates.length > 0) {
+        for (const key of ["maxSurge", "maxUnavailable"] as const) {
+            if (s[key] !== undefined) throw new RioInputError([key], "a service with volumeTemplates is a StatefulSet, which replaces its pods one at a time", undefined, true);
+        }
+        return "StatefulSet";
+    }
+    return "Deployment";
+}
+
 /**
  * Checks one service (keys, types, Rio's grammars) and fills Rio's defaults. Errors carry the key path
  * relative to the service, in the user's own spelling of aliased keys. Pure: no Pulumi, no I/O.
@@ -457,7 +687,7 @@ export function parseServiceSpec(input: unknown): ServiceSpec {
 export function normalizeService(name: string, input: unknown): NormalizedService {
     under([], () => assertDnsLabel(name, "service name"));
     return withSpelling(input, (canonical) => {
-        const s = parseCanonical(canonical) as z.infer<typeof serviceSchema>;
+        const s = parseCanonical(canonical) as Parsed;
         if (s.versions !== undefined) throw new RioInputError(["versions"], "is not allowed here: a version cannot have versions", undefined, true);
         if (s.image !== undefined && s.build !== undefined) {
             throw new RioInputError(["build"], "give an image or a build, not both", undefined, true);
@@ -472,54 +702,42 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
                   ? { ...under(["image"], () => normalizeBuild({ repo: s.image })), declaredAt: "image" as const }
                   : undefined;
         const app = under(["app"], () => assertDnsLabel(s.app ?? name, "app"));
-        const ports = under(["ports"], () => resolvePorts(s.ports));
-        const scaled = scaling(s.scale, s.autoscale);
+        // A build's image is only known once its commit is: the planner puts it in.
+        const main = containerFields(name, build ? build.repo : s.image!, s);
+        const templates = under(["volumeTemplates"], () => resolveVolumeTemplates(s.volumeTemplates as VolumeTemplateSpec[] | undefined));
+        const workload = workloadKind(s, templates);
+        const volumes = podVolumes(main.volumes, normalizeSidecars(s.containers ?? [], name), templates);
+        const ports = podPorts(main.ports, volumes.sidecars);
+        const scaled = workload === "DaemonSet" ? { scale: 1 } : scaling(s.scale, s.autoscale);
         if (scaled.autoscale?.kind === "concurrency" && !ports.some((p) => p.expose)) {
             throw new RioInputError(
                 [s.autoscale !== undefined ? "autoscale" : "scale"],
                 "autoscaling on concurrency counts requests through the gateway, so it needs an exposed port; expose one, or scale on cpu/memory",
             );
         }
+        if (s.hostNetwork && s.hostAliases !== undefined) throw new RioInputError(["hostAliases"], "Kubernetes ignores hostAliases on the node's network (hostNetwork)", undefined, true);
         const version = under(["version"], () => assertDnsLabel(s.version ?? "v0", "version"));
         return {
-            name,
+            ...main,
             app,
             version,
-            // A build's image is only known once its commit is: the planner puts it in.
-            image: build ? build.repo : s.image!,
             ...(build && { build }),
             ports,
-            env: under(["env"], () => resolveEnv(s.env)),
-            mounts: resolveMounts(mountStrings(s.configs), mountStrings(s.secrets)),
-            command: under(["command"], () => splitCommand(s.command)),
-            args: under(["args"], () => splitCommand(s.args)),
-            workingDir: s.workingDir,
-            cpus: under(["cpus"], () => resolveCpus(s.cpus)),
-            memory: under(["memory"], () => resolveMemory(s.memory)),
+            volumes: volumes.main,
             ...scaled,
+            workload,
+            volumeTemplates: templates,
+            sidecars: volumes.sidecars,
+            hostNetwork: s.hostNetwork ?? false,
+            permissions: under(["permissions"], () => resolvePermissions(s.permissions, "namespace")),
+            globalPermissions: under(["globalPermissions"], () => resolvePermissions(s.globalPermissions, "cluster")),
             labels: checkLabels(s.labels ?? {}, "labels"),
             annotations: checkLabels(s.annotations ?? {}, "annotations"),
-            readinessProbe: under(["readinessProbe"], () => resolveProbe(s.readinessProbe as Probe | string | undefined)),
-            livenessProbe: under(["livenessProbe"], () => resolveProbe(s.livenessProbe as Probe | string | undefined)),
-            imagePullPolicy: under(["imagePullPolicy"], () => {
-                if (s.imagePullPolicy === undefined) return undefined;
-                const key = s.imagePullPolicy.toLowerCase();
-                const p = Object.hasOwn(PULL_POLICIES, key) ? PULL_POLICIES[key] : undefined;
-                if (!p) throw new RioInputError([], `"${s.imagePullPolicy}" is not a pull policy: use Always, IfNotPresent or Never`);
-                return p;
-            }),
             imagePullSecrets: (s.imagePullSecrets ?? []).map((n, i) => under(["imagePullSecrets", i], () => assertDnsSubdomain(n, "Secret name"))),
             hostnames: (s.hostnames ?? []).map((h, i) => under(["hostnames", i], () => assertHostname(h, "hostname"))),
             weight: s.weight ?? 100,
             pod: podSettings(s),
-            container: { ...(s.stdin !== undefined && { stdin: s.stdin }), ...(s.stdinOnce !== undefined && { stdinOnce: s.stdinOnce }), ...(s.tty !== undefined && { tty: s.tty }) },
-            security: {
-                ...(s.runAsUser !== undefined && { runAsUser: s.runAsUser }),
-                ...(s.runAsGroup !== undefined && { runAsGroup: s.runAsGroup }),
-                ...(s.readOnlyRootFilesystem !== undefined && { readOnlyRootFilesystem: s.readOnlyRootFilesystem }),
-            },
-            rollout: rolloutBounds(s.maxUnavailable, s.maxSurge),
-            volumes: under(["volumes"], () => resolveVolumes(s.volumes as string | VolumeSpec[] | undefined)),
+            rollout: rolloutBounds(s.maxUnavailable, s.maxSurge, workload === "DaemonSet"),
             ...(s.requestTimeoutSeconds !== undefined && { requestTimeoutSeconds: s.requestTimeoutSeconds }),
         };
     });

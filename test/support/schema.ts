@@ -14,6 +14,11 @@ import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
@@ -43,6 +48,11 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     "v1/LimitRange": LimitRange,
     "v1/PersistentVolumeClaim": PersistentVolumeClaim,
     "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding,
+    "rbac.authorization.k8s.io/v1/ClusterRole": ClusterRole,
+    "rbac.authorization.k8s.io/v1/Role": Role,
+    "rbac.authorization.k8s.io/v1/RoleBinding": RoleBinding,
+    "apps/v1/StatefulSet": StatefulSet,
+    "apps/v1/DaemonSet": DaemonSet,
     "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
     "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy": ValidatingAdmissionPolicy,
     "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding": ValidatingAdmissionPolicyBinding,

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { RioInputError } from "../../components/errors";
-import { checkKeys, PLANNED_SERVICE_KEYS, SERVICE_ALIASES, SERVICE_KEYS, suggestKey, unknownKey } from "../../components/service/keys";
+import { checkKeys, PLANNED_SERVICE_KEYS, SERVICE_ALIASES, UNSUPPORTED_SERVICE_KEYS, SERVICE_KEYS, suggestKey, unknownKey } from "../../components/service/keys";
 import { rioError, expectRio } from "../support/rioError";
 
 describe("checkKeys: canonical keys and aliases", () => {
@@ -44,6 +44,9 @@ describe("checkKeys: canonical keys and aliases", () => {
         ["user", "runAsUser"],
         ["group", "runAsGroup"],
         ["volume", "volumes"],
+        ["permission", "permissions"],
+        ["globalPermission", "globalPermissions"],
+        ["global_permissions", "globalPermissions"],
     ];
     for (const [alias, canonical] of aliases) {
         it(`${alias} → ${canonical}`, () => {
@@ -113,10 +116,20 @@ describe("checkKeys: errors", () => {
     });
 
     for (const key of PLANNED_SERVICE_KEYS) {
-        it(`planned key ${key} is refused by name`, () => {
-            expectRio(() => checkKeys({ image: "x", [key]: 1 }), [key], "is a Rio key that pulumi-rio does not support yet", true);
+        it(`unsupported key ${key} is refused by name, with the reason`, () => {
+            expectRio(() => checkKeys({ image: "x", [key]: 1 }), [key], `is not supported: ${UNSUPPORTED_SERVICE_KEYS[key]}`, true);
         });
     }
+    it("Rio's net: host is hostNetwork: true; other modes are refused", () => {
+        assert.deepEqual(checkKeys({ net: "host" }).value, { hostNetwork: true });
+        assert.deepEqual(checkKeys({ net: "default" }).value, { hostNetwork: false });
+        expectRio(() => checkKeys({ net: "bridge" }), ["net"], '"bridge" is not a network mode: use host (or hostNetwork: true)');
+        expectRio(() => checkKeys({ net: "host", hostNetwork: true }), ["hostNetwork"], 'sets the same thing as "net"; keep one', true);
+    });
+    it("the permissions spellings of Rio's docs and code all land on one key", () => {
+        assert.deepEqual(checkKeys({ permission: "* pods", global_permissions: "read nodes" }).value, { permissions: "* pods", globalPermissions: "read nodes" });
+        assert.deepEqual(checkKeys({ globalPermission: ["read nodes"] }).value, { globalPermissions: ["read nodes"] });
+    });
 
     const twice: [Record<string, unknown>, string, string][] = [
         [{ port: "80", ports: "81" }, "ports", 'sets the same thing as "port"; keep one'],
@@ -154,7 +167,7 @@ describe("suggestKey and unknownKey", () => {
 });
 
 describe("checkKeys properties", () => {
-    const known = new Set<string>([...SERVICE_KEYS, ...Object.keys(SERVICE_ALIASES), "cpuMillis", ...PLANNED_SERVICE_KEYS]);
+    const known = new Set<string>([...SERVICE_KEYS, ...Object.keys(SERVICE_ALIASES), "cpuMillis", "net", ...PLANNED_SERVICE_KEYS]);
 
     it("any key nobody knows is refused at that key, and any suggestion is a known key", () => {
         fc.assert(

@@ -37,6 +37,12 @@ function defaults(name: string, image: string): NormalizedService {
         security: {},
         rollout: { maxUnavailable: 0, maxSurge: 1 },
         volumes: [],
+        workload: "Deployment",
+        volumeTemplates: [],
+        sidecars: [],
+        hostNetwork: false,
+        permissions: [],
+        globalPermissions: [],
     };
 }
 
@@ -107,6 +113,12 @@ describe("normalizeService: defaults and canonical keys", () => {
             security: {},
             rollout: { maxUnavailable: 0, maxSurge: 1 },
             volumes: [],
+            workload: "Deployment",
+            volumeTemplates: [],
+            sidecars: [],
+            hostNetwork: false,
+            permissions: [],
+            globalPermissions: [],
         });
     });
 
@@ -191,11 +203,11 @@ describe("normalizeService: key errors", () => {
         assert.ok(err.detail.includes('did you mean "image"?'));
         assert.equal(err.message, 'imag: unknown key; did you mean "image"?');
     });
-    it("a planned key is refused by name", () => {
+    it("an unsupported key is refused by name, with the reason", () => {
         expectRio(
-            () => normalizeService("web", { image: "nginx", global: true }),
-            ["global"],
-            "is a Rio key that pulumi-rio does not support yet",
+            () => normalizeService("web", { image: "nginx", stageOnly: true }),
+            ["stageOnly"],
+            "is not supported: pulumi-rio makes no staged service per commit; pull requests get a PreviewEnv",
             true,
         );
     });
