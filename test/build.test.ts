@@ -171,7 +171,8 @@ describe("a git build in a Riofile", () => {
 
     it("rio-demo from GitHub at an explicit revision renders without the network", () => {
         const objects = render("services:\n  demo:\n    build:\n      repo: https://github.com/rancher/rio-demo\n      revision: f8fab97f8fab97f8fab97f8fab97f8fab97f8fab\n    ports: 8080/http\n");
-        assert.ok(objects[0].spec.template.spec.containers[0].args.includes("context=https://github.com/rancher/rio-demo#f8fab97f8fab97f8fab97f8fab97f8fab97f8fab"));
+        // BuildKit takes an https URL as a git repository only when it ends in .git.
+        assert.ok(objects[0].spec.template.spec.containers[0].args.includes("context=https://github.com/rancher/rio-demo.git#f8fab97f8fab97f8fab97f8fab97f8fab97f8fab"));
     });
 
     const bad: [string, (url: string) => string, (url: string) => string][] = [

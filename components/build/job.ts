@@ -54,12 +54,58 @@ export function dockerfileInContext(b: NormalizedBuild): string {
     return rel;
 }
 
+/** A build's clone step (SSH repositories only): git and ssh are in the BuildKit image already. */
+export const CLONE_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
+/** Where the clone step finds the SSH key and the pinned host keys (a `kubernetes.io/ssh-auth` Secret). */
+export const SSH_MOUNT = "/etc/rio/git-ssh";
+/** The shared folder the clone step checks the commit out into, and the build reads its context from. */
+const WORKSPACE = "/workspace";
+
+/** `git@host:org/repo` and `ssh://…`: cloned by the clone step, with the clone secret's key and pinned host keys. */
+export function isSshRepo(repo: string): boolean {
+    return /^(ssh:\/\/|git@)/.test(repo);
+}
+
+/**
+ * The repository as BuildKit's Dockerfile frontend takes it for a git context: it reads an http(s) URL as a git
+ * repository only when its path ends in `.git` (otherwise it downloads the URL as a tarball or Dockerfile), so
+ * `https://github.com/rancher/rio-demo` becomes `https://github.com/rancher/rio-demo.git`, which GitHub, GitLab,
+ * Bitbucket and Gitea all serve.
+ */
+export function gitContextUrl(repo: string): string {
+    if (!/^https?:\/\//.test(repo)) return repo;
+    const bare = repo.replace(/\/+$/, "");
+    return bare.endsWith(".git") ? bare : `${bare}.git`;
+}
+
+/**
+ * The clone step: fetch exactly the commit (a full fetch if the server refuses a fetch by commit), check it out,
+ * drop `.git` (as BuildKit's git context does). `$REPO` and `$COMMIT` come from the environment, so no user input
+ * is ever parsed by the shell.
+ */
+export const CLONE_SCRIPT = [
+    "set -eu",
+    `git -c init.defaultBranch=main init -q ${WORKSPACE}/src`,
+    `cd ${WORKSPACE}/src`,
+    'git remote add origin "$REPO"',
+    // Quietly: a server that refuses a fetch by commit gets the full fetch, whose errors are the ones to read.
+    'git fetch -q --depth 1 origin "$COMMIT" 2>/dev/null || git fetch -q --tags origin',
+    'git -c advice.detachedHead=false checkout -q "$COMMIT"',
+    "rm -rf .git",
+].join("\n");
+
 /**
  * The build: a Kubernetes Job running rootless BuildKit daemonless (`buildctl-daemonless.sh`, no process
  * sandbox) with the git repository at the resolved commit as its context, pushing to the registry with a
  * registry layer cache. `args` and `noCache` are honoured (Rio ignored them in-cluster). It runs once per image
  * tag (the name carries it), gives up after the timeout, does not retry (`pulumi up` does), and is cleaned up a
  * day after it finishes. The workload waits for it, so a failed build leaves the running version serving.
+ *
+ * Credentials reach only this Job. Over https the clone secret's `password` (a token) is BuildKit's
+ * `GIT_AUTH_TOKEN`. Over SSH, BuildKit's git context would trust whatever host key an `ssh-keyscan` at build
+ * time returns, so an init container clones instead — with the clone secret's `ssh-privatekey` and its
+ * `known_hosts` as the only accepted host keys — and BuildKit builds that checkout as a local context; the key
+ * is mounted into the clone step alone, never into BuildKit.
  */
 export function planBuildJob(
     b: NormalizedBuild,
@@ -69,19 +115,29 @@ export function planBuildJob(
     ctx: BuildContext,
 ): KubeObject {
     const filename = dockerfileInContext(b);
-    const context = `${b.repo}#${commit}${b.context === "." ? "" : `:${b.context}`}`;
+    const ssh = isSshRepo(b.repo);
+    if (ssh && b.cloneSecretName === undefined) {
+        throw new RioInputError(
+            ["cloneSecretName"],
+            `cloning ${b.repo} over SSH needs a clone secret of kind gitSshKeyAuth (its ssh-privatekey, and known_hosts pinning the host's keys)`,
+        );
+    }
+    const checkout = `${WORKSPACE}/src${b.context === "." ? "" : `/${b.context}`}`;
+    const context = ssh
+        ? ["--local", `context=${checkout}`, "--local", `dockerfile=${checkout}`]
+        : ["--opt", `context=${gitContextUrl(b.repo)}#${commit}${b.context === "." ? "" : `:${b.context}`}`];
+    const token = b.cloneSecretName !== undefined && !ssh;
     const insecure = b.pushRegistry === undefined ? ",registry.insecure=true" : "";
     const args = [
         "build",
         "--frontend",
         "dockerfile.v0",
-        "--opt",
-        `context=${context}`,
+        ...context,
         "--opt",
         `filename=${filename}`,
         ...Object.entries(b.args).flatMap(([k, v]) => ["--opt", `build-arg:${k}=${v}`]),
         ...(b.noCache ? ["--no-cache"] : []),
-        ...(b.cloneSecretName !== undefined ? ["--secret", "id=GIT_AUTH_TOKEN,env=GIT_AUTH_TOKEN"] : []),
+        ...(token ? ["--secret", "id=GIT_AUTH_TOKEN,env=GIT_AUTH_TOKEN"] : []),
         "--output",
         `type=image,name=${refs.push},push=true${insecure}`,
         "--export-cache",
@@ -111,6 +167,9 @@ export function planBuildJob(
                     restartPolicy: "Never",
                     serviceAccountName: ctx.serviceAccount,
                     automountServiceAccountToken: false,
+                    // The key is mounted 0440 for the group: owned by root, readable by the build's uid 1000 through fsGroup.
+                    ...(ssh && { securityContext: { fsGroup: 1000 } }),
+                    ...(ssh && { initContainers: [cloneContainer(b.repo, commit)] }),
                     containers: [
                         {
                             name: "buildkit",
@@ -119,9 +178,7 @@ export function planBuildJob(
                             args,
                             env: [
                                 { name: "BUILDKITD_FLAGS", value: "--oci-worker-no-process-sandbox" },
-                                ...(b.cloneSecretName !== undefined
-                                    ? [{ name: "GIT_AUTH_TOKEN", valueFrom: { secretKeyRef: { name: b.cloneSecretName, key: "password" } } }]
-                                    : []),
+                                ...(token ? [{ name: "GIT_AUTH_TOKEN", valueFrom: { secretKeyRef: { name: b.cloneSecretName!, key: "password" } } }] : []),
                                 ...(b.pushRegistrySecretName !== undefined ? [{ name: "DOCKER_CONFIG", value: "/home/user/.docker" }] : []),
                             ],
                             // Exactly what rootless BuildKit needs: user namespaces under unconfined seccomp/AppArmor, as uid 1000.
@@ -134,12 +191,29 @@ export function planBuildJob(
                             resources: BUILD_RESOURCES,
                             volumeMounts: [
                                 { name: "buildkitd", mountPath: "/home/user/.local/share/buildkit" },
+                                ...(ssh ? [{ name: "source", mountPath: WORKSPACE, readOnly: true }] : []),
                                 ...(b.pushRegistrySecretName !== undefined ? [{ name: "docker-config", mountPath: "/home/user/.docker", readOnly: true }] : []),
                             ],
                         },
                     ],
                     volumes: [
                         { name: "buildkitd", emptyDir: {} },
+                        ...(ssh
+                            ? [
+                                  { name: "source", emptyDir: {} },
+                                  {
+                                      name: "git-ssh",
+                                      secret: {
+                                          secretName: b.cloneSecretName!,
+                                          defaultMode: 0o440,
+                                          items: [
+                                              { key: "ssh-privatekey", path: "ssh-privatekey" },
+                                              { key: "known_hosts", path: "known_hosts" },
+                                          ],
+                                      },
+                                  },
+                              ]
+                            : []),
                         ...(b.pushRegistrySecretName !== undefined
                             ? [{ name: "docker-config", secret: { secretName: b.pushRegistrySecretName, items: [{ key: ".dockerconfigjson", path: "config.json" }] } }]
                             : []),
@@ -147,5 +221,41 @@ export function planBuildJob(
                 },
             },
         },
+    };
+}
+
+/** The SSH clone step: as unprivileged as a container gets, since it needs nothing but the network. */
+function cloneContainer(repo: string, commit: string): Record<string, unknown> {
+    // Only the pinned host keys count (no global known_hosts, no prompt), and only the secret's key is offered.
+    const sshCommand = [
+        "ssh -F /dev/null",
+        `-i ${SSH_MOUNT}/ssh-privatekey -o IdentitiesOnly=yes`,
+        `-o UserKnownHostsFile=${SSH_MOUNT}/known_hosts -o GlobalKnownHostsFile=/dev/null`,
+        "-o StrictHostKeyChecking=yes -o BatchMode=yes",
+    ].join(" ");
+    return {
+        name: "clone",
+        image: BUILDKIT_IMAGE,
+        command: ["sh", "-c", CLONE_SCRIPT],
+        env: [
+            { name: "REPO", value: repo },
+            { name: "COMMIT", value: commit },
+            { name: "HOME", value: WORKSPACE },
+            { name: "GIT_SSH_COMMAND", value: sshCommand },
+        ],
+        securityContext: {
+            runAsUser: 1000,
+            runAsGroup: 1000,
+            runAsNonRoot: true,
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
+        },
+        resources: CLONE_RESOURCES,
+        volumeMounts: [
+            { name: "source", mountPath: WORKSPACE },
+            { name: "git-ssh", mountPath: SSH_MOUNT, readOnly: true },
+        ],
     };
 }

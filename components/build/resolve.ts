@@ -1,4 +1,4 @@
-import { execFileSync } from "child_process";
+import { execFileSync, ExecFileSyncOptionsWithStringEncoding } from "child_process";
 import { RioInputError } from "../errors";
 import { NormalizedBuild } from "./spec";
 
@@ -7,24 +7,43 @@ export type CommitResolver = (repo: string, ref: NormalizedBuild["ref"]) => stri
 
 const SHA = /^[0-9a-f]{40}$/;
 
+/** Where `git ls-remote` over SSH gets its credentials: this machine's, never the cluster's clone secret. */
+const SSH_HINT = "(over SSH, the program uses this machine's ssh: its agent or ~/.ssh keys, ~/.ssh/config and known_hosts)";
+
+/**
+ * Runs `git ls-remote` with the credentials of the machine running the program: git's credential helpers for
+ * https, and for SSH the user's agent, keys, config and known_hosts — no key is ever written to disk here.
+ */
 function lsRemote(repo: string, args: string[]): string {
     try {
-        return execFileSync("git", ["ls-remote", ...args, repo], {
+        const options: ExecFileSyncOptionsWithStringEncoding & { detached: boolean } = {
             encoding: "utf8",
             timeout: 30_000,
             // Never prompt for credentials: a private repository without them is an error, not a hang.
             env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "echo" },
             stdio: ["ignore", "pipe", "pipe"],
-        });
+            // A session of its own has no terminal, so ssh cannot ask to trust an unknown host key or for a
+            // passphrase either (Node's spawnSync honours `detached`; its typings only list it for spawn).
+            detached: true,
+        };
+        return execFileSync("git", ["ls-remote", ...args, repo], options);
     } catch (e) {
         const err = e as { code?: string; stderr?: Buffer | string };
         if (err.code === "ENOENT") throw new RioInputError(["repo"], "resolving a branch needs git on this machine (not found on PATH)");
-        // git's first "fatal:" line says what went wrong; the advice after it does not.
+        // git's first "fatal:" line says what went wrong; the advice after it does not. Over SSH, ssh's own
+        // complaint (host key, permission, connection) comes before git's generic "Could not read from remote".
         const lines = String(err.stderr ?? "").split("\n").map((l) => l.trim());
-        const reason = (lines.find((l) => l.startsWith("fatal:")) ?? lines.find((l) => l !== "") ?? "unreachable").replace(/^fatal:\s*/, "");
+        const fatal = lines.findIndex((l) => l.startsWith("fatal:"));
+        const ssh = isSsh(repo) ? lines.slice(0, Math.max(fatal, 0)).filter((l) => l !== "" && !l.startsWith("warning:")) : [];
+        const reason =
+            ssh.length > 0
+                ? `${ssh.join(" ")} ${SSH_HINT}`
+                : (lines[fatal] ?? lines.find((l) => l !== "") ?? "unreachable").replace(/^fatal:\s*/, "");
         throw new RioInputError(["repo"], `cannot read ${repo}: ${reason}`);
     }
 }
+
+const isSsh = (repo: string) => /^(ssh:\/\/|git@)/.test(repo);
 
 /**
  * Resolves what to build to a commit with `git ls-remote`: the branch head (the remote's default branch when no

@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import { KubeObject } from "../kube/object";
 import { ReleasePlan } from "../system/charts";
 import { SystemPlan } from "../system/plan";
+import { HTPASSWD_PLACEHOLDER } from "../system/registryRoute";
 
 /**
  * A Helm release as k3s' HelmChart object (helm.cattle.io/v1): chart, pinned version and values in one object
@@ -22,13 +23,17 @@ export function helmChartObject(r: ReleasePlan): KubeObject {
     };
 }
 
-/** Everything RioSystem applies inside the cluster, in order, for a given domain. */
+/**
+ * Everything RioSystem applies inside the cluster, in order, for a given domain. Secrets whose values are
+ * credentials (the registry's htpasswd) are printed with a placeholder: offline there is no credential to print.
+ */
 export function systemObjects(plan: SystemPlan, domain: string): KubeObject[] {
     return [
         plan.objects[0]!.object,
         ...plan.releases.map(helmChartObject),
         ...plan.objects.slice(1).map((o) => o.object),
         ...(plan.certificate ? [plan.certificate(domain)] : []),
+        ...(plan.registryAuthSecret ? [plan.registryAuthSecret(HTPASSWD_PLACEHOLDER)] : []),
     ];
 }
 

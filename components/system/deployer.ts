@@ -1,6 +1,7 @@
 import { RioInputError, under } from "../errors";
 import { KubeObject } from "../kube/object";
 import { GIT_URL } from "../build/spec";
+import { assertDnsSubdomain } from "../service/names";
 import { systemLabels } from "./gateway";
 import { SystemSettings } from "./settings";
 
@@ -18,6 +19,12 @@ export interface ContinuousDeploymentInput {
     resyncSeconds?: number;
     /** The Secret (in rio-system) holding the backend token. Default `pulumi-api-secret`, key `accessToken`. */
     accessTokenSecret?: { name: string; key: string };
+    /**
+     * For a private infrastructure repository over https: the Secret in rio-system whose `accessToken` the operator
+     * clones with — a `githubWebhook` entry of RioSystem's `buildSecrets` (Rio's GitHub token), or one you create.
+     * Default none: a public repository.
+     */
+    gitAuthSecret?: string;
 }
 
 export interface ContinuousDeployment {
@@ -27,6 +34,7 @@ export interface ContinuousDeployment {
     stack: string;
     resyncSeconds: number;
     accessTokenSecret: { name: string; key: string };
+    gitAuthSecret?: string;
 }
 
 export const DEPLOYER = "rio-deployer";
@@ -43,6 +51,12 @@ export function resolveContinuousDeployment(input: ContinuousDeploymentInput | u
     under(["continuousDeployment", "resyncSeconds"], () => {
         if (!Number.isInteger(resync) || resync < 60) throw new RioInputError([], `must be a whole number of seconds, at least 60 (the operator's minimum), not ${resync}`);
     });
+    if (c.gitAuthSecret !== undefined) {
+        under(["continuousDeployment", "gitAuthSecret"], () => assertDnsSubdomain(c.gitAuthSecret!, "Secret name"));
+        if (!/^https?:\/\//.test(c.repo)) {
+            throw new RioInputError(["continuousDeployment", "gitAuthSecret"], `is a token, which the operator sends over https; ${c.repo} is not an https URL`);
+        }
+    }
     return {
         repo: c.repo,
         branch: c.branch ?? "main",
@@ -50,6 +64,7 @@ export function resolveContinuousDeployment(input: ContinuousDeploymentInput | u
         stack: c.stack,
         resyncSeconds: resync,
         accessTokenSecret: c.accessTokenSecret ?? { name: "pulumi-api-secret", key: "accessToken" },
+        ...(c.gitAuthSecret !== undefined && { gitAuthSecret: c.gitAuthSecret }),
     };
 }
 
@@ -87,6 +102,8 @@ export function planDeployer(s: SystemSettings, cd: ContinuousDeployment): KubeO
                 destroyOnFinalize: false,
                 serviceAccountName: DEPLOYER,
                 envRefs: { PULUMI_ACCESS_TOKEN: { type: "Secret", secret: { name: cd.accessTokenSecret.name, key: cd.accessTokenSecret.key } } },
+                // The Stack's own namespace: the operator resolves the token for the workspace it runs there.
+                ...(cd.gitAuthSecret !== undefined && { gitAuth: { accessToken: { type: "Secret", secret: { name: cd.gitAuthSecret, key: "accessToken" } } } }),
             },
         },
     ];

@@ -7,6 +7,7 @@ import { planDeployer } from "./deployer";
 import { Feature } from "./features";
 import { gatewayRef, planGateway, systemLabels } from "./gateway";
 import { planRegistry, REGISTRY_RESOURCES, registryAddresses } from "./registry";
+import { planRegistryRoute, registryAuthSecret, registryExposure, RegistryExposure } from "./registryRoute";
 import { SystemSettings } from "./settings";
 import { planTls } from "./tls";
 
@@ -29,7 +30,10 @@ export interface SystemPlan {
     certificate?: (domain: string) => KubeObject;
     issuer?: string;
     gateway: ReturnType<typeof gatewayRef>;
-    registry?: { push: string; pull: string };
+    /** Where builds push and nodes pull; `external` when the registry is also served at `registry.<domain>`. */
+    registry?: { push: string; pull: string; external?: RegistryExposure };
+    /** The Secret the gateway checks registry logins against, for an htpasswd line (kept apart: it holds a credential). */
+    registryAuthSecret?: (htpasswd: string) => KubeObject;
     /** Every system pod with its requests and limits: what `npm run footprint` adds up. */
     pods: PodBudget[];
 }
@@ -70,6 +74,14 @@ export function planSystem(s: SystemSettings, options: PlanOptions = {}): System
             : []),
         ...(tls ? tls.objects.map((object) => ({ feature: "tls" as const, object, after: { release: "certManager" as const } })) : []),
         ...(f.registry ? planRegistry(s, options.registryPersistence ?? true).map((object) => ({ feature: "registry" as const, object })) : []),
+        ...(s.registryExposed
+            ? planRegistryRoute(s).map((object) => ({
+                  feature: "registry" as const,
+                  object,
+                  // The route needs the Gateway API kinds; the Middleware and SecurityPolicy kinds come with their charts.
+                  after: object.kind === "HTTPRoute" && s.gateway === "traefik" ? { crds: "gatewayApi" as const } : { release: gatewayKey as ReleasePlan["key"] },
+              }))
+            : []),
         ...(f.build ? planBuilder(s).map((object) => ({ feature: "build" as const, object })) : []),
         ...(f.dashboard ? planDashboardAccess(s).map((object) => ({ feature: "dashboard" as const, object })) : []),
         ...(s.continuousDeployment
@@ -90,7 +102,8 @@ export function planSystem(s: SystemSettings, options: PlanOptions = {}): System
         objects,
         ...(tls && { certificate: tls.certificate, issuer: tls.issuer }),
         gateway: gatewayRef(s),
-        ...(f.registry && { registry: registryAddresses(s.namespace) }),
+        ...(f.registry && { registry: { ...registryAddresses(s.namespace), ...(s.registryExposed && { external: registryExposure(s.domain!) }) } }),
+        ...(s.registryExposed && { registryAuthSecret: (htpasswd: string) => registryAuthSecret(s, htpasswd) }),
         pods: [
             ...releases.flatMap((r) => r.pods),
             ...(f.registry ? [{ feature: "registry", component: "registry", replicas: 1, containers: [REGISTRY_RESOURCES] }] : []),

@@ -2,6 +2,8 @@ import * as civo from "@pulumi/civo";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { BuildSecretInput, checkBuildSecrets, declareBuildSecrets } from "../build/credentials";
 import { checked } from "../kube/userError";
 import { declareObject } from "../kube/declare";
 import { GatewayRef } from "../service/context";
@@ -11,6 +13,8 @@ import { CIVO_FIREWALL_ANNOTATION, gatewayFirewallRules } from "./firewall";
 import { withServiceAnnotations } from "./gateway";
 import { Feature } from "./features";
 import { planSystem, SystemPlan } from "./plan";
+import { BUILDER } from "./builder";
+import { htpasswdLine, registryHost, RegistryExposure, REGISTRY_USER } from "./registryRoute";
 import { CivoSettingsInput, resolveSettings, SystemSettings } from "./settings";
 import { CLOUDFLARE_TOKEN_SECRET } from "./tls";
 import { ContinuousDeploymentInput } from "./deployer";
@@ -60,6 +64,27 @@ export interface RioSystemArgs {
     /** Keep registry images on a PersistentVolumeClaim of the default StorageClass. Default true. */
     registryPersistence?: boolean;
     /**
+     * Serve the registry at `registry.<domain>` on the gateway's HTTPS listener, behind basic auth the gateway
+     * enforces (user `rio`), for pushes from outside the cluster (local-folder builds, `docker push`); nodes keep
+     * pulling through the node-local NodePort. Never over plain HTTP: needs the tls feature and `domain`.
+     * Default: on with Let's Encrypt certificates (a Cloudflare zone) whose records are not proxied; off
+     * otherwise. With proxied records it adds a DNS-only `registry.<domain>` record (Cloudflare caps proxied
+     * request bodies at 100 MB, and the record publishes the gateway's address); on Civo, whose gateway firewall
+     * then admits only Cloudflare, it is refused. With the local CA, docker must trust `rio-ca` (or the address
+     * be a loopback one, which docker treats as insecure).
+     */
+    registryExposed?: boolean;
+    /** The password of the exposed registry's user `rio` (a Pulumi secret). Default: a generated one, stable across runs. */
+    registryPassword?: pulumi.Input<string>;
+    /**
+     * Private repositories and registries for builds, Rio's secret kinds by Secret name (`rio secret create`):
+     * `gitBasicAuth` and `gitSshKeyAuth` (a build's `cloneSecretName`), `docker` (`pushRegistrySecretName`) —
+     * in the builder namespace, needing the build feature — and `githubWebhook` (Rio's GitHub token, the
+     * continuous deployment's git token: `continuousDeployment.gitAuthSecret`), in rio-system. Every value is kept
+     * a Pulumi secret; the Secrets are mounted only into builds (and the operator). Default none.
+     */
+    buildSecrets?: Record<string, BuildSecretInput>;
+    /**
      * With the `continuousDeployment` feature: where this project lives and which stack it is, so the Pulumi
      * Kubernetes Operator can re-run `pulumi up` every `resyncSeconds` (default 60).
      */
@@ -71,8 +96,17 @@ export interface RioSystemArgs {
 /** What a RioService needs from the system, in one value a StackReference can carry. */
 export interface SystemRef {
     gateway: Required<Pick<GatewayRef, "name" | "namespace" | "domain" | "scheme" | "listener" | "implementation" | "customDomains">>;
-    registry?: { push: string; pull: string };
+    /** In-cluster push and node pull addresses; `external` (host and user, never the password) when exposed. */
+    registry?: { push: string; pull: string; external?: RegistryExposure };
     issuer?: string;
+}
+
+/** Logging into the exposed registry: `@pulumi/docker-build`'s `registries` entry, and `docker login`'s. */
+export interface RegistryCredentials {
+    /** `registry.<domain>`. */
+    address: string;
+    username: string;
+    password: string;
 }
 
 /** @internal Checks the plain args (before anything is registered). */
@@ -87,6 +121,7 @@ export function settingsOf(args: RioSystemArgs): SystemSettings {
         clusterHasMetricsServer: args.clusterHasMetricsServer,
         domains: args.domains,
         continuousDeployment: args.continuousDeployment,
+        registryExposed: args.registryExposed,
         cloudflare: args.cloudflare && {
             proxied: args.cloudflare.proxied,
             zone: args.cloudflare.zone,
@@ -114,9 +149,18 @@ export class RioSystem extends pulumi.ComponentResource {
     public readonly ref!: pulumi.Output<SystemRef>;
     /** The plan this system was built from (features, releases, pods). */
     public readonly plan: SystemPlan;
+    /** With `registryExposed`: the address and login of `registry.<domain>`, one Pulumi secret; else undefined. */
+    public readonly registryCredentials!: pulumi.Output<RegistryCredentials | undefined>;
 
     constructor(name: string, args: RioSystemArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan: SystemPlan = checked("RioSystem", name, () => planSystem(settingsOf(args), { registryPersistence: args.registryPersistence }));
+        const buildSecrets = checked("RioSystem", name, () =>
+            checkBuildSecrets(args.buildSecrets, {
+                build: plan.settings.features.build,
+                systemNamespace: plan.settings.namespace,
+                gitAuthSecret: plan.settings.continuousDeployment?.gitAuthSecret,
+            }),
+        );
         super("pulumi-rio:index:RioSystem", name, {}, opts);
         this.plan = plan;
         const s = plan.settings;
@@ -236,6 +280,33 @@ export class RioSystem extends pulumi.ComponentResource {
               })
             : undefined;
 
+        // The exposed registry's login: the gateway checks it against an htpasswd Secret; the password stays a secret.
+        const registryPassword = plan.registryAuthSecret
+            ? pulumi.secret(
+                  args.registryPassword ?? new random.RandomPassword(`${name}-registry-password`, { length: 32, special: false }, { parent: this }).result,
+              )
+            : undefined;
+        let htpasswd: k8s.core.v1.Secret | undefined;
+        if (registryPassword && plan.registryAuthSecret) {
+            const secret = plan.registryAuthSecret;
+            const shape = secret("");
+            htpasswd = new k8s.core.v1.Secret(
+                `${name}-registry-htpasswd`,
+                {
+                    metadata: shape.metadata,
+                    type: shape.type as string,
+                    // (Only a mock engine leaves a generated password unset; a real one has it, or skips this while unknown.)
+                    stringData: registryPassword.apply((pw) => (pw === undefined ? {} : (secret(htpasswdLine(REGISTRY_USER, pw)).stringData as Record<string, string>))),
+                },
+                { ...on, dependsOn: [namespace] },
+            );
+        }
+        const builderNamespace = declared.find((d) => d.object.kind === "Namespace" && d.object.metadata.name === BUILDER.namespace)?.res;
+        declareBuildSecrets(name, buildSecrets, args.buildSecrets ?? {}, (p) => ({
+            ...on,
+            dependsOn: [p.namespace === BUILDER.namespace && builderNamespace ? builderNamespace : namespace],
+        }));
+
         if (args.cloudflare && s.cloudflare) {
             const cf = new cloudflare.Provider(`${name}-cloudflare`, { apiToken: pulumi.secret(args.cloudflare.apiToken) }, { parent: this });
             const cfOpts = { parent: this, provider: cf };
@@ -270,6 +341,22 @@ export class RioSystem extends pulumi.ComponentResource {
                         cfOpts,
                     );
                 }
+                if (s.registryExposed && s.cloudflare.proxied) {
+                    // Layer pushes must not cross Cloudflare's proxy, which caps request bodies (100 MB on free plans).
+                    new cloudflare.DnsRecord(
+                        `${name}-dns-registry`,
+                        {
+                            zoneId: args.cloudflare.zoneId,
+                            name: registryHost(s.domain),
+                            type: address.apply(recordType),
+                            content: address,
+                            proxied: false,
+                            ttl: 300,
+                            comment: "pulumi-rio: the registry of RioSystem (DNS only: image pushes exceed Cloudflare's proxy limits)",
+                        },
+                        cfOpts,
+                    );
+                }
                 if (s.cloudflare.proxied) {
                     // Cloudflare talks HTTPS to the gateway and checks its (Let's Encrypt) certificate.
                     new cloudflare.ZoneSetting(`${name}-ssl-strict`, { zoneId: args.cloudflare.zoneId, settingId: "ssl", value: "strict" }, cfOpts);
@@ -279,11 +366,25 @@ export class RioSystem extends pulumi.ComponentResource {
 
         const ready = pulumi.all([...declared.map((d) => d.res.urn), ...(certificate ? [certificate.urn] : [])]);
         this.kubeconfig = kubeconfig ?? pulumi.output(undefined);
+        // Usable once the route, its auth policy and the htpasswd Secret are in: a push before them would be refused.
+        const external = plan.registry?.external;
+        this.registryCredentials =
+            registryPassword && external && htpasswd
+                ? pulumi.secret(
+                      pulumi.all([registryPassword, ready, htpasswd.urn]).apply(([password]): RegistryCredentials => ({ address: external.host, username: external.username, password })),
+                  )
+                : pulumi.output(undefined);
         this.ref = pulumi.all([this.domain, ready]).apply(([domain]) => ({
             gateway: { ...plan.gateway, domain },
             ...(plan.registry && { registry: plan.registry }),
             ...(plan.issuer && { issuer: plan.issuer }),
         }));
-        this.registerOutputs({ kubeconfig: this.kubeconfig, domain: this.domain, address: this.address, ref: this.ref });
+        this.registerOutputs({
+            kubeconfig: this.kubeconfig,
+            domain: this.domain,
+            address: this.address,
+            ref: this.ref,
+            registryCredentials: this.registryCredentials,
+        });
     }
 }

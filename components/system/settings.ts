@@ -2,6 +2,7 @@ import { KeyPath, RioInputError, under } from "../errors";
 import { assertHostname, coveredByWildcard } from "../service/names";
 import { Features, resolveFeatures } from "./features";
 import { ContinuousDeployment, ContinuousDeploymentInput, resolveContinuousDeployment } from "./deployer";
+import { resolveRegistryExposed } from "./registryRoute";
 
 /** The gateway implementations RioSystem can install. */
 export const GATEWAY_IMPLEMENTATIONS = ["traefik", "envoy"] as const;
@@ -53,6 +54,8 @@ export interface SystemSettings {
     /** Custom domains (Rio's `rio domain register`) the wildcard does not cover: each gets listeners and a certificate. */
     domains: string[];
     continuousDeployment?: ContinuousDeployment;
+    /** The registry is served at `registry.<domain>` through the gateway, behind basic auth (see registryRoute.ts). */
+    registryExposed?: true;
     namespace: string;
 }
 
@@ -74,6 +77,8 @@ export interface SettingsInput {
      * without marketplace applications, so RioSystem installs metrics-server itself.
      */
     clusterHasMetricsServer?: boolean;
+    /** RioSystem's `registryExposed`: serve the registry at `registry.<domain>` (default: see resolveRegistryExposed). */
+    registryExposed?: boolean;
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -152,6 +157,14 @@ export function resolveSettings(input: SettingsInput): SystemSettings {
         }),
         domains: customDomains(input.domains, domain, features),
         ...(features.continuousDeployment && { continuousDeployment: resolveContinuousDeployment(input.continuousDeployment) }),
+        ...(resolveRegistryExposed({
+            exposed: input.registryExposed,
+            registry: features.registry,
+            tls: features.tls,
+            domain,
+            cloudflare: cf && { proxied: cf.proxied ?? true },
+            civo: input.civo !== undefined,
+        }) && { registryExposed: true as const }),
         namespace: "rio-system",
     };
 }

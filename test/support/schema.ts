@@ -29,7 +29,7 @@ import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
 import { LimitRange } from "kubernetes-models/v1/LimitRange";
 import { validateHelmChart } from "./helmChart";
 import { validateInterceptorRoute } from "./interceptorRoute";
-import { validateBackendTrafficPolicy, validateMiddleware } from "./policies";
+import { validateBackendTrafficPolicy, validateMiddleware, validateSecurityPolicy } from "./policies";
 import { ReferenceGrant } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1/ReferenceGrant";
 import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
@@ -75,6 +75,12 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
         constructor(private readonly data: unknown) {}
         validate(): void {
             validateBackendTrafficPolicy(this.data);
+        }
+    },
+    "gateway.envoyproxy.io/v1alpha1/SecurityPolicy": class {
+        constructor(private readonly data: unknown) {}
+        validate(): void {
+            validateSecurityPolicy(this.data);
         }
     },
     // KEDA's HTTP add-on publishes no model package: checked against its Go type, see interceptorRoute.ts.
