@@ -11,13 +11,13 @@ const EXAMPLES = path.resolve(__dirname, "../../examples");
 const riofiles = fs.readdirSync(EXAMPLES).map((d) => path.join(EXAMPLES, d, "Riofile")).filter((f) => fs.existsSync(f));
 
 describe("examples", () => {
-    it("has the walkthrough's hello-world, the every-key example, a canary and the traffic example", () => {
-        assert.deepEqual(riofiles.map((f) => path.basename(path.dirname(f))).sort(), ["all-keys", "canary", "hello-world", "traffic"]);
+    it("has the walkthrough's hello-world, the every-key example, a canary, the traffic example and a template", () => {
+        assert.deepEqual(riofiles.map((f) => path.basename(path.dirname(f))).sort(), ["all-keys", "canary", "hello-world", "templated", "traffic"]);
     });
     for (const file of riofiles) {
         for (const namespace of ["default", "team-a"]) {
             it(`${path.relative(EXAMPLES, file)} in ${namespace}: every object is schema-valid`, () => {
-                const objects = planObjects(planRiofile(loadRiofile(file), { namespace, gateway: { domain: "apps.example.com" } }));
+                const objects = planObjects(planRiofile(loadRiofile(file, { namespace }), { namespace, gateway: { domain: "apps.example.com" } }));
                 assert.ok(objects.length >= 3);
                 for (const { object } of objects) {
                     // A ReferenceGrant lives where the Service it opens up lives: KEDA's interceptor, in rio-system.
@@ -92,5 +92,37 @@ describe("examples/traffic: two versions at 90/10, a router, a scale-to-zero ser
     it("names the outside world: an ExternalName and a headless Service with its EndpointSlice", () => {
         assert.deepEqual(get("Service", "payments").spec, { type: "ExternalName", externalName: "payments.example.net" });
         assert.deepEqual(get("EndpointSlice", "legacy-db-ipv4").endpoints, [{ addresses: ["10.20.0.15"], conditions: { ready: true } }]);
+    });
+});
+
+describe("examples/templated: a Riofile template answered by its Riofile-answers", () => {
+    const file = path.join(EXAMPLES, "templated/Riofile");
+    const objects = (answers?: Record<string, string>) =>
+        planObjects(planRiofile(loadRiofile(file, { namespace: "shop", ...(answers && { answers }) }), { namespace: "shop", gateway: { domain: "apps.example.com" } })).map(
+            (p) => p.object as any,
+        );
+
+    it("takes VERSION, REPLICAS and MODE from Riofile-answers, the rest from defaults and built-ins", () => {
+        const all = objects();
+        const deployment = all.find((o) => o.kind === "Deployment");
+        const c = deployment.spec.template.spec.containers[0];
+        assert.equal(c.image, "ghcr.io/acme/shop:1.5.0");
+        assert.equal(deployment.spec.replicas, 3);
+        assert.equal(deployment.metadata.labels.tier, "production");
+        assert.deepEqual(c.ports.map((p: any) => p.containerPort), [8080]);
+        const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
+        assert.equal(env.MODE, "production");
+        assert.equal(env.DB_HOST, "db.shop.svc.cluster.local");
+        assert.match(env.COMMIT, /^[0-9a-f]{40}$/);
+        assert.equal(env.GREETING, "Welcome to Shop");
+        assert.equal(env.PRICE_FORMAT, "${AMOUNT} EUR");
+        assert.deepEqual(all.find((o) => o.kind === "ConfigMap").data, { "banner.txt": "SHOP 1.5.0" });
+        for (const o of all) validateObject(o);
+    });
+
+    it("lets explicit answers win over Riofile-answers", () => {
+        const deployment = objects({ REPLICAS: "2", APP_NAME: "boutique" }).find((o) => o.kind === "Deployment");
+        assert.equal(deployment.spec.replicas, 2);
+        assert.equal(deployment.spec.template.spec.containers[0].env.find((e: any) => e.name === "GREETING").value, "Welcome to Boutique");
     });
 });

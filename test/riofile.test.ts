@@ -57,7 +57,7 @@ describe("Riofile loader", () => {
         ["an unknown top-level key", ["service:", "  web:", "    image: nginx"], 'Riofile:1:1 service: unknown key; did you mean "services"?'],
         ["a Rio key pulumi-rio does not support", ["services:", "  web:", "    image: nginx", "    rolloutDuration: 30s"], "Riofile:4:5 services.web.rolloutDuration: is not supported: pulumi-rio applies weights as written on each pulumi up instead of moving them over time (README: Versions and traffic)"],
         ["a router without routes", ["routers:", "  r: {}"], "Riofile:2:3 routers.r: a router needs routes"],
-        ["templates (a later feature)", ["template:", "  envSubst: true"], "Riofile:1:1 template: is a Rio key that pulumi-rio does not support yet"],
+        ["a Go template", ["template:", "  goTemplate: true"], "Riofile:2:15 template.goTemplate: Go templates are not supported by pulumi-rio; use envSubst: true with ${VARIABLE} (bash-style) instead"],
         ["a negative scale", ["services:", "  web:", "    image: nginx", "    scale: -1"], 'Riofile:4:12 services.web.scale: scale must be a whole number of replicas ≥ 0, not "-1"'],
         ["a scale in words", ["services:", "  web:", "    image: nginx", "    replicas: two"], 'Riofile:4:15 services.web.replicas: scale must be a whole number of replicas ≥ 0, not "two"'],
         ["a service name that is not a DNS label", ["services:", "  Web_1:", "    image: nginx"], "Riofile:2:3 services.Web_1: service name \"Web_1\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit"],
@@ -72,7 +72,7 @@ describe("Riofile loader", () => {
         ["versions of one app that all weigh 0", ["services:", "  a:", "    image: x", "    weight: 0", "  b:", "    image: y", "    app: a", "    version: v2", "    weight: 0"], "Riofile:2:3 services.a: app \"a\" (services a, b): no version receives traffic: give at least one a weight above 0"],
         ["a negative weight", ["services:", "  a:", "    image: x", "    weight: -5"], "Riofile:4:13 services.a.weight: weight may not be negative"],
         ["a config that is not a map", ["configs:", "  conf: hello"], "Riofile:2:9 configs.conf: a config must be a map of keys to contents"],
-        ["plain Kubernetes YAML", ["apiVersion: v1", "kind: ConfigMap"], "Riofile:1:1 apiVersion: plain Kubernetes YAML files are not supported yet by pulumi-rio; use a Riofile (its kubernetes.manifest takes raw objects)"],
+        ["plain Kubernetes YAML without a name", ["apiVersion: v1", "kind: ConfigMap"], "Riofile:1:1 [0].metadata.name: is required"],
         ["a list at the top", ["- services"], "Riofile:1:1 a Riofile must be a map with services and configs"],
         ["an unknown port option", ["services:", "  web:", "    image: x", '    ports: "80,exposed=true"'], 'Riofile:4:12 services.web.ports: unknown port option "exposed" (expected name, expose, internal or hostport)'],
     ];

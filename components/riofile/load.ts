@@ -1,5 +1,6 @@
 import * as fs from "fs";
-import { isCollection, LineCounter, Node, parseAllDocuments, parseDocument, visit } from "yaml";
+import * as path from "path";
+import { isCollection, Node, parseDocument, visit } from "yaml";
 import { KeyPath, RioInputError, SourceLocation, under } from "../errors";
 import { unknownKey } from "../service/keys";
 import { normalizeApp } from "../service/app";
@@ -11,13 +12,15 @@ import { parseManifest } from "./manifest";
 import { normalizeService, parseServiceSpec, ServiceSpec, VersionSpec } from "../service/spec";
 import { normalizeConfig } from "./configMap";
 import { locate } from "./locate";
+import { renderTemplate, TemplateOptions } from "./template";
+import { isPlainKubernetes, parsePlainKubernetes } from "./kubernetesYaml";
 
 /** A Riofile's top-level keys this release implements. */
 export const RIOFILE_KEYS = ["services", "configs", "routers", "externalservices", "kubernetes"] as const;
 /** Rio's other top-level keys: accepted by Rio, refused here by name until pulumi-rio implements them. */
-export const PLANNED_RIOFILE_KEYS = ["template"];
+export const PLANNED_RIOFILE_KEYS: string[] = [];
 
-const PLAIN_KUBERNETES_YAML = "plain Kubernetes YAML files are not supported yet by pulumi-rio; use a Riofile (its kubernetes.manifest takes raw objects)";
+const PLAIN_KUBERNETES_YAML = "is a Kubernetes object's key: load plain Kubernetes YAML with loadRiofile or parseRiofile, or put the objects in kubernetes.manifest";
 
 /** A loaded, fully checked Riofile. */
 export interface Riofile {
@@ -55,10 +58,14 @@ export function checkRiofile(content: unknown, file: string): Riofile {
         if (key === "kind" || key === "apiVersion") {
             throw new RioInputError([key], PLAIN_KUBERNETES_YAML, undefined, true);
         }
+        if (key === "template") {
+            // parseRiofile takes the section out; one it could not find is not at the start of a line.
+            throw new RioInputError([key], "the template section must start a line of the Riofile (template: in column 1), as Rio read it", undefined, true);
+        }
         if (PLANNED_RIOFILE_KEYS.includes(key)) {
             throw new RioInputError([key], "is a Rio key that pulumi-rio does not support yet", undefined, true);
         }
-        throw unknownKey(key, [...RIOFILE_KEYS, ...PLANNED_RIOFILE_KEYS]);
+        throw unknownKey(key, [...RIOFILE_KEYS, "template", ...PLANNED_RIOFILE_KEYS]);
     }
     const services = under(["services"], () =>
         mapEntries(top.services, "services").map(([name, raw]) =>
@@ -175,22 +182,28 @@ export function groupVersions(services: { name: string; spec: ServiceSpec }[]): 
     return out;
 }
 
-/** Parses and checks Riofile text. Every error is a {@link RioInputError} with file, line, column and key path. */
-export function parseRiofile(text: string, file: string): Riofile {
-    const lines = new LineCounter();
+/** How a Riofile is loaded: its template's answers and built-ins (see {@link TemplateOptions}). */
+export type RiofileOptions = TemplateOptions;
+
+/**
+ * Parses and checks Riofile text. Every error is a {@link RioInputError} with file, line, column and key path.
+ * A `template` section is answered and applied first (`options`); plain Kubernetes YAML (the first document
+ * has a kind) becomes a Riofile whose manifest holds every document.
+ */
+export function parseRiofile(source: string, file: string, options: RiofileOptions = {}): Riofile {
+    if (isPlainKubernetes(source)) return parsePlainKubernetes(source, file);
+    const { text, lines, substituted } = renderTemplate(source, file, options);
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const bad = doc.errors[0];
     if (bad) {
         const pos = bad.linePos?.[0] ?? lines.linePos(bad.pos[0]);
         const at = { file, line: pos.line, column: pos.col };
         if (bad.code === "MULTIPLE_DOCS") {
-            // Several documents: plain Kubernetes YAML if the first is an object with a kind, else a mistake.
-            const docs = parseAllDocuments(text);
-            const first: unknown = Array.isArray(docs) && docs[0]!.errors.length === 0 ? docs[0]!.toJS() : undefined;
-            if (first !== null && typeof first === "object" && "kind" in first) throw new RioInputError([], PLAIN_KUBERNETES_YAML, at);
+            // Several documents, the first not a Kubernetes object (those are plain Kubernetes YAML): a mistake.
             throw new RioInputError([], "a Riofile is one YAML document, but this file has several (a --- separator)", at);
         }
-        throw new RioInputError([], `invalid YAML: ${bad.message.split("\n")[0]}`, at);
+        const hint = substituted ? " (after envSubst: a value substituted before this point may have broken the YAML)" : "";
+        throw new RioInputError([], `invalid YAML: ${bad.message.split("\n")[0]}${hint}`, at);
     }
     // What YAML allows but a Riofile cannot mean: a map or list as a key, an alias to nothing.
     let structural: RioInputError | undefined;
@@ -242,15 +255,15 @@ function protoKey(value: unknown, at: (string | number)[]): (string | number)[] 
     return undefined;
 }
 
-/** Reads and checks a Riofile from disk. */
-export function loadRiofile(path: string): Riofile {
+/** Reads and checks a Riofile from disk; its folder's `Riofile-answers` and git commit answer its template. */
+export function loadRiofile(file: string, options: RiofileOptions = {}): Riofile {
     let text: string;
     try {
-        text = fs.readFileSync(path, "utf8");
+        text = fs.readFileSync(file, "utf8");
     } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new RioInputError([], code === "ENOENT" ? `${path}: no such file` : code === "EISDIR" ? `${path} is a directory` : `${path}: ${(e as Error).message}`);
+        throw new RioInputError([], code === "ENOENT" ? `${file}: no such file` : code === "EISDIR" ? `${file} is a directory` : `${file}: ${(e as Error).message}`);
     }
-    return parseRiofile(text, path);
+    return parseRiofile(text, file, { dir: path.dirname(file), ...options });
 }
 

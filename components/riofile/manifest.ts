@@ -25,7 +25,13 @@ export function parseManifest(text: string): KubeObject[] {
     list.forEach((doc, i) => {
         const bad = doc.errors[0];
         if (bad) throw new RioInputError([i], `invalid YAML (line ${lines.linePos(bad.pos[0]).line} of the manifest): ${bad.message.split("\n")[0]}`);
-        const o = doc.toJS() as unknown;
+        let o: unknown;
+        try {
+            o = doc.toJS();
+        } catch (e) {
+            // An alias to an anchor that does not exist (`*x`) only fails when the document is resolved.
+            throw new RioInputError([i], `invalid YAML: ${(e as Error).message.split("\n")[0]}`);
+        }
         if (o === null || o === undefined) return; // an empty document, e.g. a trailing ---
         if (typeof o !== "object" || Array.isArray(o)) throw new RioInputError([i], "a manifest document must be a Kubernetes object");
         const obj = o as Partial<KubeObject>;
