@@ -4,7 +4,8 @@
  *
  * Config (namespace `rio`):
  * - `riofile` (default `./Riofile`), `namespace` (default `default`), `createNamespace` (default: true unless
- *   the namespace is `default`);
+ *   the namespace is `default`), `answers` (the Riofile template's answers, a map; they win over its
+ *   Riofile-answers file);
  * - `system`: RioSystem's settings (`domain`, `email`, `civo`, `cloudflare.zoneId`, `gatewayImplementation`,
  *   `features`, `helmValues`, …) and `install`; the Cloudflare token is the secret `cloudflareApiToken`, the Civo
  *   token the secret `civo:token`;
@@ -17,13 +18,31 @@ import * as pulumi from "@pulumi/pulumi";
 import { deployRiofile, GatewayRef, loadRiofile, PreviewEnv, RioInputError, RioSystem } from "../components";
 import { Allowable } from "../components/service/context";
 import { checkSystemConfig } from "../components/system/config";
-import { featuresNeeded } from "../components/riofile/needs";
+import { featuresNeeded, registryExposureNeeded } from "../components/riofile/needs";
+import { BuildSecretInput } from "../components/build/credentials";
+import { answersFromConfig } from "../components/riofile/answers";
+import { previewNamespace as namespaceOfPreview, previewSlug } from "../components/preview/slug";
 
 const config = new pulumi.Config("rio");
 
+/**
+ * `rio:buildSecrets` (set each credential with `pulumi config set --secret --path 'rio:buildSecrets.<name>.<field>'`):
+ * every field but the kind and the registry server is handed on as a Pulumi secret.
+ */
+function buildSecrets(raw: unknown): Record<string, BuildSecretInput> {
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new RioInputError(["rio:buildSecrets"], "must map Secret names to {kind, …credentials}");
+    return Object.fromEntries(
+        Object.entries(raw as Record<string, Record<string, unknown>>).map(([name, fields]) => [
+            name,
+            Object.fromEntries(Object.entries(fields ?? {}).map(([k, v]) => [k, k === "kind" || k === "server" || typeof v !== "string" ? v : pulumi.secret(v)])) as BuildSecretInput,
+        ]),
+    );
+}
+
 function program() {
-    const riofile = loadRiofile(config.get("riofile") ?? "./Riofile");
     const namespace = config.get("namespace") ?? "default";
+    // The template's answers: rio:answers, then the Riofile's Riofile-answers; NAMESPACE is where it deploys.
+    const riofile = loadRiofile(config.get("riofile") ?? "./Riofile", { answers: answersFromConfig(config.getObject("answers")), namespace });
     // Host-reaching features the stack allows by name (Rio's admission verbs); the namespace's Pod Security follows.
     const allow = config.getObject<Allowable[]>("allow") ?? [];
     const { install = true, cloudflare, features, ...systemArgs } = checkSystemConfig(config.getObject("system"));
@@ -35,6 +54,10 @@ function program() {
               // Install only what the Riofile needs (KEDA for concurrency autoscaling, metrics-server for cpu/memory,
               // the builder and registry for builds), unless asked for by name.
               features: { ...featuresNeeded(riofile), ...features },
+              // Local folders are pushed from this machine: the registry must be served at registry.<domain>.
+              ...(registryExposureNeeded(riofile) && systemArgs.registryExposed === undefined && { registryExposed: true }),
+              ...(config.getSecret("registryPassword") && { registryPassword: config.getSecret("registryPassword") }),
+              ...(config.getObject("buildSecrets") !== undefined && { buildSecrets: buildSecrets(config.getObject("buildSecrets")) }),
           })
         : undefined;
     const provider = system?.provider;
@@ -65,7 +88,7 @@ function program() {
             allow,
             gateway,
             gatewayImplementation: system ? (systemArgs.gatewayImplementation ?? "traefik") : undefined,
-            ...(system && { registry: system.ref.apply((r) => r.registry) }),
+            ...(system && { registry: system.ref.apply((r) => r.registry), registryCredentials: system.registryCredentials }),
         },
         { provider, dependsOn: [...(ns ? [ns] : []), ...(system ? [system] : [])] },
     );
@@ -77,13 +100,16 @@ function program() {
  * registry, read through a StackReference.
  */
 function previewProgram(base: string) {
-    const riofile = loadRiofile(config.get("riofile") ?? "./Riofile");
+    const pullRequest = config.getNumber("pullRequest");
+    const branch = config.get("branch");
+    const riofile = loadRiofile(config.get("riofile") ?? "./Riofile", {
+        answers: answersFromConfig(config.getObject("answers")),
+        namespace: namespaceOfPreview(previewSlug({ ...(pullRequest !== undefined && { pullRequest }), ...(branch !== undefined && { branch }) })),
+    });
     const ref = new pulumi.StackReference(base);
     const kubeconfig = ref.getOutput("kubeconfig") as pulumi.Output<string | undefined>;
     // The base's own cluster when it made one (its kubeconfig output), else the current kube context.
     const provider = new k8s.Provider("preview-k8s", { kubeconfig: kubeconfig.apply((k) => k ?? "") });
-    const pullRequest = config.getNumber("pullRequest");
-    const branch = config.get("branch");
     const preview = new PreviewEnv(
         "preview",
         {

@@ -180,7 +180,7 @@ describe("a git build in a Riofile", () => {
         ["a repo that is not a git URL", () => "services:\n  web:\n    build:\n      repo: github.com/acme/app\n", () => 'Riofile:4:13 services.web.build.repo: "github.com/acme/app" is not a git URL (https://…, ssh://…, git@host:path or file://…)'],
         ["a Dockerfile outside the context", (u) => `services:\n  web:\n    build:\n      repo: ${u}\n      context: app\n      dockerfile: Dockerfile\n`, () => 'Riofile:6:19 services.web.build.dockerfile: "Dockerfile" is outside the build context "app"; move it in, or widen the context'],
         ["an unreachable remote", () => "services:\n  web:\n    image: file:///nonexistent/app.git\n", () => "Riofile:3:12 services.web.image: cannot read file:///nonexistent/app.git: '/nonexistent/app.git' does not appear to be a git repository"],
-        ["a build without repo (a local folder)", () => "services:\n  web:\n    build:\n      dockerfile: Dockerfile\n", () => "Riofile:4:7 services.web.build.repo: a local folder build (no repo) is not supported yet by pulumi-rio; give the git repository"],
+        ["a git key on a build without repo (a local folder)", () => "services:\n  web:\n    build:\n      branch: main\n", () => "Riofile:4:7 services.web.build.branch: applies to git builds; this build is of a local folder (no repo)"],
     ];
     for (const [what, text, message] of bad) {
         it(`refuses ${what}`, () => {

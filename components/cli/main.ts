@@ -8,8 +8,11 @@ import * as path from "path";
 import { Command, CommanderError, Option } from "commander";
 import { RioInputError } from "../errors";
 import { loadRiofile, parseRiofile } from "../riofile/load";
-import { planObjects, planRiofile } from "../render/plan";
+import { readAnswersFile } from "../riofile/answers";
+import { planObjects, planRiofile, RiofilePlan } from "../render/plan";
+import { DEFAULT_BUILD_CONTEXT } from "../build/job";
 import { toYaml } from "../render/yaml";
+import { exportRiofile } from "../riofile/export";
 import { renderSystem } from "../render/system";
 import { planSystem } from "../system/plan";
 import { resolveSettings } from "../system/settings";
@@ -27,6 +30,7 @@ function packageVersion(): string {
 }
 
 interface RenderFlags {
+    answers?: string;
     system?: boolean;
     allow?: string[];
     enable?: string[];
@@ -62,7 +66,10 @@ function renderSystemFlags(flags: RenderFlags): string {
 
 function render(flags: RenderFlags): string {
     if (flags.system) return renderSystemFlags(flags);
-    const riofile = flags.file === "-" ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>") : loadRiofile(flags.file);
+    // Explicit answers win over a Riofile-answers file next to the Riofile (from standard input: in the cwd, as Rio).
+    const answers = flags.answers !== undefined ? Object.fromEntries(readAnswersFile(flags.answers)!.values) : undefined;
+    const options = { namespace: flags.namespace, ...(answers && { answers }) };
+    const riofile = flags.file === "-" ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>", { ...options, dir: process.cwd() }) : loadRiofile(flags.file, options);
     const plan = planRiofile(riofile, {
         namespace: flags.namespace,
         ...(flags.allow && { allow: flags.allow.flatMap((a) => a.split(",")) }),
@@ -73,8 +80,18 @@ function render(flags: RenderFlags): string {
             scheme: flags.scheme,
             ...(flags.gatewayImplementation !== undefined && { implementation: flags.gatewayImplementation as "traefik" | "envoy" }),
         },
+        // As the stack does for local folder builds: RioSystem's registry served at registry.<domain>.
+        registry: { ...DEFAULT_BUILD_CONTEXT.registry, external: { host: `registry.${flags.domain}` } },
     });
-    return toYaml(planObjects(plan).map((p) => p.object));
+    return localBuilds(plan) + toYaml(planObjects(plan).map((p) => p.object));
+}
+
+/** Local folder builds are not Kubernetes objects: say, as comments, what `pulumi up` builds and pushes first. */
+function localBuilds(plan: RiofilePlan): string {
+    return plan.services
+        .flatMap((s) => s.plan.images)
+        .map(({ image: i }) => `# built on pulumi up by @pulumi/docker-build, then pushed: docker buildx build ${i.context} -f ${i.dockerfile} -t ${i.push}${Object.entries(i.args).map(([k, v]) => ` --build-arg ${k}=${v}`).join("")}${i.noCache ? " --no-cache" : ""} --push\n`)
+        .join("");
 }
 
 export function program(out: (s: string) => void): Command {
@@ -87,6 +104,7 @@ export function program(out: (s: string) => void): Command {
         .description("print every Kubernetes object the Riofile deploys, as multi-document YAML")
         .option("-f, --file <path>", "the Riofile ('-' reads standard input)", "Riofile")
         .option("-n, --namespace <ns>", "namespace to deploy into", "default")
+        .option("--answers <file>", "answers to the Riofile's template questions (YAML or JSON map); they win over its Riofile-answers")
         .option("--domain <domain>", "cluster domain; apps are served at <app>-<namespace>.<domain>", "rio.example.com")
         .option("--gateway <name>", "name of the Gateway routes attach to", "rio-gateway")
         .option("--gateway-namespace <ns>", "namespace of that Gateway", "rio-system")
@@ -99,6 +117,13 @@ export function program(out: (s: string) => void): Command {
         .option("--email <email>", "with --system: the Let's Encrypt account email")
         .option("--allow <features...>", "features reaching into the node the stack allows by name (hostPort, hostNetwork, hostPath, privileged)")
         .action((flags: RenderFlags) => out(render(flags)));
+    cli.command("export")
+        .description("print the Riofile normalized (canonical keys, each version of an app its own service); loading it gives the same objects")
+        .option("-f, --file <path>", "the Riofile ('-' reads standard input)", "Riofile")
+        .action((flags: { file: string }) =>
+            // A template is answered as render answers it (Riofile-answers next to the file, or in the cwd for stdin).
+            out(exportRiofile(flags.file === "-" ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>", { dir: process.cwd() }) : loadRiofile(flags.file))),
+        );
     const cd = cli.command("cd").description("continuous deployment helpers");
     cd.command("github-workflow")
         .description("print a GitHub Actions workflow that runs pulumi up on push and on a schedule")

@@ -19,8 +19,10 @@ export function declarePlanned(
      * app namespace and must still be deleted one by one).
      */
     deletedWith?: { resource: pulumi.Resource; namespace: string },
+    /** Resources declared beside the objects that `after` may name (a local build's `Image<suffix>`). */
+    beside: ReadonlyMap<string, pulumi.CustomResource> = new Map(),
 ): pulumi.CustomResource[] {
-    const declared = new Map<string, pulumi.CustomResource>();
+    const declared = new Map<string, pulumi.CustomResource>(beside);
     return shape.map((planned, i) => {
         const dependsOn = (planned.after ?? []).map((key) => declared.get(key)).filter((r): r is pulumi.CustomResource => r !== undefined);
         const res = declareObject(`${name}${planned.suffix}`, planned.object, now ? now[i]!.object : later!.apply((p) => p.objects[i]!.object), {

@@ -1,3 +1,4 @@
+import * as path from "path";
 import { formatKeyPath, RioInputError } from "../errors";
 import { PlannedObject } from "../kube/object";
 import { planConfigMap } from "../riofile/configMap";
@@ -19,6 +20,8 @@ export interface RiofileTarget {
     hostLabel?: string;
     /** Features reaching into the node allowed by name (`hostPort`, `hostNetwork`, `hostPath`, `privileged`). Default none. */
     allow?: readonly string[];
+    /** RioSystem's registry. Default: RioSystem's in rio-system (not served outside the cluster). */
+    registry?: { push: string; pull: string; external?: { host: string } };
 }
 
 /** A Riofile's objects, grouped as the components create them. */
@@ -37,6 +40,9 @@ export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePla
     const context = resolveContext(target.namespace, target.gateway, {
         ...(target.hostLabel !== undefined && { hostLabel: target.hostLabel }),
         ...(target.allow && { allow: target.allow }),
+        ...(target.registry && { registry: target.registry }),
+        // A Riofile's local folders are relative to the Riofile.
+        baseDir: path.dirname(path.resolve(riofile.file)),
     });
     // Errors found only now (they depend on the namespace or domain) still point into the file.
     const located = <T>(prefix: (string | number)[], fn: () => T): T => {

@@ -1,6 +1,7 @@
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { declareObject } from "../kube/declare";
-import { planRiofile } from "../render/plan";
+import { planRiofile, RiofileTarget } from "../render/plan";
 import { Allowable, GatewayRef } from "../service/context";
 import { isPlain, RioService } from "../service/rioService";
 import { RioRouter } from "../router/rioRouter";
@@ -19,7 +20,9 @@ export interface DeployTarget {
     /** Features reaching into the node allowed by name (`hostPort`, `hostNetwork`, `hostPath`, `privileged`). Default none. */
     allow?: readonly Allowable[];
     /** RioSystem's registry (`ref.registry`), for builds. Default: RioSystem's, in rio-system. */
-    registry?: pulumi.Input<{ push: string; pull: string } | undefined>;
+    registry?: pulumi.Input<{ push: string; pull: string; external?: { host: string } } | undefined>;
+    /** Login to RioSystem's registry for local folder builds (RioSystem's `registryCredentials`, a secret). */
+    registryCredentials?: pulumi.Input<{ address: string; username: string; password: string } | undefined>;
 }
 
 /** Options for the resources a Riofile becomes. */
@@ -56,6 +59,8 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
         namespace: target.namespace,
         ...(target.hostLabel !== undefined && { hostLabel: target.hostLabel }),
         ...(target.allow && { allow: target.allow }),
+        // A registry still to be created is checked against a stand-in; each RioService plans with the real one.
+        registry: isPlain(target.registry) ? (target.registry as RiofileTarget["registry"]) : { push: "pending.invalid", pull: "pending.invalid", external: { host: "pending.invalid" } },
         gateway: known
             ? { ...(target.gateway as GatewayRef | undefined), ...(target.gatewayImplementation && { implementation: target.gatewayImplementation }) }
             : { domain: "pending.invalid", ...(target.gatewayImplementation && { implementation: target.gatewayImplementation }) },
@@ -82,6 +87,9 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
                     ...(target.hostLabel !== undefined && { hostLabel: target.hostLabel }),
                     ...(target.allow && { allow: target.allow }),
                     ...(target.registry !== undefined && { registry: target.registry }),
+                    ...(target.registryCredentials !== undefined && { registryCredentials: target.registryCredentials }),
+                    // A Riofile's local folders are relative to the Riofile.
+                    baseDir: path.dirname(path.resolve(riofile.file)),
                 },
                 { ...childOpts, dependsOn: [...(opts?.dependsOn ?? []), ...Object.values(configMaps)] },
             ),

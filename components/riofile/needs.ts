@@ -5,7 +5,8 @@ import { Riofile } from "./load";
 /**
  * The RioSystem features a Riofile's services need, so a stack installs nothing they do not use:
  * KEDA's HTTP add-on for concurrency autoscaling, metrics-server for cpu/memory autoscaling, the builder and
- * the registry for builds.
+ * the registry for builds. A local folder build also needs the registry served at `registry.<domain>`
+ * (`registryExposureNeeded`), which the stack asks RioSystem for unless its config says otherwise.
  */
 export function featuresNeeded(riofile: Riofile): Partial<Record<Feature, boolean>> {
     const versions = riofile.services.flatMap(({ name, spec }) => normalizeApp(name, spec).versions);
@@ -14,6 +15,12 @@ export function featuresNeeded(riofile: Riofile): Partial<Record<Feature, boolea
         metrics: versions.some((v) => v.autoscale?.kind === "resource"),
         // Builds need the builder; they push to the in-cluster registry unless they all name their own.
         build: versions.some((v) => v.build !== undefined),
-        registry: versions.some((v) => v.build !== undefined && v.build.pushRegistry === undefined),
+        // Local folders are built where Pulumi runs, and pushed to the registry too unless they name their own.
+        registry: versions.some((v) => (v.build !== undefined && v.build.pushRegistry === undefined) || (v.localBuild !== undefined && v.localBuild.pushRegistry === undefined)),
     };
+}
+
+/** True when a local folder build pushes to RioSystem's registry, which must then be served outside the cluster. */
+export function registryExposureNeeded(riofile: Riofile): boolean {
+    return riofile.services.some(({ name, spec }) => normalizeApp(name, spec).versions.some((v) => v.localBuild !== undefined && v.localBuild.pushRegistry === undefined));
 }

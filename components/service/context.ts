@@ -46,8 +46,10 @@ export interface ServiceContext {
     allow: Allowable[];
     /** What follows `<app>-` in hostnames: the namespace (Rio's), or a preview's slug. */
     hostLabel: string;
-    /** Where builds run and push (RioSystem's builder and registry). */
-    build: BuildContext;
+    /** Where builds run and push (RioSystem's builder and registry, and that registry's address outside the cluster). */
+    build: BuildContext & { registry: { external?: { host: string } } };
+    /** Where a local folder build's relative path starts: the Riofile's folder, or the program's. */
+    baseDir: string;
     /** Which commit a git ref is now (real `git ls-remote`, memoized per context). */
     resolveCommit: CommitResolver;
     gateway: Required<Omit<GatewayRef, "domain" | "listener" | "customDomains">> & { domain?: string; listener?: string; customDomains?: string[] };
@@ -70,8 +72,10 @@ function oneImplementation(v: string | undefined): "traefik" | "envoy" {
 /** The rest of what a service may need from RioSystem, and how commits are resolved (injectable for tests). */
 export interface ContextOptions {
     autoscaling?: AutoscalingRef;
-    /** RioSystem's registry (`ref.registry`). Default: RioSystem's, in rio-system. */
-    registry?: { push: string; pull: string };
+    /** RioSystem's registry (`ref.registry`). Default: RioSystem's, in rio-system, not served outside the cluster. */
+    registry?: { push: string; pull: string; external?: { host: string } };
+    /** Where relative local folders are found. Default: the working directory (a Pulumi program's folder). */
+    baseDir?: string;
     resolveCommit?: CommitResolver;
     /** Hostnames are `<app>-<hostLabel>.<domain>`. Default: the namespace, as in Rio. */
     hostLabel?: string;
@@ -95,6 +99,7 @@ export function resolveContext(namespace: string | undefined, gateway: GatewayRe
             }),
         ),
         build: { ...DEFAULT_BUILD_CONTEXT, ...(options.registry && { registry: options.registry }) },
+        baseDir: options.baseDir ?? process.cwd(),
         resolveCommit: options.resolveCommit ?? cached(gitResolver),
         gateway: {
             name: under(["gateway", "name"], () => assertDnsLabel(g.name ?? DEFAULT_GATEWAY.name, "gateway name")),

@@ -10,6 +10,7 @@ import { planAutoscaler, planDisruptionBudget, planReferenceGrant } from "./auto
 import { appObjectLabels, objectLabels } from "./labels";
 import { planVolumeClaim } from "./volumes";
 import { imageRefs, imageTag, planBuildJob } from "../build/job";
+import { LocalImage, planLocalImage } from "../build/local";
 import { KubeObject } from "../kube/object";
 import { NormalizedService } from "./spec";
 
@@ -18,6 +19,8 @@ export interface ServicePlan {
     objects: PlannedObject[];
     /** Name of the app's ClusterIP Service, when the service has ports. */
     serviceName?: string;
+    /** Local folders built and pushed before the workloads that run them (`Image<suffix>`). */
+    images: { suffix: string; image: LocalImage }[];
     hostnames: string[];
     urls: string[];
 }
@@ -35,7 +38,11 @@ export interface ServicePlan {
  * builds and pushes it, and the version running exactly that image. Errors name `build.*`, or `image` when the
  * build was a git URL given as the image.
  */
-function built(v: NormalizedService, ctx: ServiceContext): { version: NormalizedService; job?: KubeObject } {
+function built(v: NormalizedService, ctx: ServiceContext): { version: NormalizedService; job?: KubeObject; local?: LocalImage } {
+    if (v.localBuild) {
+        const { image, pull } = planLocalImage(v.localBuild, ctx.baseDir, `${ctx.namespace}/${v.name}`, ctx.build.registry);
+        return { version: { ...v, image: pull }, local: image };
+    }
     const b = v.build;
     if (!b) return { version: v };
     try {
@@ -114,7 +121,7 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext): ServicePlan 
         ),
         // A workload rolls to a built image only once its build has succeeded.
         ...app.versions.map((v, i) => {
-            const after = [...(builds[i]!.job ? [`Job${suffix(v)}-build`] : []), ...(v.permissions.length + v.globalPermissions.length > 0 ? [`ServiceAccount${suffix(v)}`] : [])];
+            const after = [...(builds[i]!.job ? [`Job${suffix(v)}-build`] : []), ...(builds[i]!.local ? [`Image${suffix(v)}`] : []), ...(v.permissions.length + v.globalPermissions.length > 0 ? [`ServiceAccount${suffix(v)}`] : [])];
             return { suffix: suffix(v), object: planWorkload(v, ctx.namespace), ...(after.length > 0 && { after }) };
         }),
         ...(service ? [{ suffix: "", object: service }] : []),
@@ -141,7 +148,8 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext): ServicePlan 
             seen.add(key);
         }
     }
-    return { objects, serviceName: service?.metadata.name, hostnames, urls: hostnames.map((h) => `${ctx.gateway.scheme}://${h}`) };
+    const images = app.versions.flatMap((v, i) => (builds[i]!.local ? [{ suffix: suffix(v), image: builds[i]!.local! }] : []));
+    return { objects, images, serviceName: service?.metadata.name, hostnames, urls: hostnames.map((h) => `${ctx.gateway.scheme}://${h}`) };
 }
 
 /** A single-version service's plan (what most services are). */

@@ -12,6 +12,38 @@ import { DataMountSpec, PullPolicy, ServiceSpec, SidecarSpec, VersionSpec } from
 import { AutoscaleInput } from "./autoscale";
 import { Allowable } from "./context";
 import { VolumeSpec, VolumeTemplateSpec } from "./volumes";
+import { LOCAL_PATH, LocalImage } from "../build/local";
+import * as dockerBuild from "@pulumi/docker-build";
+
+/**
+ * A local folder's image: built and pushed under its content tag, with a registry layer cache beside it. RioSystem's
+ * registry is logged in to with its credentials (a secret end to end); a `pushRegistry` uses this machine's login.
+ */
+function localImage(
+    name: string,
+    image: pulumi.Output<LocalImage>,
+    credentials: RioServiceArgs["registryCredentials"],
+    parent: pulumi.Resource,
+): dockerBuild.Image {
+    const registries = pulumi.all([image, pulumi.output(credentials)]).apply(([i, c]) => (i.registry !== undefined && c !== undefined && c.address === i.registry ? [c] : undefined));
+    return new dockerBuild.Image(
+        name,
+        {
+            context: { location: image.context },
+            dockerfile: { location: image.dockerfile },
+            tags: image.apply((i) => [i.push]),
+            push: true,
+            // The content tag already shows in a preview whether the folder changed; building is for `up` only.
+            buildOnPreview: false,
+            buildArgs: image.args,
+            noCache: image.noCache,
+            cacheFrom: [{ registry: { ref: image.cache } }],
+            cacheTo: [{ registry: { ref: image.cache, mode: dockerBuild.CacheMode.Max } }],
+            registries,
+        },
+        { parent },
+    );
+}
 
 const WORKLOADS = ["Deployment", "StatefulSet", "DaemonSet"];
 
@@ -156,12 +188,19 @@ export interface RioServiceArgs {
     /** Cluster-wide API access (ClusterRole `rio-<namespace>-<name>`), same grammar plus `url=/path`. A plain value. */
     globalPermissions?: string | readonly string[];
     /** RioSystem's registry (`ref.registry`), which builds push to and nodes pull from. Default: RioSystem's. */
-    registry?: pulumi.Input<{ push: string; pull: string } | undefined>;
+    registry?: pulumi.Input<{ push: string; pull: string; external?: { host: string } } | undefined>;
+    /** Where a relative local folder (`image: ./app`) is found. Default: the working directory (the program's folder). */
+    baseDir?: string;
+    /**
+     * Login to RioSystem's registry at `registry.<domain>` for local folder builds (RioSystem's
+     * `registryCredentials`, a secret). Default none: a `pushRegistry` then uses this machine's docker login.
+     */
+    registryCredentials?: pulumi.Input<{ address: string; username: string; password: string } | undefined>;
 }
 
 /** @internal The service keys of the args (everything but where it is deployed). */
 export function specOf(args: RioServiceArgs): Record<string, unknown> {
-    const { namespace: _n, gateway: _g, registry: _r, hostLabel: _h, allow: _a, ...spec } = args;
+    const { namespace: _n, gateway: _g, registry: _r, registryCredentials: _c, baseDir: _b, hostLabel: _h, allow: _a, ...spec } = args;
     return spec;
 }
 
@@ -175,11 +214,11 @@ export function isPlain(value: unknown): boolean {
 /** @internal Plans a service from resolved args; user errors become errors naming the component and key. */
 export function planArgs(
     name: string,
-    args: { spec: unknown; namespace?: string; gateway?: GatewayRef; registry?: { push: string; pull: string }; hostLabel?: string; allow?: readonly string[] },
-    options: Pick<ContextOptions, "resolveCommit"> = {},
+    args: { spec: unknown; namespace?: string; gateway?: GatewayRef; registry?: ContextOptions["registry"]; hostLabel?: string; allow?: readonly string[]; baseDir?: string },
+    options: Pick<ContextOptions, "resolveCommit" | "baseDir"> = {},
 ): ServicePlan {
     return checked("RioService", name, () => {
-        return planApp(normalizeApp(name, args.spec), resolveContext(args.namespace, args.gateway, { ...(args.registry && { registry: args.registry }), ...(args.hostLabel !== undefined && { hostLabel: args.hostLabel }), ...(args.allow && { allow: args.allow }), ...options }));
+        return planApp(normalizeApp(name, args.spec), resolveContext(args.namespace, args.gateway, { ...(args.registry && { registry: args.registry }), ...(args.hostLabel !== undefined && { hostLabel: args.hostLabel }), ...(args.allow && { allow: args.allow }), ...(args.baseDir !== undefined && { baseDir: args.baseDir }), ...options }));
     });
 }
 
@@ -210,14 +249,17 @@ export function shapeOf(name: string, args: RioServiceArgs): ServicePlan {
                 { ...structural(spec as Record<string, unknown>, `versions.${v}.`), ...(isPlain(spec.name) && { name: spec.name }) },
             ]),
         );
-    // A git URL given as the image means a build (an Output image is taken for a built one).
-    const image = typeof args.image === "string" && GIT_URL.test(args.image) ? args.image : "shape";
+    // A git URL or a folder given as the image means a build (an Output image is taken for a built one).
+    const image = typeof args.image === "string" && (GIT_URL.test(args.image) || LOCAL_PATH.test(args.image)) ? args.image : "shape";
     return planArgs(
         name,
         {
             spec: { ...structural(args as Record<string, unknown>, ""), ...(args.build === undefined && { image }), ...(versions && { versions }) },
             namespace: "x",
             gateway: { domain: "shape.invalid" },
+            // A folder build needs somewhere to push even in the shape: the real registry is checked with the plan.
+            registry: { push: "shape", pull: "shape", external: { host: "shape" } },
+            ...(args.baseDir !== undefined && { baseDir: args.baseDir }),
             ...(args.allow && { allow: args.allow }),
         },
         // The shape needs no commit: only that there is a build.
@@ -242,7 +284,7 @@ export class RioService extends pulumi.ComponentResource {
     public readonly serviceName!: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: RioServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const resolved = { spec: specOf(args), namespace: args.namespace, gateway: args.gateway, registry: args.registry, hostLabel: args.hostLabel, allow: args.allow };
+        const resolved = { spec: specOf(args), namespace: args.namespace, gateway: args.gateway, registry: args.registry, hostLabel: args.hostLabel, allow: args.allow, baseDir: args.baseDir };
         // Plan before registering anything, so bad input leaves nothing behind. When some args are Outputs the
         // full plan waits for them, but the set of objects is known now from the plain `ports`.
         const now = isPlain(resolved) ? planArgs(name, resolved as Parameters<typeof planArgs>[1]) : undefined;
@@ -253,7 +295,14 @@ export class RioService extends pulumi.ComponentResource {
         // A value of the plan: right away when the args were plain, else once they resolve.
         const fromPlan = <T>(pick: (p: ServicePlan) => T): pulumi.Output<T> => (now ? (pulumi.output(pick(now)) as pulumi.Output<T>) : (later!.apply(pick) as pulumi.Output<T>));
         // The shape's objects are in "x" when the namespace was an Output, in the namespace itself otherwise.
-        const children = declarePlanned(this, name, shape.objects, now?.objects, later, opts?.deletedWith && { resource: opts.deletedWith, namespace: shape.objects.find((o) => WORKLOADS.includes(o.object.kind))!.object.metadata.namespace! });
+        // Local folders are built and pushed first, by @pulumi/docker-build, on the machine running Pulumi.
+        const images = new Map(
+            shape.images.map(({ suffix }, i) => {
+                const image = now ? pulumi.output(now.images[i]!.image) : later!.apply((p) => p.images[i]!.image);
+                return [`Image${suffix}`, localImage(`${name}${suffix}`, image, args.registryCredentials, this)] as const;
+            }),
+        );
+        const children = declarePlanned(this, name, shape.objects, now?.objects, later, opts?.deletedWith && { resource: opts.deletedWith, namespace: shape.objects.find((o) => WORKLOADS.includes(o.object.kind))!.object.metadata.namespace! }, images);
         // URLs are handed out only once every object exists.
         const ready = pulumi.all(children.map((c) => c.id));
         this.urls = now ? ready.apply(() => now.urls) : pulumi.all([ready, later!]).apply(([, p]) => p.urls);

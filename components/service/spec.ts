@@ -13,6 +13,7 @@ import { checkKeys, unknownKey } from "./keys";
 import { Permission, resolvePermissions } from "./permissions";
 import { Autoscale, AutoscaleInput, autoscaleSchema, parseScaleRange, resolveAutoscale } from "./autoscale";
 import { BuildSpec, buildSchema, GIT_URL, NormalizedBuild, normalizeBuild } from "../build/spec";
+import { LOCAL_PATH, LocalBuild, normalizeLocalBuild } from "../build/local";
 
 /** A ConfigMap or Secret mount in Rio's structured form. */
 export interface DataMountSpec {
@@ -181,6 +182,8 @@ export interface NormalizedService {
     autoscale?: Autoscale;
     /** Built from git: the image is the one the build pushes (decided when planning, once the commit is known). */
     build?: NormalizedBuild & { declaredAt: "image" | "build" };
+    /** Built from a local folder on the machine running Pulumi: the image is the one pushed (decided when planning). */
+    localBuild?: LocalBuild;
     /** Pod-level settings passed through as Kubernetes takes them (dnsPolicy, dnsConfig, hostAliases, hostname, affinity). */
     pod: Record<string, unknown>;
     /** Container-level settings (stdin, stdinOnce, tty). */
@@ -426,16 +429,6 @@ function resolveScale(input: number | string | undefined): number {
 function mountStrings(list: string | readonly (string | DataMountSpec)[] | undefined): string | string[] | undefined {
     if (list === undefined || typeof list === "string") return list;
     return list.map((m) => (typeof m === "string" ? m : `${m.name}${m.key !== undefined ? `/${m.key}` : ""}:${m.target}`));
-}
-
-/**
- * Rio builds a local folder when `image` is a path (`./`, `../`, `/abs`). pulumi-rio builds from git but not
- * from a folder yet: refuse rather than deploy a Deployment whose image is a path.
- */
-function refuseBuild(image: string): void {
-    if (/^(\.{1,2}(\/|$)|\/)/.test(image)) {
-        throw new RioInputError([], `"${image}" is a local folder: building from a folder is not supported yet by pulumi-rio; build from git (build.repo) or give a built image`);
-    }
 }
 
 /** `scale` is a fixed count or Rio's `MIN-MAX` range; `autoscale` gives the bounds and the signal. */
@@ -694,16 +687,24 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
         }
         const gitImage = s.image !== undefined && GIT_URL.test(s.image);
         if (s.image === undefined && s.build === undefined) throw new RioInputError([], "a service needs an image (or a build)");
-        if (s.image !== undefined && !gitImage) under(["image"], () => refuseBuild(s.image!));
-        const build =
-            s.build !== undefined
-                ? { ...under(["build"], () => normalizeBuild(s.build!)), declaredAt: "build" as const }
-                : gitImage
-                  ? { ...under(["image"], () => normalizeBuild({ repo: s.image })), declaredAt: "image" as const }
+        // Rio built a folder for `image: ./dir`, and for a `build` without `repo`.
+        const localBuild =
+            s.image !== undefined && !gitImage && LOCAL_PATH.test(s.image)
+                ? normalizeLocalBuild({ context: s.image }, "image")
+                : s.build !== undefined && s.build.repo === undefined
+                  ? under(["build"], () => normalizeLocalBuild(s.build!, "build"))
                   : undefined;
+        const build =
+            localBuild !== undefined
+                ? undefined
+                : s.build !== undefined
+                  ? { ...under(["build"], () => normalizeBuild(s.build!)), declaredAt: "build" as const }
+                  : gitImage
+                    ? { ...under(["image"], () => normalizeBuild({ repo: s.image })), declaredAt: "image" as const }
+                    : undefined;
         const app = under(["app"], () => assertDnsLabel(s.app ?? name, "app"));
         // A build's image is only known once its commit is: the planner puts it in.
-        const main = containerFields(name, build ? build.repo : s.image!, s);
+        const main = containerFields(name, build ? build.repo : localBuild ? localBuild.context : s.image!, s);
         const templates = under(["volumeTemplates"], () => resolveVolumeTemplates(s.volumeTemplates as VolumeTemplateSpec[] | undefined));
         const workload = workloadKind(s, templates);
         const volumes = podVolumes(main.volumes, normalizeSidecars(s.containers ?? [], name), templates);
@@ -722,6 +723,7 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
             app,
             version,
             ...(build && { build }),
+            ...(localBuild && { localBuild }),
             ports,
             volumes: volumes.main,
             ...scaled,

@@ -12,7 +12,7 @@ export interface SystemConfig extends Omit<RioSystemArgs, "cloudflare" | "kubeco
 
 const KEYS = [
     "install", "civo", "domain", "email", "acmeServer", "cloudflare", "gatewayImplementation", "features",
-    "clusterHasMetricsServer", "registryPersistence", "helmValues", "domains", "continuousDeployment",
+    "clusterHasMetricsServer", "registryPersistence", "helmValues", "domains", "continuousDeployment", "registryExposed",
 ];
 
 /** Checks the keys of `rio:system` (their values are RioSystem's to check): a typo is an error, not a silent default. */

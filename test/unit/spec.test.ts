@@ -426,10 +426,10 @@ describe("regressions found by the property tests", () => {
 
 describe("images Rio would build", () => {
     for (const image of ["./", "./app", "../app", "/srv/app"]) {
-        it(`refuses the local folder ${image} until folder builds exist, rather than deploying a path as an image`, () => {
-            const e = rioError(() => normalizeService("web", { image }));
-            assert.deepEqual(e.path, ["image"]);
-            assert.equal(e.detail, `"${image}" is a local folder: building from a folder is not supported yet by pulumi-rio; build from git (build.repo) or give a built image`);
+        it(`takes the local folder ${image} as a folder build, as rio up did`, () => {
+            const svc = normalizeService("web", { image });
+            assert.deepEqual(svc.localBuild, { context: image, dockerfile: "Dockerfile", args: {}, noCache: false, declaredAt: "image" });
+            assert.equal(svc.build, undefined);
         });
     }
     for (const image of ["https://github.com/rancher/rio-demo", "git@github.com:rancher/rio-demo.git"]) {
