@@ -23,6 +23,9 @@ export const buildSchema = z
         tagExclude: z.string(),
         pr: z.boolean(),
         onPR: z.boolean(),
+        // Rio's keys for its webhook-driven builds and staged revisions: refused with the reason when normalized.
+        webhookSecretName: z.string(),
+        stageOnly: z.boolean(),
     })
     .partial()
     .strict();
@@ -78,7 +81,10 @@ export function normalizeBuild(input: BuildSpec): NormalizedBuild {
         throw new RioInputError(["repo"], "a local folder build (no repo) is not supported yet by pulumi-rio; give the git repository", undefined, true);
     }
     if (!GIT_URL.test(b.repo)) throw new RioInputError(["repo"], `"${b.repo}" is not a git URL (https://…, ssh://…, git@host:path or file://…)`);
-    if (b.branch !== undefined && b.revision !== undefined) throw new RioInputError(["revision"], "build a branch or a revision, not both", undefined, true);
+    if (b.webhookSecretName !== undefined) {
+        throw new RioInputError(["webhookSecretName"], "pulumi-rio takes no webhooks: every deployment is a pulumi up (the operator's resync or CI); for a private infrastructure repository give the token as RioSystem buildSecrets (githubWebhook) and continuousDeployment.gitAuthSecret", undefined, true);
+    }
+    if (b.stageOnly) throw new RioInputError(["stageOnly"], "is not supported: pulumi-rio makes no staged service per commit; pull requests get a PreviewEnv", undefined, true);
     if (b.pr || b.onPR) {
         throw new RioInputError([b.pr ? "pr" : "onPR"], "pull-request builds are previews: pulumi-rio does not build them yet (PreviewEnv will)", undefined, true);
     }

@@ -257,6 +257,8 @@ function protoKey(value: unknown, at: (string | number)[]): (string | number)[] 
 
 /** Reads and checks a Riofile from disk; its folder's `Riofile-answers` and git commit answer its template. */
 export function loadRiofile(file: string, options: RiofileOptions = {}): Riofile {
+    const dockerfile = /(^|\/)Dockerfile[^/]*$/.test(file) ? file : !fs.existsSync(file) ? path.join(path.dirname(file), "Dockerfile") : undefined;
+    if (dockerfile !== undefined && fs.existsSync(dockerfile) && fs.statSync(dockerfile).isFile()) return dockerfileRiofile(dockerfile);
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
@@ -267,3 +269,16 @@ export function loadRiofile(file: string, options: RiofileOptions = {}): Riofile
     return parseRiofile(text, file, { dir: path.dirname(file), ...options });
 }
 
+
+/**
+ * Rio's `rio up` in a folder with a Dockerfile and no Riofile (or `-f Dockerfile`): one service named after the
+ * folder, built from it, serving HTTP on 8080 behind port 80 — `services.<dir>: {image: ./, ports: 80:8080/http}`.
+ */
+export function dockerfileRiofile(dockerfile: string): Riofile {
+    const dir = path.dirname(path.resolve(dockerfile));
+    const base = path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+    const name = (/^[a-z]/.test(base) ? base : `app-${base}`).slice(0, 63).replace(/-+$/, "");
+    const file = path.basename(dockerfile);
+    const service = file === "Dockerfile" ? { image: "./", ports: "80:8080/http" } : { build: { context: ".", dockerfile: file }, ports: "80:8080/http" };
+    return checkRiofile({ services: { [name]: service } }, path.join(dir, "Riofile"));
+}

@@ -99,6 +99,9 @@ export function checkKeys(input: unknown, extra: readonly string[] = []): { valu
             canonical = "hostNetwork";
             if (v !== "host" && v !== "default" && v !== "") throw new RioInputError([key], `"${String(v)}" is not a network mode: use host (or hostNetwork: true)`);
             converted = v === "host";
+        } else if ((key === "template" || key === "stageOnly") && v === false) {
+            // Rio's default, written out by `rio export` and in Rio's docs: exactly what pulumi-rio does.
+            continue;
         } else if (Object.hasOwn(UNSUPPORTED_SERVICE_KEYS, key)) {
             throw new RioInputError([key], `is not supported: ${UNSUPPORTED_SERVICE_KEYS[key]}`, undefined, true);
         } else throw unknownKey(key, extra.length > 0 ? [...ALL_SPELLINGS, ...extra] : undefined);

@@ -81,7 +81,8 @@ export function parsePortString(spec: string): PortSpec {
                 out.expose = value === "" || value === "true";
                 break;
             case "internal":
-                out.expose = false;
+                if (value !== "" && value !== "true" && value !== "false") throw new RioInputError([], `internal must be true or false, not "${value}"`);
+                out.expose = value === "false";
                 break;
             case "hostport":
                 if (value !== "" && value !== "true" && value !== "false") {
