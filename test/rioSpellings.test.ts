@@ -86,3 +86,20 @@ describe("rio up in a folder with a Dockerfile and no Riofile", () => {
         expectRio(() => loadRiofile(path.join(empty, "Riofile")), [], `${path.join(empty, "Riofile")}: no such file`);
     });
 });
+
+describe("rio export of a template (real process)", () => {
+    it("answers NAMESPACE with -n and questions with --answers, as rio render does", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-export-"));
+        fs.writeFileSync(
+            path.join(dir, "Riofile"),
+            "template:\n  envSubst: true\n  questions:\n  - variable: TAG\n    required: true\nservices:\n  web:\n    image: nginx:${TAG}\n    env:\n    - NS=${NAMESPACE}\n",
+        );
+        fs.writeFileSync(path.join(dir, "answers.yaml"), "TAG: 1.27\n");
+        const RIO = path.resolve(__dirname, "../../dist/components/cli/main.js");
+        const r = spawnSync(process.execPath, [RIO, "export", "-n", "shop", "--answers", "answers.yaml"], { cwd: dir, encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        assert.ok(r.stdout.includes("image: nginx:1.27\n"), r.stdout);
+        assert.ok(r.stdout.includes("- NS=shop\n"), r.stdout);
+        assert.ok(!r.stdout.includes("template:"), r.stdout);
+    });
+});

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError, Option } from "commander";
 import { RioInputError } from "../errors";
-import { loadRiofile, parseRiofile } from "../riofile/load";
+import { loadRiofile, parseRiofile, Riofile } from "../riofile/load";
 import { readAnswersFile } from "../riofile/answers";
 import { planObjects, planRiofile, RiofilePlan } from "../render/plan";
 import { DEFAULT_BUILD_CONTEXT } from "../build/job";
@@ -64,12 +64,23 @@ function renderSystemFlags(flags: RenderFlags): string {
     return renderSystem(planSystem(settings), flags.domain);
 }
 
-function render(flags: RenderFlags): string {
-    if (flags.system) return renderSystemFlags(flags);
+interface RiofileFlags {
+    file: string;
+    namespace: string;
+    answers?: string;
+}
+
+/** The Riofile named by `-f` (or standard input), its template answered by `--answers`, then its Riofile-answers. */
+function readRiofile(flags: RiofileFlags): Riofile {
     // Explicit answers win over a Riofile-answers file next to the Riofile (from standard input: in the cwd, as Rio).
     const answers = flags.answers !== undefined ? Object.fromEntries(readAnswersFile(flags.answers)!.values) : undefined;
     const options = { namespace: flags.namespace, ...(answers && { answers }) };
-    const riofile = flags.file === "-" ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>", { ...options, dir: process.cwd() }) : loadRiofile(flags.file, options);
+    return flags.file === "-" ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>", { ...options, dir: process.cwd() }) : loadRiofile(flags.file, options);
+}
+
+function render(flags: RenderFlags): string {
+    if (flags.system) return renderSystemFlags(flags);
+    const riofile = readRiofile(flags);
     const plan = planRiofile(riofile, {
         namespace: flags.namespace,
         ...(flags.allow && { allow: flags.allow.flatMap((a) => a.split(",")) }),
@@ -120,10 +131,10 @@ export function program(out: (s: string) => void): Command {
     cli.command("export")
         .description("print the Riofile normalized (canonical keys, each version of an app its own service); loading it gives the same objects")
         .option("-f, --file <path>", "the Riofile ('-' reads standard input)", "Riofile")
-        .action((flags: { file: string }) =>
-            // A template is answered as render answers it (Riofile-answers next to the file, or in the cwd for stdin).
-            out(exportRiofile(flags.file === "-" ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>", { dir: process.cwd() }) : loadRiofile(flags.file))),
-        );
+        .option("-n, --namespace <ns>", "the namespace a template's NAMESPACE stands for", "default")
+        .option("--answers <file>", "answers to the Riofile's template questions (YAML or JSON map); they win over its Riofile-answers")
+        // A template is answered as render answers it (Riofile-answers next to the file, or in the cwd for stdin).
+        .action((flags: RiofileFlags) => out(exportRiofile(readRiofile(flags))));
     const cd = cli.command("cd").description("continuous deployment helpers");
     cd.command("github-workflow")
         .description("print a GitHub Actions workflow that runs pulumi up on push and on a schedule")

@@ -1,4 +1,5 @@
-import { Document, Scalar, ToStringOptions, visit } from "yaml";
+import { ToStringOptions } from "yaml";
+import { yamlDocument } from "../render/yaml";
 import { KubeObject } from "../kube/object";
 import { RouterSpec } from "../router/spec";
 import { SERVICE_KEYS } from "../service/keys";
@@ -10,21 +11,6 @@ import { Riofile } from "./load";
  * (config files, the manifest) as literal blocks, which read like the file they hold.
  */
 const TEXT: ToStringOptions = { lineWidth: 0, blockQuote: "literal" };
-
-/**
- * A YAML document for `value`, with no anchors or aliases. Multi-line text of blank lines only (" \n") is
- * double-quoted: yaml 2.9 writes it as a literal block without the indentation indicator it needs, which
- * reads back as other text or not at all.
- */
-function yamlDocument(value: unknown): Document {
-    const doc = new Document(value, { aliasDuplicateObjects: false });
-    visit(doc, {
-        Scalar(_, node: Scalar) {
-            if (typeof node.value === "string" && node.value.includes("\n") && node.value.trim() === "") node.type = Scalar.QUOTE_DOUBLE;
-        },
-    });
-    return doc;
-}
 
 /** Keys in Rio's documented order (keys.ts), so every exported service reads the same; others keep theirs, after. */
 function ordered(spec: Readonly<Record<string, unknown>>): Record<string, unknown> {

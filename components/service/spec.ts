@@ -146,21 +146,13 @@ export interface NormalizedSidecar extends NormalizedContainer {
 export type WorkloadKind = "Deployment" | "DaemonSet" | "StatefulSet";
 
 /** A service with Rio's grammar parsed, defaults filled and everything checked: what the planners consume. */
-export interface NormalizedService {
-    /** The service (and workload) name. */
+export interface NormalizedService extends NormalizedContainer {
+    /** The service (and workload, and main container) name. */
     name: string;
     app: string;
     version: string;
-    image: string;
     /** Every port of the pod: the main container's, then the sidecars' (tagged with `container`). */
     ports: Port[];
-    env: EnvVar[];
-    mounts: Mount[];
-    command?: string[];
-    args?: string[];
-    workingDir?: string;
-    cpus: string;
-    memory: string;
     scale: number;
     workload: WorkloadKind;
     volumeTemplates: VolumeTemplate[];
@@ -172,9 +164,6 @@ export interface NormalizedService {
     globalPermissions: Permission[];
     labels: Record<string, string>;
     annotations: Record<string, string>;
-    readinessProbe?: Probe;
-    livenessProbe?: Probe;
-    imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
     imagePullSecrets: string[];
     hostnames: string[];
     weight: number;
@@ -186,13 +175,8 @@ export interface NormalizedService {
     localBuild?: LocalBuild;
     /** Pod-level settings passed through as Kubernetes takes them (dnsPolicy, dnsConfig, hostAliases, hostname, affinity). */
     pod: Record<string, unknown>;
-    /** Container-level settings (stdin, stdinOnce, tty). */
-    container: Record<string, unknown>;
-    /** Container securityContext additions (runAsUser, runAsGroup, readOnlyRootFilesystem, privileged). */
-    security: Record<string, unknown>;
     /** Rolling update bounds (Deployment, DaemonSet); a StatefulSet replaces pods one at a time. */
     rollout: { maxUnavailable: number | string; maxSurge: number | string };
-    volumes: Volume[];
     requestTimeoutSeconds?: number;
 }
 
