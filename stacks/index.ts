@@ -116,7 +116,9 @@ function previewProgram(base: string) {
             ...(pullRequest !== undefined && { pullRequest }),
             ...(branch !== undefined && { branch }),
             riofile,
-            system: ref.getOutput("rio") as pulumi.Output<{ gateway: GatewayRef; registry?: { push: string; pull: string } }>,
+            system: ref.getOutput("rio") as pulumi.Output<{ gateway: GatewayRef; registry?: { push: string; pull: string; external?: { host: string } } }>,
+            // A secret output of the base: stays a secret through the reference.
+            registryCredentials: ref.getOutput("registryCredentials") as pulumi.Output<{ address: string; username: string; password: string } | undefined>,
             gatewayImplementation: (config.get("gatewayImplementation") as "traefik" | "envoy" | undefined) ?? "traefik",
             scaleToZero: config.getBoolean("scaleToZero") ?? false,
             ...(config.getNumber("ttlHours") !== undefined && { ttlHours: config.getNumber("ttlHours") }),
@@ -146,6 +148,8 @@ export const urls = pulumi.all(
 );
 /** What preview stacks and other programs read through a StackReference. */
 export const rio = system?.ref;
+/** The login to registry.<domain> when RioSystem serves it there (a secret), for preview stacks' local builds. */
+export const registryCredentials = system?.registryCredentials;
 export const kubeconfig = system?.kubeconfig;
 export const gatewayAddress = system?.address;
 /** A preview stack's namespace and first URL (what the pull request comment shows). */

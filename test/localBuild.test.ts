@@ -208,3 +208,28 @@ describe("RioService builds the folder with @pulumi/docker-build before rolling"
         assert.deepEqual(one("docker-build:index:Image", "sec").secretInputs, ["registries"]);
     });
 });
+
+describe("a preview of a Riofile with a local folder", () => {
+    before(async () => installMocks());
+    beforeEach(() => reset());
+    it("builds the branch's folder and pushes it with the base's registry login, kept secret", async () => {
+        const dir = folder("preview-app");
+        fs.writeFileSync(path.join(root, "Riofile.preview"), "services:\n  site:\n    image: ./preview-app\n    ports: 80\n");
+        const pulumi = await import("@pulumi/pulumi");
+        const { PreviewEnv } = await import("../components/preview/previewEnv");
+        const { loadRiofile } = await import("../components/riofile/load");
+        const preview = new PreviewEnv("preview", {
+            pullRequest: 7,
+            riofile: loadRiofile(path.join(root, "Riofile.preview")),
+            system: { gateway: { domain: "apps.example.com" }, registry: { push: "rio-registry.rio-system.svc.cluster.local:5000", ...registry } },
+            registryCredentials: pulumi.secret({ address: "registry.apps.example.com", username: "rio", password: "s3cret" }),
+        });
+        await settle(preview);
+        for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+        const tag = contentTag(dir, { dockerfile: "Dockerfile", args: {} });
+        const image = one("docker-build:index:Image", "site");
+        assert.deepEqual(image.inputs.tags, [`registry.apps.example.com/preview-pr-7/site:${tag}`]);
+        assert.deepEqual(image.secretInputs, ["registries"]);
+        assert.equal(one("kubernetes:apps/v1:Deployment", "site").inputs.spec.template.spec.containers[0].image, `localhost:30500/preview-pr-7/site:${tag}`);
+    });
+});

@@ -20,7 +20,13 @@ export interface PreviewEnvArgs {
     /** The Riofile to preview (loaded with `loadRiofile`). */
     riofile: Riofile;
     /** The base environment's gateway and registry: `RioSystem.ref`, or a StackReference's `rio` output. */
-    system: pulumi.Input<{ gateway: GatewayRef; registry?: { push: string; pull: string } }>;
+    system: pulumi.Input<{ gateway: GatewayRef; registry?: { push: string; pull: string; external?: { host: string } } }>;
+    /**
+     * Login to the base's registry at `registry.<domain>`, for local folder builds (the base's RioSystem
+     * `registryCredentials`, a secret; the project's program exports it as the stack output `registryCredentials`).
+     * Default none.
+     */
+    registryCredentials?: pulumi.Input<{ address: string; username: string; password: string } | undefined>;
     /** The base environment's gateway implementation (routers' objects depend on it). Default `traefik`. */
     gatewayImplementation?: "traefik" | "envoy";
     /** Replicas of every fixed-scale service. Default 1. */
@@ -89,6 +95,7 @@ export class PreviewEnv extends pulumi.ComponentResource {
                 gateway: system.apply((s) => s.gateway),
                 gatewayImplementation: args.gatewayImplementation ?? "traefik",
                 registry: system.apply((s) => s.registry),
+                ...(args.registryCredentials !== undefined && { registryCredentials: args.registryCredentials }),
             },
             { parent: this, dependsOn: [ns, ...inside], deletedWith: ns },
         );
