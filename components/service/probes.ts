@@ -56,5 +56,16 @@ export function resolveProbe(input: string | Probe | undefined): Probe | undefin
                 : `a probe takes exactly one of httpGet, tcpSocket, exec or grpc, not ${handlers.join(" and ")}`,
         );
     }
+    // Rio's docs write ports as strings ("9997"): a number in a string is that port, as Kubernetes' IntOrString
+    // would only take it as a port name, which must contain a letter.
+    for (const h of ["httpGet", "tcpSocket"] as const) {
+        const handler = probe[h];
+        if (handler && typeof handler.port === "string") {
+            if (/^\d+$/.test(handler.port)) probe[h] = { ...handler, port: Number(handler.port) } as never;
+            else if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(handler.port) || !/[a-z]/.test(handler.port) || handler.port.length > 15) {
+                throw new RioInputError([h, "port"], `"${handler.port}" is neither a port number nor a port name`);
+            }
+        }
+    }
     return probe;
 }

@@ -162,3 +162,16 @@ describe("URL-looking probes that are not health-check URLs (regressions)", () =
         });
     }
 });
+
+describe("resolveProbe: ports written as strings, as Rio's docs do", () => {
+    it("a number in a string is that port", () => {
+        assert.deepEqual(resolveProbe({ httpGet: { path: "/ready", port: "9997" } }), { httpGet: { path: "/ready", port: 9997 } });
+        assert.deepEqual(resolveProbe({ tcpSocket: { port: "5432" } }), { tcpSocket: { port: 5432 } });
+    });
+    it("a port name stays a name", () => {
+        assert.deepEqual(resolveProbe({ httpGet: { port: "http-80" } }), { httpGet: { port: "http-80" } });
+    });
+    it("anything else is refused at its key", () => {
+        expectRio(() => resolveProbe({ tcpSocket: { port: "80/tcp" } }), ["tcpSocket", "port"], '"80/tcp" is neither a port number nor a port name');
+    });
+});
