@@ -677,3 +677,19 @@ describe("the stack program's rio:answers and namespace", () => {
         fs.rmSync(dir, { recursive: true, force: true });
     });
 });
+
+describe("patterns with characters a unicode regular expression may not escape (fuzz regressions)", () => {
+    const cases: [string, string][] = [
+        [":-default", "^:-default$"],
+        ["a-b*", "^a-b[\\s\\S]*$"],
+        ["[-x]", "^[\\-x]$"],
+        ["[a-c]", "^[a-c]$"],
+    ];
+    for (const [glob, source] of cases) {
+        it(`${glob} compiles to /${source}/u`, () => assert.equal(globToRegExp(glob).source, source));
+    }
+    it("${NAMESPACE##:-default} trims the literal prefix", () => {
+        const riofile = parseRiofile("template: {envSubst: true}\nservices:\n  web:\n    image: nginx\n    env: [NS=${NAMESPACE##:-}]\n", "Riofile", { namespace: "shop" });
+        assert.deepEqual(riofile.services[0]!.spec.env, ["NS=shop"]);
+    });
+});

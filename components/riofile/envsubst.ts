@@ -232,15 +232,16 @@ export function globToRegExp(glob: string): RegExp {
             let body = chars.slice(i + 1, close);
             const negate = body[0] === "!" || body[0] === "^";
             if (negate) body = body.slice(1);
-            out += `[${negate ? "^" : ""}${body.map((b, k) => (b === "-" && k > 0 && k < body.length - 1 ? "-" : escapeRegExp(b))).join("")}]`;
+            out += `[${negate ? "^" : ""}${body.map((b, k) => (b === "-" && k > 0 && k < body.length - 1 ? "-" : escapeRegExp(b, true))).join("")}]`;
             i = close;
         } else out += escapeRegExp(c);
     }
     return new RegExp(`^${out}$`, "u");
 }
 
-function escapeRegExp(c: string): string {
-    return /[\\^$.*+?()[\]{}|\/-]/.test(c) ? `\\${c}` : c;
+/** Escapes a character for a `u`-flag pattern: only syntax characters may be escaped there, and `-` only in a class. */
+function escapeRegExp(c: string, inClass = false): string {
+    return /[\\^$.*+?()[\]{}|\/]/.test(c) || (inClass && c === "-") ? `\\${c}` : c;
 }
 
 function trim(value: string, how: "#" | "##" | "%" | "%%", pattern: string): string {
