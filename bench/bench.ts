@@ -24,7 +24,10 @@ function median(xs: number[]): number {
 }
 
 function registration(mode: "rio" | "raw", n: number): { ms: number; resources: number } {
-    const r = spawnSync(process.execPath, [path.join(__dirname, "registration.js"), mode, String(n)], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [path.join(__dirname, "registration.js"), mode, String(n)], {
+        cwd: ROOT,
+        encoding: "utf8",
+    });
     if (r.status !== 0) throw new Error(`registration ${mode} failed: ${r.stderr}`);
     return JSON.parse(r.stdout);
 }
@@ -64,7 +67,12 @@ console.log(
     `registration of ${N} services, fastest of ${RUNS} (median): RioService ${min(rio).toFixed(0)} ms (${median(rio).toFixed(0)}), raw resources ${min(raw).toFixed(0)} ms (${median(raw).toFixed(0)})`,
 );
 report("RioService / raw registration time", ratio.toFixed(3), "≤ 1.25", ratio <= 1.25);
-report("resources registered per plain service", `${perService} (the component + ${perService - 1})`, "component + at most 3", perService <= 4);
+report(
+    "resources registered per plain service",
+    `${perService} (the component + ${perService - 1})`,
+    "component + at most 3",
+    perService <= 4,
+);
 
 // (b) rio render, cold process start included.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-bench-"));
@@ -75,9 +83,18 @@ const files = Object.fromEntries(
         return [n, file];
     }),
 );
-const render = Object.fromEntries([50, 100, 1000].map((n) => [n, median(Array.from({ length: RUNS }, () => renderMs(files[n]!)))])) as Record<number, number>;
-console.log(`rio render, median of ${RUNS} cold runs: 50 services ${render[50]!.toFixed(0)} ms, 100 ${render[100]!.toFixed(0)} ms, 1000 ${render[1000]!.toFixed(0)} ms`);
-report("rio render of 50 services (cold start included)", `${render[50]!.toFixed(0)} ms`, "< 2000 ms", render[50]! < 2000);
+const render = Object.fromEntries(
+    [50, 100, 1000].map((n) => [n, median(Array.from({ length: RUNS }, () => renderMs(files[n]!)))]),
+) as Record<number, number>;
+console.log(
+    `rio render, median of ${RUNS} cold runs: 50 services ${render[50]!.toFixed(0)} ms, 100 ${render[100]!.toFixed(0)} ms, 1000 ${render[1000]!.toFixed(0)} ms`,
+);
+report(
+    "rio render of 50 services (cold start included)",
+    `${render[50]!.toFixed(0)} ms`,
+    "< 2000 ms",
+    render[50]! < 2000,
+);
 const scaling = render[1000]! / render[100]!;
 report("rio render 1000 vs 100 services", `${scaling.toFixed(2)}×`, "≤ 12×", scaling <= 12);
 fs.rmSync(dir, { recursive: true, force: true });

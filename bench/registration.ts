@@ -35,17 +35,27 @@ async function main(): Promise<void> {
     // The raw mode's objects are computed before timing, so it pays for registration only.
     const rawObjects =
         mode === "raw"
-            ? Array.from({ length: n }, (_, i) => planService(normalizeService(`svc-${i}`, serviceArgs(i)), resolveContext("bench", gateway)).objects)
+            ? Array.from(
+                  { length: n },
+                  (_, i) =>
+                      planService(normalizeService(`svc-${i}`, serviceArgs(i)), resolveContext("bench", gateway))
+                          .objects,
+              )
             : [];
 
     class RawService extends pulumi.ComponentResource {
-        constructor(name: string, objects: typeof rawObjects[number]) {
+        constructor(name: string, objects: (typeof rawObjects)[number]) {
             super("bench:index:RawService", name, {}, {});
             const [d, s, r, ...rest] = objects.map((o) => o.object);
-            if (rest.length > 0) throw new Error("the bench's plain service plans more than a Deployment, a Service and a route");
+            if (rest.length > 0)
+                throw new Error("the bench's plain service plans more than a Deployment, a Service and a route");
             new k8s.apps.v1.Deployment(name, { metadata: d!.metadata, spec: d!.spec as any }, { parent: this });
             new k8s.core.v1.Service(name, { metadata: s!.metadata, spec: s!.spec as any }, { parent: this });
-            new k8s.apiextensions.CustomResource(name, { apiVersion: r!.apiVersion, kind: r!.kind, metadata: r!.metadata, spec: r!.spec }, { parent: this });
+            new k8s.apiextensions.CustomResource(
+                name,
+                { apiVersion: r!.apiVersion, kind: r!.kind, metadata: r!.metadata, spec: r!.spec },
+                { parent: this },
+            );
             this.registerOutputs({});
         }
     }

@@ -30,11 +30,17 @@ const config = new pulumi.Config("rio");
  * every field but the kind and the registry server is handed on as a Pulumi secret.
  */
 function buildSecrets(raw: unknown): Record<string, BuildSecretInput> {
-    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new RioInputError(["rio:buildSecrets"], "must map Secret names to {kind, …credentials}");
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+        throw new RioInputError(["rio:buildSecrets"], "must map Secret names to {kind, …credentials}");
     return Object.fromEntries(
         Object.entries(raw as Record<string, Record<string, unknown>>).map(([name, fields]) => [
             name,
-            Object.fromEntries(Object.entries(fields ?? {}).map(([k, v]) => [k, k === "kind" || k === "server" || typeof v !== "string" ? v : pulumi.secret(v)])) as BuildSecretInput,
+            Object.fromEntries(
+                Object.entries(fields ?? {}).map(([k, v]) => [
+                    k,
+                    k === "kind" || k === "server" || typeof v !== "string" ? v : pulumi.secret(v),
+                ]),
+            ) as BuildSecretInput,
         ]),
     );
 }
@@ -42,7 +48,10 @@ function buildSecrets(raw: unknown): Record<string, BuildSecretInput> {
 function program() {
     const namespace = config.get("namespace") ?? "default";
     // The template's answers: rio:answers, then the Riofile's Riofile-answers; NAMESPACE is where it deploys.
-    const riofile = loadRiofile(config.get("riofile") ?? "./Riofile", { answers: answersFromConfig(config.getObject("answers")), namespace });
+    const riofile = loadRiofile(config.get("riofile") ?? "./Riofile", {
+        answers: answersFromConfig(config.getObject("answers")),
+        namespace,
+    });
     // Host-reaching features the stack allows by name (Rio's admission verbs); the namespace's Pod Security follows.
     const allow = config.getObject<Allowable[]>("allow") ?? [];
     const { install = true, cloudflare, features, ...systemArgs } = checkSystemConfig(config.getObject("system"));
@@ -50,14 +59,19 @@ function program() {
     const system = install
         ? new RioSystem("rio", {
               ...systemArgs,
-              ...(cloudflare && { cloudflare: { ...cloudflare, apiToken: config.requireSecret("cloudflareApiToken") } }),
+              ...(cloudflare && {
+                  cloudflare: { ...cloudflare, apiToken: config.requireSecret("cloudflareApiToken") },
+              }),
               // Install only what the Riofile needs (KEDA for concurrency autoscaling, metrics-server for cpu/memory,
               // the builder and registry for builds), unless asked for by name.
               features: { ...featuresNeeded(riofile), ...features },
               // Local folders are pushed from this machine: the registry must be served at registry.<domain>.
-              ...(registryExposureNeeded(riofile) && systemArgs.registryExposed === undefined && { registryExposed: true }),
+              ...(registryExposureNeeded(riofile) &&
+                  systemArgs.registryExposed === undefined && { registryExposed: true }),
               ...(config.getSecret("registryPassword") && { registryPassword: config.getSecret("registryPassword") }),
-              ...(config.getObject("buildSecrets") !== undefined && { buildSecrets: buildSecrets(config.getObject("buildSecrets")) }),
+              ...(config.getObject("buildSecrets") !== undefined && {
+                  buildSecrets: buildSecrets(config.getObject("buildSecrets")),
+              }),
           })
         : undefined;
     const provider = system?.provider;
@@ -88,7 +102,10 @@ function program() {
             allow,
             gateway,
             gatewayImplementation: system ? (systemArgs.gatewayImplementation ?? "traefik") : undefined,
-            ...(system && { registry: system.ref.apply((r) => r.registry), registryCredentials: system.registryCredentials }),
+            ...(system && {
+                registry: system.ref.apply((r) => r.registry),
+                registryCredentials: system.registryCredentials,
+            }),
         },
         { provider, dependsOn: [...(ns ? [ns] : []), ...(system ? [system] : [])] },
     );
@@ -104,7 +121,9 @@ function previewProgram(base: string) {
     const branch = config.get("branch");
     const riofile = loadRiofile(config.get("riofile") ?? "./Riofile", {
         answers: answersFromConfig(config.getObject("answers")),
-        namespace: namespaceOfPreview(previewSlug({ ...(pullRequest !== undefined && { pullRequest }), ...(branch !== undefined && { branch }) })),
+        namespace: namespaceOfPreview(
+            previewSlug({ ...(pullRequest !== undefined && { pullRequest }), ...(branch !== undefined && { branch }) }),
+        ),
     });
     const ref = new pulumi.StackReference(base);
     const kubeconfig = ref.getOutput("kubeconfig") as pulumi.Output<string | undefined>;
@@ -116,10 +135,16 @@ function previewProgram(base: string) {
             ...(pullRequest !== undefined && { pullRequest }),
             ...(branch !== undefined && { branch }),
             riofile,
-            system: ref.getOutput("rio") as pulumi.Output<{ gateway: GatewayRef; registry?: { push: string; pull: string; external?: { host: string } } }>,
+            system: ref.getOutput("rio") as pulumi.Output<{
+                gateway: GatewayRef;
+                registry?: { push: string; pull: string; external?: { host: string } };
+            }>,
             // A secret output of the base: stays a secret through the reference.
-            registryCredentials: ref.getOutput("registryCredentials") as pulumi.Output<{ address: string; username: string; password: string } | undefined>,
-            gatewayImplementation: (config.get("gatewayImplementation") as "traefik" | "envoy" | undefined) ?? "traefik",
+            registryCredentials: ref.getOutput("registryCredentials") as pulumi.Output<
+                { address: string; username: string; password: string } | undefined
+            >,
+            gatewayImplementation:
+                (config.get("gatewayImplementation") as "traefik" | "envoy" | undefined) ?? "traefik",
             scaleToZero: config.getBoolean("scaleToZero") ?? false,
             ...(config.getNumber("ttlHours") !== undefined && { ttlHours: config.getNumber("ttlHours") }),
         },
@@ -144,7 +169,9 @@ const { system, deployed, preview } = run();
 
 /** URLs of every exposed service and router, by name. */
 export const urls = pulumi.all(
-    Object.fromEntries([...Object.entries(deployed.services), ...Object.entries(deployed.routers)].map(([name, s]) => [name, s.urls])),
+    Object.fromEntries(
+        [...Object.entries(deployed.services), ...Object.entries(deployed.routers)].map(([name, s]) => [name, s.urls]),
+    ),
 );
 /** What preview stacks and other programs read through a StackReference. */
 export const rio = system?.ref;

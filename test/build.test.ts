@@ -18,7 +18,13 @@ const git = (cwd: string, ...args: string[]) =>
     execFileSync("git", args, {
         cwd,
         encoding: "utf8",
-        env: { ...process.env, GIT_AUTHOR_NAME: "rio", GIT_AUTHOR_EMAIL: "rio@example.com", GIT_COMMITTER_NAME: "rio", GIT_COMMITTER_EMAIL: "rio@example.com" },
+        env: {
+            ...process.env,
+            GIT_AUTHOR_NAME: "rio",
+            GIT_AUTHOR_EMAIL: "rio@example.com",
+            GIT_COMMITTER_NAME: "rio",
+            GIT_COMMITTER_EMAIL: "rio@example.com",
+        },
     }).trim();
 
 /** A bare "remote" with a default branch `main` holding a Dockerfile, and a working clone to push from. */
@@ -40,7 +46,9 @@ function makeRemote(): { url: string; work: string; commit: (msg: string, branch
 }
 
 function render(text: string) {
-    return planObjects(planRiofile(parseRiofile(text, "Riofile"), { namespace: "shop", gateway: { domain: "apps.example.com" } })).map((p) => p.object as any);
+    return planObjects(
+        planRiofile(parseRiofile(text, "Riofile"), { namespace: "shop", gateway: { domain: "apps.example.com" } }),
+    ).map((p) => p.object as any);
 }
 
 describe("resolving what to build (real git, local bare repositories)", () => {
@@ -60,16 +68,28 @@ describe("resolving what to build (real git, local bare repositories)", () => {
         git(remote.work, "tag", "-a", "v1.0.0", "-m", "release");
         git(remote.work, "push", "--quiet", "origin", "v1.0.0");
         assert.equal(gitResolver(remote.url, { kind: "revision", name: "v1.0.0" }), first);
-        assert.equal(gitResolver("https://example.invalid/none.git", { kind: "revision", name: "a".repeat(40) }), "a".repeat(40));
+        assert.equal(
+            gitResolver("https://example.invalid/none.git", { kind: "revision", name: "a".repeat(40) }),
+            "a".repeat(40),
+        );
     });
 
     it("names a missing branch, a missing tag and an unreachable remote", () => {
-        assert.throws(() => gitResolver(remote.url, { kind: "branch", name: "nope" }), (e: unknown) => e instanceof RioInputError && e.detail === `branch "nope" does not exist on ${remote.url}`);
+        assert.throws(
+            () => gitResolver(remote.url, { kind: "branch", name: "nope" }),
+            (e: unknown) => e instanceof RioInputError && e.detail === `branch "nope" does not exist on ${remote.url}`,
+        );
         assert.throws(
             () => gitResolver(remote.url, { kind: "revision", name: "v9" }),
-            (e: unknown) => e instanceof RioInputError && e.detail === `"v9" is neither a tag of ${remote.url} nor a full 40-character commit`,
+            (e: unknown) =>
+                e instanceof RioInputError &&
+                e.detail === `"v9" is neither a tag of ${remote.url} nor a full 40-character commit`,
         );
-        assert.throws(() => gitResolver("file:///nonexistent/repo.git", { kind: "branch" }), (e: unknown) => e instanceof RioInputError && /^cannot read file:\/\/\/nonexistent\/repo.git: /.test(e.detail));
+        assert.throws(
+            () => gitResolver("file:///nonexistent/repo.git", { kind: "branch" }),
+            (e: unknown) =>
+                e instanceof RioInputError && /^cannot read file:\/\/\/nonexistent\/repo.git: /.test(e.detail),
+        );
     });
 });
 
@@ -84,7 +104,10 @@ describe("a git build in a Riofile", () => {
     it("renders a rootless BuildKit Job at the resolved commit and a Deployment running exactly the image it pushes", () => {
         const head = git(remote.work, "rev-parse", "HEAD");
         const objects = render(riofile(remote.url));
-        assert.deepEqual(objects.map((o) => o.kind), ["Job", "Deployment", "Service", "HTTPRoute"]);
+        assert.deepEqual(
+            objects.map((o) => o.kind),
+            ["Job", "Deployment", "Service", "HTTPRoute"],
+        );
         const [job, deployment] = objects;
         objects.forEach(validateObject);
         const tag = deployment.spec.template.spec.containers[0].image.split(":").pop();
@@ -111,9 +134,20 @@ describe("a git build in a Riofile", () => {
             "type=registry,ref=rio-registry.rio-system.svc.cluster.local:5000/shop/web:buildcache,registry.insecure=true",
         ]);
         assert.deepEqual(c.env, [{ name: "BUILDKITD_FLAGS", value: "--oci-worker-no-process-sandbox" }]);
-        assert.deepEqual(c.securityContext, { runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "Unconfined" }, appArmorProfile: { type: "Unconfined" } });
+        assert.deepEqual(c.securityContext, {
+            runAsUser: 1000,
+            runAsGroup: 1000,
+            seccompProfile: { type: "Unconfined" },
+            appArmorProfile: { type: "Unconfined" },
+        });
         assert.deepEqual(
-            [job.spec.backoffLimit, job.spec.activeDeadlineSeconds, job.spec.ttlSecondsAfterFinished, job.spec.template.spec.restartPolicy, job.spec.template.spec.serviceAccountName],
+            [
+                job.spec.backoffLimit,
+                job.spec.activeDeadlineSeconds,
+                job.spec.ttlSecondsAfterFinished,
+                job.spec.template.spec.restartPolicy,
+                job.spec.template.spec.serviceAccountName,
+            ],
             [0, 600, 86400, "Never", "rio-builder"],
         );
         assert.equal(job.spec.template.spec.automountServiceAccountToken, false);
@@ -170,17 +204,48 @@ describe("a git build in a Riofile", () => {
     });
 
     it("rio-demo from GitHub at an explicit revision renders without the network", () => {
-        const objects = render("services:\n  demo:\n    build:\n      repo: https://github.com/rancher/rio-demo\n      revision: f8fab97f8fab97f8fab97f8fab97f8fab97f8fab\n    ports: 8080/http\n");
+        const objects = render(
+            "services:\n  demo:\n    build:\n      repo: https://github.com/rancher/rio-demo\n      revision: f8fab97f8fab97f8fab97f8fab97f8fab97f8fab\n    ports: 8080/http\n",
+        );
         // BuildKit takes an https URL as a git repository only when it ends in .git.
-        assert.ok(objects[0].spec.template.spec.containers[0].args.includes("context=https://github.com/rancher/rio-demo.git#f8fab97f8fab97f8fab97f8fab97f8fab97f8fab"));
+        assert.ok(
+            objects[0].spec.template.spec.containers[0].args.includes(
+                "context=https://github.com/rancher/rio-demo.git#f8fab97f8fab97f8fab97f8fab97f8fab97f8fab",
+            ),
+        );
     });
 
     const bad: [string, (url: string) => string, (url: string) => string][] = [
-        ["a branch the remote lacks", (u) => `services:\n  web:\n    build:\n      repo: ${u}\n      branch: develop\n`, (u) => `Riofile:5:15 services.web.build.branch: branch "develop" does not exist on ${u}`],
-        ["a repo that is not a git URL", () => "services:\n  web:\n    build:\n      repo: github.com/acme/app\n", () => 'Riofile:4:13 services.web.build.repo: "github.com/acme/app" is not a git URL (https://…, ssh://…, git@host:path or file://…)'],
-        ["a Dockerfile outside the context", (u) => `services:\n  web:\n    build:\n      repo: ${u}\n      context: app\n      dockerfile: Dockerfile\n`, () => 'Riofile:6:19 services.web.build.dockerfile: "Dockerfile" is outside the build context "app"; move it in, or widen the context'],
-        ["an unreachable remote", () => "services:\n  web:\n    image: file:///nonexistent/app.git\n", () => "Riofile:3:12 services.web.image: cannot read file:///nonexistent/app.git: '/nonexistent/app.git' does not appear to be a git repository"],
-        ["a git key on a build without repo (a local folder)", () => "services:\n  web:\n    build:\n      branch: main\n", () => "Riofile:4:7 services.web.build.branch: applies to git builds; this build is of a local folder (no repo)"],
+        [
+            "a branch the remote lacks",
+            (u) => `services:\n  web:\n    build:\n      repo: ${u}\n      branch: develop\n`,
+            (u) => `Riofile:5:15 services.web.build.branch: branch "develop" does not exist on ${u}`,
+        ],
+        [
+            "a repo that is not a git URL",
+            () => "services:\n  web:\n    build:\n      repo: github.com/acme/app\n",
+            () =>
+                'Riofile:4:13 services.web.build.repo: "github.com/acme/app" is not a git URL (https://…, ssh://…, git@host:path or file://…)',
+        ],
+        [
+            "a Dockerfile outside the context",
+            (u) =>
+                `services:\n  web:\n    build:\n      repo: ${u}\n      context: app\n      dockerfile: Dockerfile\n`,
+            () =>
+                'Riofile:6:19 services.web.build.dockerfile: "Dockerfile" is outside the build context "app"; move it in, or widen the context',
+        ],
+        [
+            "an unreachable remote",
+            () => "services:\n  web:\n    image: file:///nonexistent/app.git\n",
+            () =>
+                "Riofile:3:12 services.web.image: cannot read file:///nonexistent/app.git: '/nonexistent/app.git' does not appear to be a git repository",
+        ],
+        [
+            "a git key on a build without repo (a local folder)",
+            () => "services:\n  web:\n    build:\n      branch: main\n",
+            () =>
+                "Riofile:4:7 services.web.build.branch: applies to git builds; this build is of a local folder (no repo)",
+        ],
     ];
     for (const [what, text, message] of bad) {
         it(`refuses ${what}`, () => {
@@ -206,25 +271,38 @@ describe("a git build under the mock engine (RioService, and the stack program)"
 
     it("registers the build Job in the builder namespace and a Deployment on the image it pushes", async () => {
         mocks.reset();
-        const svc = new rio.RioService("web", { build: { repo: remote.url, branch: "main" }, ports: "8080", namespace: "shop", gateway: { domain: "apps.example.com" } });
+        const svc = new rio.RioService("web", {
+            build: { repo: remote.url, branch: "main" },
+            ports: "8080",
+            namespace: "shop",
+            gateway: { domain: "apps.example.com" },
+        });
         await mocks.settle(svc);
         const job = mocks.byType("kubernetes:batch/v1:Job");
         assert.equal(job.length, 1);
         assert.equal(job[0]!.name, "web-build");
         assert.equal(job[0]!.inputs.metadata.namespace, "rio-build");
         const image = mocks.one("kubernetes:apps/v1:Deployment", "web").inputs.spec.template.spec.containers[0].image;
-        assert.ok(job[0]!.inputs.spec.template.spec.containers[0].args.includes(`type=image,name=${image.replace("localhost:30500", "rio-registry.rio-system.svc.cluster.local:5000")},push=true,registry.insecure=true`));
+        assert.ok(
+            job[0]!.inputs.spec.template.spec.containers[0].args.includes(
+                `type=image,name=${image.replace("localhost:30500", "rio-registry.rio-system.svc.cluster.local:5000")},push=true,registry.insecure=true`,
+            ),
+        );
     });
 
     it("plans the workload after its build", () => {
         const { planApp } = require("../components/service/plan") as typeof import("../components/service/plan");
         const { normalizeApp } = require("../components/service/app") as typeof import("../components/service/app");
-        const { resolveContext } = require("../components/service/context") as typeof import("../components/service/context");
+        const { resolveContext } =
+            require("../components/service/context") as typeof import("../components/service/context");
         const plan = planApp(normalizeApp("web", { image: remote.url }), resolveContext("shop", undefined));
-        assert.deepEqual(plan.objects.map((o) => [o.object.kind, o.suffix, o.after]), [
-            ["Job", "-build", undefined],
-            ["Deployment", "", ["Job-build"]],
-        ]);
+        assert.deepEqual(
+            plan.objects.map((o) => [o.object.kind, o.suffix, o.after]),
+            [
+                ["Job", "-build", undefined],
+                ["Deployment", "", ["Job-build"]],
+            ],
+        );
     });
 });
 
@@ -249,18 +327,40 @@ describe("tag builds (Rio's tag, tagInclude, tagExclude)", () => {
 
     it("builds the newest tag, filtered by tagInclude and tagExclude, not the branch head", () => {
         const job = (extra: string) =>
-            render(`services:\n  web:\n    build:\n      repo: ${remote.url}\n      tag: true\n${extra}    ports: 8080\n`).find((o) => o.kind === "Job");
-        const context = (j: any) => j.spec.template.spec.containers[0].args.find((a: string) => a.startsWith("context="));
+            render(
+                `services:\n  web:\n    build:\n      repo: ${remote.url}\n      tag: true\n${extra}    ports: 8080\n`,
+            ).find((o) => o.kind === "Job");
+        const context = (j: any) =>
+            j.spec.template.spec.containers[0].args.find((a: string) => a.startsWith("context="));
         assert.equal(context(job("")), `context=${remote.url}#${commits["v2.0.0-rc.1"]}`);
         assert.equal(context(job("      tagExclude: -rc\n")), `context=${remote.url}#${commits["v1.10.0"]}`);
-        assert.equal(context(job('      tagInclude: "^v1\\\\.[0-2]\\\\."\n')), `context=${remote.url}#${commits["v1.2.0"]}`);
+        assert.equal(
+            context(job('      tagInclude: "^v1\\\\.[0-2]\\\\."\n')),
+            `context=${remote.url}#${commits["v1.2.0"]}`,
+        );
     });
 
     const bad: [string, string, string][] = [
-        ["no tag matching", "      tag: true\n      tagInclude: ^v9\n", "Riofile:6:19 services.web.build.tagInclude: FILE has no tag matching ^v9"],
-        ["tag filters without tag: true", "      tagInclude: ^v1\n", "Riofile:5:7 services.web.build.tagInclude: filters tags, so it needs tag: true"],
-        ["a tag build on a branch", "      tag: true\n      branch: main\n", "Riofile:6:7 services.web.build.branch: a tag build follows tags, not a branch or revision"],
-        ["pull-request builds", "      pr: true\n", "Riofile:5:7 services.web.build.pr: pull-request builds are previews: pulumi-rio does not build them yet (PreviewEnv will)"],
+        [
+            "no tag matching",
+            "      tag: true\n      tagInclude: ^v9\n",
+            "Riofile:6:19 services.web.build.tagInclude: FILE has no tag matching ^v9",
+        ],
+        [
+            "tag filters without tag: true",
+            "      tagInclude: ^v1\n",
+            "Riofile:5:7 services.web.build.tagInclude: filters tags, so it needs tag: true",
+        ],
+        [
+            "a tag build on a branch",
+            "      tag: true\n      branch: main\n",
+            "Riofile:6:7 services.web.build.branch: a tag build follows tags, not a branch or revision",
+        ],
+        [
+            "pull-request builds",
+            "      pr: true\n",
+            "Riofile:5:7 services.web.build.pr: pull-request builds are previews: pulumi-rio does not build them yet (PreviewEnv will)",
+        ],
     ];
     for (const [what, extra, message] of bad) {
         it(`refuses ${what}`, () => {

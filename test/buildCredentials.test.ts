@@ -25,14 +25,17 @@ import { resolveSettings } from "../components/system/settings";
 import { expectRio } from "./support/rioError";
 import { validateObject } from "./support/schema";
 
-const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----";
+const KEY =
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----";
 const KNOWN_HOSTS = "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
 const SHA = "f8fab97f8fab97f8fab97f8fab97f8fab97f8fab";
 const cd = { repo: "https://github.com/acme/platform", stack: "acme/rio/civo", gitAuthSecret: "githubtoken" };
 const ctx = { build: true, systemNamespace: "rio-system", gitAuthSecret: "githubtoken" };
 
 function render(text: string) {
-    return planObjects(planRiofile(parseRiofile(text, "Riofile"), { namespace: "shop", gateway: { domain: "apps.example.com" } })).map((p) => p.object as any);
+    return planObjects(
+        planRiofile(parseRiofile(text, "Riofile"), { namespace: "shop", gateway: { domain: "apps.example.com" } }),
+    ).map((p) => p.object as any);
 }
 
 describe("buildSecrets: Rio's secret kinds, checked", () => {
@@ -49,24 +52,64 @@ describe("buildSecrets: Rio's secret kinds, checked", () => {
         );
         assert.deepEqual(plans, [
             { name: "gitcredential", kind: "gitBasicAuth", namespace: "rio-build", type: "kubernetes.io/basic-auth" },
-            { name: "gitcredential-ssh", kind: "gitSshKeyAuth", namespace: "rio-build", type: "kubernetes.io/ssh-auth" },
-            { name: "dockerconfig", kind: "docker", namespace: "rio-build", type: "kubernetes.io/dockerconfigjson", server: "ghcr.io" },
-            { name: "hub", kind: "docker", namespace: "rio-build", type: "kubernetes.io/dockerconfigjson", server: "https://index.docker.io/v1/" },
+            {
+                name: "gitcredential-ssh",
+                kind: "gitSshKeyAuth",
+                namespace: "rio-build",
+                type: "kubernetes.io/ssh-auth",
+            },
+            {
+                name: "dockerconfig",
+                kind: "docker",
+                namespace: "rio-build",
+                type: "kubernetes.io/dockerconfigjson",
+                server: "ghcr.io",
+            },
+            {
+                name: "hub",
+                kind: "docker",
+                namespace: "rio-build",
+                type: "kubernetes.io/dockerconfigjson",
+                server: "https://index.docker.io/v1/",
+            },
             { name: "githubtoken", kind: "githubWebhook", namespace: "rio-system", type: "Opaque" },
         ]);
         // The keys each consumer reads: BuildKit's GIT_AUTH_TOKEN (password), the clone step (ssh-privatekey,
         // known_hosts, newline-terminated as OpenSSH needs), docker's config, the operator's accessToken.
-        assert.deepEqual(buildSecretData(plans[0]!, { username: "bot", password: "token" }), { username: "bot", password: "token" });
-        assert.deepEqual(buildSecretData(plans[1]!, { privateKey: KEY, knownHosts: KNOWN_HOSTS }), { "ssh-privatekey": `${KEY}\n`, known_hosts: `${KNOWN_HOSTS}\n` });
-        assert.deepEqual(JSON.parse(buildSecretData(plans[2]!, { server: "ghcr.io", username: "bot", password: "pat" })[".dockerconfigjson"]!), {
-            auths: { "ghcr.io": { username: "bot", password: "pat", auth: Buffer.from("bot:pat").toString("base64") } },
+        assert.deepEqual(buildSecretData(plans[0]!, { username: "bot", password: "token" }), {
+            username: "bot",
+            password: "token",
         });
+        assert.deepEqual(buildSecretData(plans[1]!, { privateKey: KEY, knownHosts: KNOWN_HOSTS }), {
+            "ssh-privatekey": `${KEY}\n`,
+            known_hosts: `${KNOWN_HOSTS}\n`,
+        });
+        assert.deepEqual(
+            JSON.parse(
+                buildSecretData(plans[2]!, { server: "ghcr.io", username: "bot", password: "pat" })[
+                    ".dockerconfigjson"
+                ]!,
+            ),
+            {
+                auths: {
+                    "ghcr.io": { username: "bot", password: "pat", auth: Buffer.from("bot:pat").toString("base64") },
+                },
+            },
+        );
         assert.deepEqual(buildSecretData(plans[4]!, { token: "ghp_x" }), { accessToken: "ghp_x" });
-        assert.equal(dockerConfigJson("r.example.com:5000", "u", "p:w"), '{"auths":{"r.example.com:5000":{"username":"u","password":"p:w","auth":"dTpwOnc="}}}');
+        assert.equal(
+            dockerConfigJson("r.example.com:5000", "u", "p:w"),
+            '{"auths":{"r.example.com:5000":{"username":"u","password":"p:w","auth":"dTpwOnc="}}}',
+        );
     });
 
     const bad: [string, Record<string, unknown>, (string | number)[], string, boolean?][] = [
-        ["an SSH key without known_hosts", { k: { kind: "gitSshKeyAuth", privateKey: KEY } }, ["buildSecrets", "k", "knownHosts"], "is required"],
+        [
+            "an SSH key without known_hosts",
+            { k: { kind: "gitSshKeyAuth", privateKey: KEY } },
+            ["buildSecrets", "k", "knownHosts"],
+            "is required",
+        ],
         [
             "known_hosts that pins nothing",
             { k: { kind: "gitSshKeyAuth", privateKey: KEY, knownHosts: "# none\n" } },
@@ -85,12 +128,43 @@ describe("buildSecrets: Rio's secret kinds, checked", () => {
             ["buildSecrets", "k", "privateKey"],
             "is not a private key (-----BEGIN … PRIVATE KEY-----); an encrypted key cannot be used by a build",
         ],
-        ["an unknown secret kind", { k: { kind: "gitToken", token: "x" } }, ["buildSecrets", "k", "kind"], 'must be one of gitBasicAuth, gitSshKeyAuth, docker, githubWebhook, not "gitToken"'],
-        ["a name that is not a DNS subdomain", { Git_Credential: { kind: "gitBasicAuth", username: "u", password: "p" } }, ["buildSecrets", "Git_Credential"], 'Secret name "Git_Credential" is not a DNS-1123 subdomain (lowercase letters, digits, \'-\' and \'.\')'],
-        ["a misspelt field", { k: { kind: "gitBasicAuth", username: "u", pasword: "p" } }, ["buildSecrets", "k", "pasword"], 'unknown key; did you mean "password"?', true],
-        ["a missing password", { k: { kind: "gitBasicAuth", username: "u" } }, ["buildSecrets", "k", "password"], "is required"],
-        ["a registry server with a scheme", { k: { kind: "docker", server: "https://ghcr.io", username: "u", password: "p" } }, ["buildSecrets", "k", "server"], '"https://ghcr.io" is not a registry host (e.g. ghcr.io, registry.example.com:5000)'],
-        ["not a map", { k: "token" }, ["buildSecrets", "k"], "must be a map with a kind (gitBasicAuth, gitSshKeyAuth, docker, githubWebhook)"],
+        [
+            "an unknown secret kind",
+            { k: { kind: "gitToken", token: "x" } },
+            ["buildSecrets", "k", "kind"],
+            'must be one of gitBasicAuth, gitSshKeyAuth, docker, githubWebhook, not "gitToken"',
+        ],
+        [
+            "a name that is not a DNS subdomain",
+            { Git_Credential: { kind: "gitBasicAuth", username: "u", password: "p" } },
+            ["buildSecrets", "Git_Credential"],
+            "Secret name \"Git_Credential\" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')",
+        ],
+        [
+            "a misspelt field",
+            { k: { kind: "gitBasicAuth", username: "u", pasword: "p" } },
+            ["buildSecrets", "k", "pasword"],
+            'unknown key; did you mean "password"?',
+            true,
+        ],
+        [
+            "a missing password",
+            { k: { kind: "gitBasicAuth", username: "u" } },
+            ["buildSecrets", "k", "password"],
+            "is required",
+        ],
+        [
+            "a registry server with a scheme",
+            { k: { kind: "docker", server: "https://ghcr.io", username: "u", password: "p" } },
+            ["buildSecrets", "k", "server"],
+            '"https://ghcr.io" is not a registry host (e.g. ghcr.io, registry.example.com:5000)',
+        ],
+        [
+            "not a map",
+            { k: "token" },
+            ["buildSecrets", "k"],
+            "must be a map with a kind (gitBasicAuth, gitSshKeyAuth, docker, githubWebhook)",
+        ],
         [
             "a GitHub token nothing uses",
             { other: { kind: "githubWebhook", token: "x" } },
@@ -112,7 +186,11 @@ describe("buildSecrets: Rio's secret kinds, checked", () => {
 
     it("refuses git and registry secrets without the build feature (they are mounted into builds)", () => {
         expectRio(
-            () => checkBuildSecrets({ gitcredential: { kind: "gitBasicAuth", username: "u", password: "p" } }, { ...ctx, build: false }),
+            () =>
+                checkBuildSecrets(
+                    { gitcredential: { kind: "gitBasicAuth", username: "u", password: "p" } },
+                    { ...ctx, build: false },
+                ),
             ["buildSecrets", "gitcredential"],
             "is mounted into builds: it needs the build feature (the rio-build namespace builds run in)",
         );
@@ -190,8 +268,7 @@ describe("the build Job's credentials", () => {
                     { name: "HOME", value: "/workspace" },
                     {
                         name: "GIT_SSH_COMMAND",
-                        value:
-                            "ssh -F /dev/null -i /etc/rio/git-ssh/ssh-privatekey -o IdentitiesOnly=yes -o UserKnownHostsFile=/etc/rio/git-ssh/known_hosts -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes",
+                        value: "ssh -F /dev/null -i /etc/rio/git-ssh/ssh-privatekey -o IdentitiesOnly=yes -o UserKnownHostsFile=/etc/rio/git-ssh/known_hosts -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes",
                     },
                 ],
                 securityContext: {
@@ -222,7 +299,10 @@ describe("the build Job's credentials", () => {
             "--opt",
             "filename=Dockerfile",
         ]);
-        assert.equal(c.args.some((a: string) => a.includes("GIT_AUTH_TOKEN")), false);
+        assert.equal(
+            c.args.some((a: string) => a.includes("GIT_AUTH_TOKEN")),
+            false,
+        );
         assert.deepEqual(c.env, [{ name: "BUILDKITD_FLAGS", value: "--oci-worker-no-process-sandbox" }]);
         assert.deepEqual(c.volumeMounts, [
             { name: "buildkitd", mountPath: "/home/user/.local/share/buildkit" },
@@ -244,13 +324,19 @@ describe("the build Job's credentials", () => {
             },
         ]);
         assert.equal(job.metadata.annotations["rio.pulumi-rio.dev/repo"], "git@github.com:acme/private.git");
-        assert.match(deployment.spec.template.spec.containers[0].image, new RegExp(`^localhost:30500/shop/web:${SHA.slice(0, 12)}-[0-9a-f]{8}$`));
+        assert.match(
+            deployment.spec.template.spec.containers[0].image,
+            new RegExp(`^localhost:30500/shop/web:${SHA.slice(0, 12)}-[0-9a-f]{8}$`),
+        );
         validateObject(job);
     });
 
     it("refuses an SSH repository without a clone secret (no key, and no host keys to pin)", () => {
         assert.throws(
-            () => render(`services:\n  web:\n    build:\n      repo: ssh://git@git.example.com/acme/app.git\n      revision: ${SHA}\n`),
+            () =>
+                render(
+                    `services:\n  web:\n    build:\n      repo: ssh://git@git.example.com/acme/app.git\n      revision: ${SHA}\n`,
+                ),
             (e: unknown) =>
                 e instanceof Error &&
                 e.message ===
@@ -261,7 +347,17 @@ describe("the build Job's credentials", () => {
 
 describe("the clone step and deploy-time resolution, with real git", () => {
     const git = (cwd: string, ...args: string[]) =>
-        execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "rio", GIT_AUTHOR_EMAIL: "rio@example.com", GIT_COMMITTER_NAME: "rio", GIT_COMMITTER_EMAIL: "rio@example.com" } }).trim();
+        execFileSync("git", args, {
+            cwd,
+            encoding: "utf8",
+            env: {
+                ...process.env,
+                GIT_AUTHOR_NAME: "rio",
+                GIT_AUTHOR_EMAIL: "rio@example.com",
+                GIT_COMMITTER_NAME: "rio",
+                GIT_COMMITTER_EMAIL: "rio@example.com",
+            },
+        }).trim();
     let dir: string;
     let url: string;
     let first: string;
@@ -284,12 +380,21 @@ describe("the clone step and deploy-time resolution, with real git", () => {
     });
 
     it("the clone script checks out exactly the resolved commit, without .git, over file:// as over SSH", () => {
-        assert.equal(gitResolver(url, { kind: "branch", name: "main" }), git(path.join(dir, "work"), "rev-parse", "HEAD"));
+        assert.equal(
+            gitResolver(url, { kind: "branch", name: "main" }),
+            git(path.join(dir, "work"), "rev-parse", "HEAD"),
+        );
         const workspace = path.join(dir, "workspace");
         fs.mkdirSync(workspace);
-        execFileSync("sh", ["-c", CLONE_SCRIPT.replaceAll("/workspace", workspace)], { env: { ...process.env, REPO: url, COMMIT: first, HOME: workspace }, stdio: "pipe" });
+        execFileSync("sh", ["-c", CLONE_SCRIPT.replaceAll("/workspace", workspace)], {
+            env: { ...process.env, REPO: url, COMMIT: first, HOME: workspace },
+            stdio: "pipe",
+        });
         assert.deepEqual(fs.readdirSync(path.join(workspace, "src")).sort(), ["svc"]);
-        assert.equal(fs.readFileSync(path.join(workspace, "src", "svc", "Dockerfile"), "utf8"), "FROM nginx:1.27-alpine\n");
+        assert.equal(
+            fs.readFileSync(path.join(workspace, "src", "svc", "Dockerfile"), "utf8"),
+            "FROM nginx:1.27-alpine\n",
+        );
     });
 
     it("a commit the server will not serve by itself falls back to a full fetch", () => {
@@ -297,7 +402,13 @@ describe("the clone step and deploy-time resolution, with real git", () => {
         fs.mkdirSync(workspace);
         // Protocol v0 refuses a fetch of an unadvertised commit; the script then fetches everything.
         execFileSync("sh", ["-c", CLONE_SCRIPT.replaceAll("/workspace", workspace)], {
-            env: { ...process.env, REPO: url, COMMIT: first, HOME: workspace, GIT_CONFIG_PARAMETERS: "'protocol.version=0'" },
+            env: {
+                ...process.env,
+                REPO: url,
+                COMMIT: first,
+                HOME: workspace,
+                GIT_CONFIG_PARAMETERS: "'protocol.version=0'",
+            },
             stdio: "pipe",
         });
         assert.deepEqual(fs.readdirSync(path.join(workspace, "src")).sort(), ["svc"]);
@@ -317,23 +428,45 @@ describe("the clone step and deploy-time resolution, with real git", () => {
 
 describe("continuous deployment from a private infrastructure repository", () => {
     it("the operator's Stack clones with the githubWebhook token (PKO gitAuth.accessToken, in its own namespace)", () => {
-        const plan = planSystem(resolveSettings({ domain: "apps.example.com", features: { continuousDeployment: true }, continuousDeployment: cd }));
+        const plan = planSystem(
+            resolveSettings({
+                domain: "apps.example.com",
+                features: { continuousDeployment: true },
+                continuousDeployment: cd,
+            }),
+        );
         const stack = plan.objects.find((o) => o.object.kind === "Stack")!.object as any;
-        assert.deepEqual(stack.spec.gitAuth, { accessToken: { type: "Secret", secret: { name: "githubtoken", key: "accessToken" } } });
-        const without = planSystem(resolveSettings({ domain: "apps.example.com", features: { continuousDeployment: true }, continuousDeployment: { ...cd, gitAuthSecret: undefined } }));
+        assert.deepEqual(stack.spec.gitAuth, {
+            accessToken: { type: "Secret", secret: { name: "githubtoken", key: "accessToken" } },
+        });
+        const without = planSystem(
+            resolveSettings({
+                domain: "apps.example.com",
+                features: { continuousDeployment: true },
+                continuousDeployment: { ...cd, gitAuthSecret: undefined },
+            }),
+        );
         assert.equal((without.objects.find((o) => o.object.kind === "Stack")!.object as any).spec.gitAuth, undefined);
     });
 
     it("refuses a token for an SSH repository, and a name that is not a Secret name", () => {
         expectRio(
-            () => resolveSettings({ features: { continuousDeployment: true }, continuousDeployment: { ...cd, repo: "git@github.com:acme/platform.git" } }),
+            () =>
+                resolveSettings({
+                    features: { continuousDeployment: true },
+                    continuousDeployment: { ...cd, repo: "git@github.com:acme/platform.git" },
+                }),
             ["continuousDeployment", "gitAuthSecret"],
             "is a token, which the operator sends over https; git@github.com:acme/platform.git is not an https URL",
         );
         expectRio(
-            () => resolveSettings({ features: { continuousDeployment: true }, continuousDeployment: { ...cd, gitAuthSecret: "GitHub Token" } }),
+            () =>
+                resolveSettings({
+                    features: { continuousDeployment: true },
+                    continuousDeployment: { ...cd, gitAuthSecret: "GitHub Token" },
+                }),
             ["continuousDeployment", "gitAuthSecret"],
-            'Secret name "GitHub Token" is not a DNS-1123 subdomain (lowercase letters, digits, \'-\' and \'.\')',
+            "Secret name \"GitHub Token\" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')",
         );
     });
 });
@@ -344,7 +477,9 @@ describe("buildSecrets under the mock engine", () => {
     before(async () => {
         mocks = await import("./support/mocks");
         await mocks.installMocks("credentials", false, (type) =>
-            type === "kubernetes:gateway.networking.k8s.io/v1:Gateway" ? { status: { addresses: [{ value: "203.0.113.10" }] } } : undefined,
+            type === "kubernetes:gateway.networking.k8s.io/v1:Gateway"
+                ? { status: { addresses: [{ value: "203.0.113.10" }] } }
+                : undefined,
         );
         rio = await import("../components");
     });
@@ -363,11 +498,19 @@ describe("buildSecrets under the mock engine", () => {
             },
         });
         await mocks.settle(sys);
-        const builder = { "app.kubernetes.io/name": "builder", "app.kubernetes.io/part-of": "rio-system", "app.kubernetes.io/managed-by": "pulumi-rio" };
+        const builder = {
+            "app.kubernetes.io/name": "builder",
+            "app.kubernetes.io/part-of": "rio-system",
+            "app.kubernetes.io/managed-by": "pulumi-rio",
+        };
         const expected: [string, Record<string, unknown>][] = [
             [
                 "sys-secret-gitcredential",
-                { metadata: { name: "gitcredential", namespace: "rio-build", labels: builder }, type: "kubernetes.io/basic-auth", stringData: { username: "bot", password: "token" } },
+                {
+                    metadata: { name: "gitcredential", namespace: "rio-build", labels: builder },
+                    type: "kubernetes.io/basic-auth",
+                    stringData: { username: "bot", password: "token" },
+                },
             ],
             [
                 "sys-secret-gitcredential-ssh",
@@ -388,7 +531,11 @@ describe("buildSecrets under the mock engine", () => {
             [
                 "sys-secret-githubtoken",
                 {
-                    metadata: { name: "githubtoken", namespace: "rio-system", labels: { ...builder, "app.kubernetes.io/name": "continuous-deployment" } },
+                    metadata: {
+                        name: "githubtoken",
+                        namespace: "rio-system",
+                        labels: { ...builder, "app.kubernetes.io/name": "continuous-deployment" },
+                    },
                     type: "Opaque",
                     stringData: { accessToken: "ghp_x" },
                 },
@@ -401,7 +548,9 @@ describe("buildSecrets under the mock engine", () => {
             validateObject(secret.inputs);
         }
         const stack = mocks.kubeObjects().find((o) => o.kind === "Stack")!;
-        assert.deepEqual(stack.spec.gitAuth, { accessToken: { type: "Secret", secret: { name: "githubtoken", key: "accessToken" } } });
+        assert.deepEqual(stack.spec.gitAuth, {
+            accessToken: { type: "Secret", secret: { name: "githubtoken", key: "accessToken" } },
+        });
         mocks.assertUniqueUrns();
     });
 
@@ -413,7 +562,9 @@ describe("buildSecrets under the mock engine", () => {
                     features: { build: true },
                     buildSecrets: { "gitcredential-ssh": { kind: "gitSshKeyAuth", privateKey: KEY } as any },
                 }),
-            (e: unknown) => e instanceof pulumi.ResourceError && e.message === 'RioSystem "bad": buildSecrets.gitcredential-ssh.knownHosts: is required',
+            (e: unknown) =>
+                e instanceof pulumi.ResourceError &&
+                e.message === 'RioSystem "bad": buildSecrets.gitcredential-ssh.knownHosts: is required',
         );
         assert.equal(mocks.registered.length, 0);
     });

@@ -13,9 +13,18 @@ const cd = { repo: "https://github.com/acme/platform", stack: "acme/rio/civo" };
 
 describe("continuousDeployment (Pulumi Kubernetes Operator)", () => {
     it("installs the operator and a Stack for this stack that re-runs pulumi up every 60 s, even on an unchanged commit", () => {
-        const plan = planSystem(resolveSettings({ domain: "apps.example.com", features: { continuousDeployment: true }, continuousDeployment: cd }));
+        const plan = planSystem(
+            resolveSettings({
+                domain: "apps.example.com",
+                features: { continuousDeployment: true },
+                continuousDeployment: cd,
+            }),
+        );
         const release = plan.releases.find((r) => r.key === "pulumiOperator")!;
-        assert.deepEqual([release.chart, release.version, release.namespace], ["oci://ghcr.io/pulumi/helm-charts/pulumi-kubernetes-operator", "2.9.0", "rio-system"]);
+        assert.deepEqual(
+            [release.chart, release.version, release.namespace],
+            ["oci://ghcr.io/pulumi/helm-charts/pulumi-kubernetes-operator", "2.9.0", "rio-system"],
+        );
         const stack = plan.objects.find((o) => o.object.kind === "Stack")!;
         assert.deepEqual(stack.after, { release: "pulumiOperator" });
         assert.deepEqual(stack.object.metadata.annotations, { "pulumi.com/skipAwait": "true" });
@@ -28,21 +37,47 @@ describe("continuousDeployment (Pulumi Kubernetes Operator)", () => {
             refresh: true,
             destroyOnFinalize: false,
             serviceAccountName: "rio-deployer",
-            envRefs: { PULUMI_ACCESS_TOKEN: { type: "Secret", secret: { name: "pulumi-api-secret", key: "accessToken" } } },
+            envRefs: {
+                PULUMI_ACCESS_TOKEN: { type: "Secret", secret: { name: "pulumi-api-secret", key: "accessToken" } },
+            },
         });
-        const binding = plan.objects.find((o) => o.object.kind === "ClusterRoleBinding" && o.object.metadata.name === "rio-deployer")!.object as any;
+        const binding = plan.objects.find(
+            (o) => o.object.kind === "ClusterRoleBinding" && o.object.metadata.name === "rio-deployer",
+        )!.object as any;
         assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "rio-deployer", namespace: "rio-system" }]);
-        assert.deepEqual(total(plan.pods.filter((p) => p.feature === "continuousDeployment")).requests, { cpu: 50, memory: 96 });
+        assert.deepEqual(total(plan.pods.filter((p) => p.feature === "continuousDeployment")).requests, {
+            cpu: 50,
+            memory: 96,
+        });
     });
 
     const bad: [string, Record<string, unknown> | undefined, (string | number)[], string][] = [
-        ["no repo", { stack: "a/b/c" }, ["continuousDeployment", "repo"], "is required: the git repository of this Pulumi project"],
-        ["a stack that is not qualified", { repo: "https://github.com/a/b", stack: "civo" }, ["continuousDeployment", "stack"], '"civo" is not a fully qualified stack (org/project/stack)'],
-        ["a resync below the operator's minimum", { ...cd, resyncSeconds: 15 }, ["continuousDeployment", "resyncSeconds"], "must be a whole number of seconds, at least 60 (the operator's minimum), not 15"],
+        [
+            "no repo",
+            { stack: "a/b/c" },
+            ["continuousDeployment", "repo"],
+            "is required: the git repository of this Pulumi project",
+        ],
+        [
+            "a stack that is not qualified",
+            { repo: "https://github.com/a/b", stack: "civo" },
+            ["continuousDeployment", "stack"],
+            '"civo" is not a fully qualified stack (org/project/stack)',
+        ],
+        [
+            "a resync below the operator's minimum",
+            { ...cd, resyncSeconds: 15 },
+            ["continuousDeployment", "resyncSeconds"],
+            "must be a whole number of seconds, at least 60 (the operator's minimum), not 15",
+        ],
     ];
     for (const [what, input, p, detail] of bad) {
         it(`refuses ${what}`, () => {
-            expectRio(() => resolveSettings({ features: { continuousDeployment: true }, continuousDeployment: input }), p, detail);
+            expectRio(
+                () => resolveSettings({ features: { continuousDeployment: true }, continuousDeployment: input }),
+                p,
+                detail,
+            );
         });
     }
 });
@@ -50,10 +85,18 @@ describe("continuousDeployment (Pulumi Kubernetes Operator)", () => {
 describe("rio cd github-workflow", () => {
     const RIO = path.resolve(__dirname, "../../dist/components/cli/main.js");
     it("writes a workflow running pulumi up on push and every 5 minutes, never two at once", () => {
-        const r = spawnSync(process.execPath, [RIO, "cd", "github-workflow", "--stack", "acme/rio/civo", "--branch", "prod"], { encoding: "utf8" });
+        const r = spawnSync(
+            process.execPath,
+            [RIO, "cd", "github-workflow", "--stack", "acme/rio/civo", "--branch", "prod"],
+            { encoding: "utf8" },
+        );
         assert.equal(r.status, 0, r.stderr);
         const wf = parse(r.stdout);
-        assert.deepEqual(wf.on, { push: { branches: ["prod"] }, schedule: [{ cron: "*/5 * * * *" }], workflow_dispatch: {} });
+        assert.deepEqual(wf.on, {
+            push: { branches: ["prod"] },
+            schedule: [{ cron: "*/5 * * * *" }],
+            workflow_dispatch: {},
+        });
         assert.deepEqual(wf.concurrency, { group: "rio-deploy-acme-rio-civo", "cancel-in-progress": false });
         assert.deepEqual(wf.permissions, { contents: "read" });
         const up = wf.jobs.deploy.steps.find((s: any) => s.uses === "pulumi/actions@v6");
@@ -62,14 +105,19 @@ describe("rio cd github-workflow", () => {
     });
     it("refuses a stack name that is not qualified", () => {
         const r = spawnSync(process.execPath, [RIO, "cd", "github-workflow", "--stack", "civo"], { encoding: "utf8" });
-        assert.deepEqual([r.status, r.stdout, r.stderr], [1, "", 'rio: stack: "civo" is not a fully qualified stack (org/project/stack)\n']);
+        assert.deepEqual(
+            [r.status, r.stdout, r.stderr],
+            [1, "", 'rio: stack: "civo" is not a fully qualified stack (org/project/stack)\n'],
+        );
     });
 });
 
 describe("rio cd preview-workflow", () => {
     const RIO = path.resolve(__dirname, "../../dist/components/cli/main.js");
     it("deploys pr-<number> on pull request updates, destroys and removes it on close, cleans up on a schedule, and skips forks", () => {
-        const r = spawnSync(process.execPath, [RIO, "cd", "preview-workflow", "--base", "acme/rio/civo"], { encoding: "utf8" });
+        const r = spawnSync(process.execPath, [RIO, "cd", "preview-workflow", "--base", "acme/rio/civo"], {
+            encoding: "utf8",
+        });
         assert.equal(r.status, 0, r.stderr);
         assert.doesNotMatch(r.stdout, /&a\d|\*a\d/); // no YAML anchors: the file is for people to read
         const wf = parse(r.stdout);
@@ -77,15 +125,23 @@ describe("rio cd preview-workflow", () => {
         assert.deepEqual(wf.permissions, { contents: "read", "pull-requests": "write" });
         assert.equal(wf.concurrency["cancel-in-progress"], false);
         const up = wf.jobs.deploy.steps.find((s: any) => s.uses === "pulumi/actions@v6").with;
-        assert.deepEqual([up.command, up["stack-name"], up.upsert, up["comment-on-pr"]], ["up", "acme/rio/pr-${{ github.event.number }}", true, true]);
+        assert.deepEqual(
+            [up.command, up["stack-name"], up.upsert, up["comment-on-pr"]],
+            ["up", "acme/rio/pr-${{ github.event.number }}", true, true],
+        );
         assert.deepEqual(parse(up["config-map"]), {
             "rio:previewOf": { value: "acme/rio/civo", secret: false },
             "rio:pullRequest": { value: "${{ github.event.number }}", secret: false },
             "rio:branch": { value: "${{ github.head_ref }}", secret: false },
         });
         const down = wf.jobs.teardown.steps.find((s: any) => s.uses === "pulumi/actions@v6").with;
-        assert.deepEqual(down, { command: "destroy", "stack-name": "acme/rio/pr-${{ github.event.number }}", remove: true });
-        for (const job of ["deploy", "teardown"]) assert.match(wf.jobs[job].if, /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+        assert.deepEqual(down, {
+            command: "destroy",
+            "stack-name": "acme/rio/pr-${{ github.event.number }}",
+            remove: true,
+        });
+        for (const job of ["deploy", "teardown"])
+            assert.match(wf.jobs[job].if, /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
         assert.equal(wf.jobs.cleanup.if, "github.event_name == 'schedule'");
     });
 });

@@ -25,7 +25,15 @@ function tempRiofile(text: string): string {
 
 describe("rio render", () => {
     it("prints hello-world's Deployment, Service and HTTPRoute as schema-valid YAML", () => {
-        const r = rio(["render", "-f", "examples/hello-world/Riofile", "--namespace", "demo", "--domain", "apps.example.com"]);
+        const r = rio([
+            "render",
+            "-f",
+            "examples/hello-world/Riofile",
+            "--namespace",
+            "demo",
+            "--domain",
+            "apps.example.com",
+        ]);
         assert.equal(r.stderr, "");
         assert.equal(r.code, 0);
         const objects = parseAllDocuments(r.stdout).map((d) => d.toJS());
@@ -58,22 +66,43 @@ describe("rio render", () => {
         const dir = path.dirname(tempRiofile("services:\n  web:\n    image: nginx\n    ports: 80\n"));
         const r = spawnSync(process.execPath, [RIO, "render"], { cwd: dir, encoding: "utf8" });
         assert.equal(r.status, 0, r.stderr);
-        const route = parseAllDocuments(r.stdout).map((d) => d.toJS()).find((o) => o.kind === "HTTPRoute");
+        const route = parseAllDocuments(r.stdout)
+            .map((d) => d.toJS())
+            .find((o) => o.kind === "HTTPRoute");
         assert.deepEqual(route.spec.hostnames, ["web-default.rio.example.com"]);
     });
 
     it("reads standard input with -f -", () => {
-        const r = rio(["render", "-f", "-", "--gateway", "edge", "--gateway-namespace", "infra"], "services:\n  web:\n    image: nginx\n    ports: 80\n");
+        const r = rio(
+            ["render", "-f", "-", "--gateway", "edge", "--gateway-namespace", "infra"],
+            "services:\n  web:\n    image: nginx\n    ports: 80\n",
+        );
         assert.equal(r.code, 0, r.stderr);
-        const route = parseAllDocuments(r.stdout).map((d) => d.toJS()).find((o) => o.kind === "HTTPRoute");
-        assert.deepEqual(route.spec.parentRefs, [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "edge", namespace: "infra" }]);
+        const route = parseAllDocuments(r.stdout)
+            .map((d) => d.toJS())
+            .find((o) => o.kind === "HTTPRoute");
+        assert.deepEqual(route.spec.parentRefs, [
+            { group: "gateway.networking.k8s.io", kind: "Gateway", name: "edge", namespace: "infra" },
+        ]);
     });
 
     const bad: [string, string, string][] = [
-        ["a bad port", "services:\n  web:\n    image: nginx\n    ports:\n      - abc\n", 'services.web.ports[0]: port "abc" is not a number'],
-        ["a bad scale", "services:\n  web:\n    image: nginx\n    scale: two\n", 'services.web.scale: scale must be a whole number of replicas ≥ 0, not "two"'],
+        [
+            "a bad port",
+            "services:\n  web:\n    image: nginx\n    ports:\n      - abc\n",
+            'services.web.ports[0]: port "abc" is not a number',
+        ],
+        [
+            "a bad scale",
+            "services:\n  web:\n    image: nginx\n    scale: two\n",
+            'services.web.scale: scale must be a whole number of replicas ≥ 0, not "two"',
+        ],
         ["invalid YAML", "services:\n  web: [\n", "invalid YAML:"],
-        ["an unknown key", "services:\n  web:\n    imag: nginx\n", 'services.web.imag: unknown key; did you mean "image"?'],
+        [
+            "an unknown key",
+            "services:\n  web:\n    imag: nginx\n",
+            'services.web.imag: unknown key; did you mean "image"?',
+        ],
     ];
     for (const [what, text, message] of bad) {
         it(`fails on ${what}: exit 1, one line on stderr with file:line:col, nothing on stdout`, () => {

@@ -18,7 +18,12 @@ import { validateObject } from "./support/schema";
 const COMPAT = path.resolve(__dirname, "../../test/compat");
 const NAMESPACE = "compat";
 const DOMAIN = "apps.example.com";
-const GATEWAY_REF = { group: "gateway.networking.k8s.io", kind: "Gateway", name: "rio-gateway", namespace: "rio-system" };
+const GATEWAY_REF = {
+    group: "gateway.networking.k8s.io",
+    kind: "Gateway",
+    name: "rio-gateway",
+    namespace: "rio-system",
+};
 
 interface Area {
     riofile: Riofile;
@@ -50,7 +55,13 @@ function get(a: Area, id: string): any {
 
 const pod = (a: Area, id: string) => get(a, id).spec.template.spec;
 const container = (a: Area, id: string, i = 0) => pod(a, id).containers[i];
-const backend = (name: string, port: number, weight?: number) => ({ group: "", kind: "Service", name, port, ...(weight !== undefined && { weight }) });
+const backend = (name: string, port: number, weight?: number) => ({
+    group: "",
+    kind: "Service",
+    name,
+    port,
+    ...(weight !== undefined && { weight }),
+});
 
 /**
  * `rio export` of the Riofile, loaded again as the same file, plans the same objects at the same target; the
@@ -79,7 +90,10 @@ const AREAS: Record<string, string> = {
 
 describe("the compat Riofiles", () => {
     it("are one folder per area, each tested here, each naming its rio.md section on its first line", () => {
-        const folders = fs.readdirSync(COMPAT).filter((d) => fs.statSync(path.join(COMPAT, d)).isDirectory()).sort();
+        const folders = fs
+            .readdirSync(COMPAT)
+            .filter((d) => fs.statSync(path.join(COMPAT, d)).isDirectory())
+            .sort();
         assert.deepEqual(folders, Object.keys(AREAS).sort());
         for (const [folder, section] of Object.entries(AREAS)) {
             const first = fs.readFileSync(fileOf(folder), "utf8").split("\n")[0]!;
@@ -156,7 +170,10 @@ describe("§1.1 services: ports, env, mounts, command, resources, probes, dns, h
 
     it("command and args (a string split like a shell), workingDir, requests only (no limits), scale", () => {
         const web = container(a, "Deployment/web");
-        assert.deepEqual([web.command, web.args, web.workingDir], [["nginx"], ["-g", "daemon off;"], "/usr/share/nginx/html"]);
+        assert.deepEqual(
+            [web.command, web.args, web.workingDir],
+            [["nginx"], ["-g", "daemon off;"], "/usr/share/nginx/html"],
+        );
         assert.deepEqual(web.resources, { requests: { cpu: "500m", memory: "100Mi" } });
         assert.equal(get(a, "Deployment/web").spec.replicas, 2);
         const worker = container(a, "Deployment/worker");
@@ -175,7 +192,11 @@ describe("§1.1 services: ports, env, mounts, command, resources, probes, dns, h
     it("dns and hostAliases (hosts: host=ip) on the pod", () => {
         const web = pod(a, "Deployment/web");
         assert.equal(web.dnsPolicy, "None");
-        assert.deepEqual(web.dnsConfig, { nameservers: ["1.1.1.1"], searches: ["svc.cluster.local"], options: [{ name: "ndots", value: "2" }] });
+        assert.deepEqual(web.dnsConfig, {
+            nameservers: ["1.1.1.1"],
+            searches: ["svc.cluster.local"],
+            options: [{ name: "ndots", value: "2" }],
+        });
         assert.deepEqual(web.hostAliases, [{ ip: "127.0.0.1", hostnames: ["example.com"] }]);
         assert.deepEqual(pod(a, "Deployment/worker").hostAliases, [{ ip: "10.0.0.5", hostnames: ["db.internal"] }]);
     });
@@ -224,7 +245,10 @@ describe("§1.2 the Riofile schema: configs, routers, externalservices, kubernet
     });
 
     it("answers from Riofile-answers beat the questions' defaults; NAMESPACE is built in; ${v,,} and ${v:-def} apply", () => {
-        assert.equal(get(a, "ConfigMap/conf").data["index.html"], "<!DOCTYPE html>\n<html>\n<body>\n\n<h1>Hello Rio</h1>\n\n</body>\n</html>");
+        assert.equal(
+            get(a, "ConfigMap/conf").data["index.html"],
+            "<!DOCTYPE html>\n<html>\n<body>\n\n<h1>Hello Rio</h1>\n\n</body>\n</html>",
+        );
         const nginx = container(a, "Deployment/nginx");
         assert.equal(nginx.image, "nginx:1.27-alpine");
         assert.equal(get(a, "Deployment/nginx").spec.replicas, 3);
@@ -256,7 +280,11 @@ describe("§1.2 the Riofile schema: configs, routers, externalservices, kubernet
     it("a router and an external service from the top level", () => {
         assert.deepEqual(get(a, "HTTPRoute/nginx-router").spec.hostnames, ["nginx-router-compat.apps.example.com"]);
         assert.deepEqual(get(a, "HTTPRoute/nginx-router").spec.rules, [
-            { name: "route-0", matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [backend("nginx", 80)] },
+            {
+                name: "route-0",
+                matches: [{ path: { type: "PathPrefix", value: "/" } }],
+                backendRefs: [backend("nginx", 80)],
+            },
         ]);
     });
 
@@ -267,7 +295,11 @@ describe("§1.2 the Riofile schema: configs, routers, externalservices, kubernet
             metadata: { name: "redis-master", labels: { app: "redis", role: "master" }, namespace: NAMESPACE },
             spec: { ports: [{ port: 6379, targetPort: 6379 }], selector: { app: "redis", role: "master" } },
         });
-        assert.deepEqual(get(a, "ConfigMap/redis-config").metadata, { name: "redis-config", labels: { app: "redis" }, namespace: NAMESPACE });
+        assert.deepEqual(get(a, "ConfigMap/redis-config").metadata, {
+            name: "redis-config",
+            labels: { app: "redis" },
+            namespace: NAMESPACE,
+        });
     });
 
     it("round-trips through rio export, which writes the rendered Riofile (no template left)", () => {
@@ -343,7 +375,9 @@ describe("§1.3 builds: a git build pinned to a revision, with args, dockerfile 
         });
         assert.equal(get(a, "Job/api-compat-0123456-d856d6").spec.activeDeadlineSeconds, 900);
         assert.equal(container(a, "Deployment/api").image, "ghcr.io/acme/api:0123456789ab-15f0d862");
-        assert.deepEqual(get(a, "Service/api").spec.ports, [{ name: "http-8080", port: 8080, targetPort: 3000, protocol: "TCP", appProtocol: "http" }]);
+        assert.deepEqual(get(a, "Service/api").spec.ports, [
+            { name: "http-8080", port: 8080, targetPort: 3000, protocol: "TCP", appProtocol: "http" },
+        ]);
     });
 
     it("round-trips through rio export", () => void assertRoundTrip(a));
@@ -372,7 +406,12 @@ describe("§1.5/§1.6 versions and weights: services sharing an app", () => {
         assert.deepEqual(get(a, "HTTPRoute/demo").spec, {
             parentRefs: [GATEWAY_REF],
             hostnames: ["demo-compat.apps.example.com"],
-            rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [backend("demo-v1", 80, 80), backend("demo-v3", 80, 20), backend("demo-v4", 80, 0)] }],
+            rules: [
+                {
+                    matches: [{ path: { type: "PathPrefix", value: "/" } }],
+                    backendRefs: [backend("demo-v1", 80, 80), backend("demo-v3", 80, 20), backend("demo-v4", 80, 0)],
+                },
+            ],
         });
         assert.deepEqual(get(a, "HTTPRoute/demo-v4").spec.hostnames, ["demo-v4-compat.apps.example.com"]);
         assert.deepEqual(get(a, "HTTPRoute/demo-v4").spec.rules[0].backendRefs, [backend("demo-v4", 80)]);
@@ -380,7 +419,10 @@ describe("§1.5/§1.6 versions and weights: services sharing an app", () => {
 
     it("each version keeps its own image and settings, labelled app and version; its Service selects it", () => {
         assert.deepEqual(
-            ["Deployment/demo", "Deployment/demo-v3", "Deployment/demo-v4"].map((id) => [container(a, id).image, container(a, id).env]),
+            ["Deployment/demo", "Deployment/demo-v3", "Deployment/demo-v4"].map((id) => [
+                container(a, id).image,
+                container(a, id).env,
+            ]),
             [
                 ["ibuildthecloud/demo:v1", undefined],
                 ["ibuildthecloud/demo:v3", [{ name: "VERSION", value: "v3" }]],
@@ -394,7 +436,10 @@ describe("§1.5/§1.6 versions and weights: services sharing an app", () => {
             "app.kubernetes.io/managed-by": "pulumi-rio",
             "app.kubernetes.io/version": "v3",
         });
-        assert.deepEqual(get(a, "Service/demo").spec.selector, { "app.kubernetes.io/name": "demo", "app.kubernetes.io/managed-by": "pulumi-rio" });
+        assert.deepEqual(get(a, "Service/demo").spec.selector, {
+            "app.kubernetes.io/name": "demo",
+            "app.kubernetes.io/managed-by": "pulumi-rio",
+        });
     });
 
     it("round-trips through rio export, each version its own service again", () => {
@@ -430,7 +475,8 @@ describe("§1.7 autoscaling: concurrency with min/max, to zero, and CPU", () => 
             "PodDisruptionBudget/busy",
         ]);
         // The autoscaler owns the replica count.
-        for (const id of ["Deployment/autoscale", "Deployment/zero", "Deployment/busy"]) assert.equal(get(a, id).spec.replicas, undefined, id);
+        for (const id of ["Deployment/autoscale", "Deployment/zero", "Deployment/busy"])
+            assert.equal(get(a, id).spec.replicas, undefined, id);
     });
 
     it("concurrency 20 (Rio's default 10 when unset) between minReplicas and maxReplicas", () => {
@@ -445,14 +491,28 @@ describe("§1.7 autoscaling: concurrency with min/max, to zero, and CPU", () => 
             const s = get(a, `ScaledObject/${name}`).spec;
             return [s.scaleTargetRef, s.minReplicaCount, s.maxReplicaCount, s.triggers];
         };
-        const trigger = (name: string) => [{ type: "external-push", metadata: { interceptorRoute: name, scalerAddress: "keda-add-ons-http-external-scaler.rio-system:9090" } }];
+        const trigger = (name: string) => [
+            {
+                type: "external-push",
+                metadata: {
+                    interceptorRoute: name,
+                    scalerAddress: "keda-add-ons-http-external-scaler.rio-system:9090",
+                },
+            },
+        ];
         assert.deepEqual(scaled("autoscale"), [{ name: "autoscale" }, 1, 10, trigger("autoscale")]);
         assert.deepEqual(scaled("zero"), [{ name: "zero" }, 0, 10, trigger("zero")]);
     });
 
     it("the app's hostname goes through the interceptor (which wakes a service at zero), granted across namespaces", () => {
         assert.deepEqual(get(a, "HTTPRoute/zero").spec.rules[0].backendRefs, [
-            { group: "", kind: "Service", name: "keda-add-ons-http-interceptor-proxy", namespace: "rio-system", port: 8080 },
+            {
+                group: "",
+                kind: "Service",
+                name: "keda-add-ons-http-interceptor-proxy",
+                namespace: "rio-system",
+                port: 8080,
+            },
         ]);
         const grant = get(a, "ReferenceGrant/rio-compat-zero");
         assert.equal(grant.metadata.namespace, "rio-system");
@@ -467,7 +527,12 @@ describe("§1.7 autoscaling: concurrency with min/max, to zero, and CPU", () => 
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "busy" },
             minReplicas: 2,
             maxReplicas: 6,
-            metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+            metrics: [
+                {
+                    type: "Resource",
+                    resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } },
+                },
+            ],
         });
         assert.deepEqual(get(a, "HTTPRoute/busy").spec.rules[0].backendRefs, [backend("busy", 8080)]);
     });
@@ -500,29 +565,68 @@ describe("§1.8 routers: matches, weights, redirect, rewrite, headers, mirror, f
 
     it("keeps Rio's first-match order as Gateway API rules", () => {
         const route = get(a, "HTTPRoute/foo");
-        assert.deepEqual([route.spec.parentRefs, route.spec.hostnames], [[GATEWAY_REF], ["foo-compat.apps.example.com"]]);
+        assert.deepEqual(
+            [route.spec.parentRefs, route.spec.hostnames],
+            [[GATEWAY_REF], ["foo-compat.apps.example.com"]],
+        );
         assert.deepEqual(route.spec.rules, [
-            { name: "route-0", matches: [{ path: { type: "Exact", value: "/v0" }, method: "GET" }], backendRefs: [backend("myapp-v1", 80)] },
+            {
+                name: "route-0",
+                matches: [{ path: { type: "Exact", value: "/v0" }, method: "GET" }],
+                backendRefs: [backend("myapp-v1", 80)],
+            },
             {
                 name: "route-1",
                 matches: [{ path: { type: "PathPrefix", value: "/old" } }],
-                filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", hostname: "www.foo.bar", path: { type: "ReplaceFullPath", replaceFullPath: "/redirect" }, statusCode: 301 } }],
+                filters: [
+                    {
+                        type: "RequestRedirect",
+                        requestRedirect: {
+                            scheme: "https",
+                            hostname: "www.foo.bar",
+                            path: { type: "ReplaceFullPath", replaceFullPath: "/redirect" },
+                            statusCode: 301,
+                        },
+                    },
+                ],
             },
             {
                 name: "route-2",
                 matches: [{ path: { type: "PathPrefix", value: "/api" } }],
                 filters: [
-                    { type: "URLRewrite", urlRewrite: { hostname: "api.internal", path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/v2" } } },
-                    { type: "RequestHeaderModifier", requestHeaderModifier: { add: [{ name: "foo", value: "bar" }], set: [{ name: "x-env", value: "prod" }], remove: ["x-debug"] } },
+                    {
+                        type: "URLRewrite",
+                        urlRewrite: {
+                            hostname: "api.internal",
+                            path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/v2" },
+                        },
+                    },
+                    {
+                        type: "RequestHeaderModifier",
+                        requestHeaderModifier: {
+                            add: [{ name: "foo", value: "bar" }],
+                            set: [{ name: "x-env", value: "prod" }],
+                            remove: ["x-debug"],
+                        },
+                    },
                 ],
                 backendRefs: [backend("api", 80)],
                 timeouts: { request: "10s" },
             },
             // The docs' regxp spelling is Rio's regexp.
-            { name: "route-3", matches: [{ path: { type: "RegularExpression", value: "^/beta/.*" } }], backendRefs: [backend("myapp-v2", 80)] },
+            {
+                name: "route-3",
+                matches: [{ path: { type: "RegularExpression", value: "^/beta/.*" } }],
+                backendRefs: [backend("myapp-v2", 80)],
+            },
             {
                 name: "route-4",
-                matches: [{ path: { type: "PathPrefix", value: "/" }, headers: [{ type: "RegularExpression", name: "FOO", value: "/bar.*" }] }],
+                matches: [
+                    {
+                        path: { type: "PathPrefix", value: "/" },
+                        headers: [{ type: "RegularExpression", name: "FOO", value: "/bar.*" }],
+                    },
+                ],
                 backendRefs: [backend("myapp-v2", 80)],
             },
             {
@@ -536,12 +640,19 @@ describe("§1.8 routers: matches, weights, redirect, rewrite, headers, mirror, f
 
     it("retries and faults as Envoy Gateway policies on their rule", () => {
         assert.deepEqual(get(a, "BackendTrafficPolicy/foo-route-2").spec, {
-            targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "foo", sectionName: "route-2" }],
+            targetRefs: [
+                { group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "foo", sectionName: "route-2" },
+            ],
             retry: { numRetries: 3, perRetry: { timeout: "2s" } },
         });
         assert.deepEqual(get(a, "BackendTrafficPolicy/foo-route-3").spec, {
-            targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "foo", sectionName: "route-3" }],
-            faultInjection: { delay: { fixedDelay: "100ms", percentage: 80 }, abort: { httpStatus: 502, percentage: 80 } },
+            targetRefs: [
+                { group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "foo", sectionName: "route-3" },
+            ],
+            faultInjection: {
+                delay: { fixedDelay: "100ms", percentage: 80 },
+                abort: { httpStatus: 502, percentage: 80 },
+            },
         });
     });
 
@@ -563,19 +674,42 @@ describe("§1.8 routers: matches, weights, redirect, rewrite, headers, mirror, f
 
 describe("§1.9 external services: IP addresses, an FQDN, an app in another namespace, a router", () => {
     const a = area("external");
-    const labels = (name: string) => ({ "app.kubernetes.io/name": name, "app.kubernetes.io/component": "external-service", "app.kubernetes.io/managed-by": "pulumi-rio" });
+    const labels = (name: string) => ({
+        "app.kubernetes.io/name": name,
+        "app.kubernetes.io/component": "external-service",
+        "app.kubernetes.io/managed-by": "pulumi-rio",
+    });
 
     it("plans the service, then each external service's objects", () => {
-        assert.deepEqual(ids(a), ["Deployment/client", "Service/ext-ips", "EndpointSlice/ext-ips-ipv4", "Service/ext-db", "Service/ext-demo", "Service/ext-demo-app", "Service/ext-prod"]);
+        assert.deepEqual(ids(a), [
+            "Deployment/client",
+            "Service/ext-ips",
+            "EndpointSlice/ext-ips-ipv4",
+            "Service/ext-db",
+            "Service/ext-demo",
+            "Service/ext-demo-app",
+            "Service/ext-prod",
+        ]);
     });
 
     it("IP addresses: a headless Service and its EndpointSlice", () => {
         assert.deepEqual(get(a, "Service/ext-ips").spec, { clusterIP: "None" });
-        assert.deepEqual(get(a, "Service/ext-ips").metadata, { name: "ext-ips", namespace: NAMESPACE, labels: labels("ext-ips") });
+        assert.deepEqual(get(a, "Service/ext-ips").metadata, {
+            name: "ext-ips",
+            namespace: NAMESPACE,
+            labels: labels("ext-ips"),
+        });
         const slice = get(a, "EndpointSlice/ext-ips-ipv4");
         assert.deepEqual(
             [slice.addressType, slice.endpoints, slice.metadata.labels["kubernetes.io/service-name"]],
-            ["IPv4", [{ addresses: ["1.1.1.1"], conditions: { ready: true } }, { addresses: ["2.2.2.2"], conditions: { ready: true } }], "ext-ips"],
+            [
+                "IPv4",
+                [
+                    { addresses: ["1.1.1.1"], conditions: { ready: true } },
+                    { addresses: ["2.2.2.2"], conditions: { ready: true } },
+                ],
+                "ext-ips",
+            ],
         );
     });
 
@@ -627,14 +761,30 @@ describe("§1.12 RBAC: permissions, global_permissions, role=", () => {
         assert.deepEqual(get(a, "Role/rio-cert-manager").rules, [
             { verbs: ["create", "get", "list"], apiGroups: ["certmanager.k8s.io"], resources: ["*"] },
             { verbs: ["*"], apiGroups: [""], resources: ["configmaps"] },
-            { verbs: ["get", "update"], apiGroups: [""], resources: ["secrets"], resourceNames: ["cert-manager-webhook-ca"] },
+            {
+                verbs: ["get", "update"],
+                apiGroups: [""],
+                resources: ["secrets"],
+                resourceNames: ["cert-manager-webhook-ca"],
+            },
         ]);
         assert.deepEqual(get(a, "Role/rio-reader").rules, [
             { verbs: ["get", "list", "watch"], apiGroups: [""], resources: ["pods"] },
-            { verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], apiGroups: ["apps"], resources: ["deployments"] },
+            {
+                verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
+                apiGroups: ["apps"],
+                resources: ["deployments"],
+            },
         ]);
         const binding = get(a, "RoleBinding/rio-cert-manager");
-        assert.deepEqual([binding.metadata.namespace, binding.subjects, binding.roleRef], [NAMESPACE, sa("cert-manager"), { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "rio-cert-manager" }]);
+        assert.deepEqual(
+            [binding.metadata.namespace, binding.subjects, binding.roleRef],
+            [
+                NAMESPACE,
+                sa("cert-manager"),
+                { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "rio-cert-manager" },
+            ],
+        );
     });
 
     it("global_permissions: a ClusterRole with URLs and subresources, bound cluster-wide", () => {
@@ -644,13 +794,26 @@ describe("§1.12 RBAC: permissions, global_permissions, role=", () => {
             { verbs: ["get"], apiGroups: [""], resources: ["nodes/proxy"] },
         ]);
         const binding = get(a, "ClusterRoleBinding/rio-compat.cert-manager");
-        assert.deepEqual([binding.subjects, binding.roleRef], [sa("cert-manager"), { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "rio-compat.cert-manager" }]);
+        assert.deepEqual(
+            [binding.subjects, binding.roleRef],
+            [
+                sa("cert-manager"),
+                { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "rio-compat.cert-manager" },
+            ],
+        );
     });
 
     it("role=: binds the named ClusterRole (global) or Role (namespaced) instead of making rules", () => {
-        assert.deepEqual(get(a, "ClusterRoleBinding/rio-compat.dashboard.cluster-admin").roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" });
+        assert.deepEqual(get(a, "ClusterRoleBinding/rio-compat.dashboard.cluster-admin").roleRef, {
+            apiGroup: "rbac.authorization.k8s.io",
+            kind: "ClusterRole",
+            name: "cluster-admin",
+        });
         const binding = get(a, "RoleBinding/rio-reader.config-editor");
-        assert.deepEqual([binding.subjects, binding.roleRef], [sa("reader"), { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "config-editor" }]);
+        assert.deepEqual(
+            [binding.subjects, binding.roleRef],
+            [sa("reader"), { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "config-editor" }],
+        );
     });
 
     it("the pods run as their ServiceAccount, with its token", () => {
@@ -688,7 +851,10 @@ describe("§1.13 volumes and state: scratch, persistent, volumeTemplates", () =>
             { name: "vol-site", mountPath: "/usr/share/nginx/html" },
         ]);
         const claim = get(a, "PersistentVolumeClaim/site");
-        assert.deepEqual([claim.metadata.namespace, claim.spec], [NAMESPACE, { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "20Gi" } } }]);
+        assert.deepEqual(
+            [claim.metadata.namespace, claim.spec],
+            [NAMESPACE, { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "20Gi" } } }],
+        );
     });
 
     it("volumeTemplates: claim templates vol-<name>, mounted by name, the rest of the volumes in the pod", () => {
@@ -707,7 +873,11 @@ describe("§1.13 volumes and state: scratch, persistent, volumeTemplates", () =>
                     },
                     annotations: { "backup.example.com/schedule": "@daily" },
                 },
-                spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "5Gi" } }, storageClassName: "fast" },
+                spec: {
+                    accessModes: ["ReadWriteOnce"],
+                    resources: { requests: { storage: "5Gi" } },
+                    storageClassName: "fast",
+                },
             },
         ]);
         assert.deepEqual(sts.spec.template.spec.volumes, [{ name: "vol-run", emptyDir: {} }]);
@@ -725,7 +895,13 @@ describe("§1.1 pod shape: sidecars, init containers, global, and what reaches i
     const a = area("pod", { allow: ALLOW });
 
     it("plans a Deployment with its sidecars, and a DaemonSet for the global service", () => {
-        assert.deepEqual(ids(a), ["Deployment/web", "Service/web", "HTTPRoute/web", "DaemonSet/node-agent", "Service/node-agent"]);
+        assert.deepEqual(ids(a), [
+            "Deployment/web",
+            "Service/web",
+            "HTTPRoute/web",
+            "DaemonSet/node-agent",
+            "Service/node-agent",
+        ]);
     });
 
     it("containers: init: true ones as initContainers, the others after the main container, sharing a volume", () => {
@@ -739,7 +915,10 @@ describe("§1.1 pod shape: sidecars, init containers, global, and what reaches i
                 securityContext: { allowPrivilegeEscalation: false },
             },
         ]);
-        assert.deepEqual(p.containers.map((c: any) => c.name), ["web", "content"]);
+        assert.deepEqual(
+            p.containers.map((c: any) => c.name),
+            ["web", "content"],
+        );
         assert.deepEqual(p.containers[1], {
             name: "content",
             image: "alpine/git:2.47.1",
@@ -755,7 +934,10 @@ describe("§1.1 pod shape: sidecars, init containers, global, and what reaches i
     it("global: a DaemonSet without replicas, on the node's network, privileged, with hostPath volumes and a hostPort", () => {
         const ds = get(a, "DaemonSet/node-agent");
         assert.equal(ds.spec.replicas, undefined);
-        assert.deepEqual(ds.spec.updateStrategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
+        assert.deepEqual(ds.spec.updateStrategy, {
+            type: "RollingUpdate",
+            rollingUpdate: { maxUnavailable: 1, maxSurge: 0 },
+        });
         const p = ds.spec.template.spec;
         assert.deepEqual([p.hostNetwork, p.dnsPolicy], [true, "ClusterFirstWithHostNet"]);
         assert.deepEqual(p.volumes, [
@@ -773,9 +955,14 @@ describe("§1.1 pod shape: sidecars, init containers, global, and what reaches i
         assert.deepEqual(c.resources, { requests: { cpu: "20m", memory: "64Mi" } });
     });
 
-    const how = (feature: string) => `; allow it by name (RioService allow: [${feature}], stack config rio:allow, rio render --allow ${feature}) — the namespace then needs Pod Security privileged`;
+    const how = (feature: string) =>
+        `; allow it by name (RioService allow: [${feature}], stack config rio:allow, rio render --allow ${feature}) — the namespace then needs Pod Security privileged`;
     const refused: [string, (string | number)[], string][] = [
-        ["hostNetwork", ["services", "node-agent", "hostNetwork"], "hostNetwork puts the pod on the node's own network"],
+        [
+            "hostNetwork",
+            ["services", "node-agent", "hostNetwork"],
+            "hostNetwork puts the pod on the node's own network",
+        ],
         ["privileged", ["services", "node-agent", "privileged"], "a privileged container is root on the node"],
         ["hostPort", ["services", "node-agent", "ports", 0], "hostport binds a port on every node the pod runs on"],
         ["hostPath", ["services", "node-agent", "volumes", 0], "a hostPath volume reads and writes the node's /proc"],

@@ -44,7 +44,8 @@ function runInProcess(args: string[]): Run {
     const writeErr = err.write;
     let stdout = "";
     let stderr = "";
-    const text = (chunk: string | Uint8Array) => (typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    const text = (chunk: string | Uint8Array) =>
+        typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
     out.write = ((chunk: string | Uint8Array) => ((stdout += text(chunk)), true)) as typeof out.write;
     err.write = ((chunk: string | Uint8Array) => ((stderr += text(chunk)), true)) as typeof err.write;
     try {
@@ -99,7 +100,8 @@ describe("broken Riofiles (test/corpus/broken)", () => {
     it("has at least 45 cases, each expecting an error in its own file", () => {
         assert.ok(cases.length >= 45, `only ${cases.length} corpus files`);
         assert.ok(SPAWNED.size >= 5);
-        for (const { file, expected } of cases) assert.ok(expected.startsWith(`${file}:`), `${file}: the expected error names another file`);
+        for (const { file, expected } of cases)
+            assert.ok(expected.startsWith(`${file}:`), `${file}: the expected error names another file`);
     });
 
     for (const { file, expected } of cases) {
@@ -122,18 +124,36 @@ describe("a large Riofile", () => {
     function services(count: number): string[] {
         const lines = ["# generated: many valid services, one broken at the end", "services:"];
         for (let i = 0; i < count; i++) {
-            lines.push(`  svc-${i}:`, "    image: nginx:1.27-alpine", "    ports: 80/http", "    env:", `      - INDEX=${i}`, `      - NAME="svc ${i}"`);
+            lines.push(
+                `  svc-${i}:`,
+                "    image: nginx:1.27-alpine",
+                "    ports: 80/http",
+                "    env:",
+                `      - INDEX=${i}`,
+                `      - NAME="svc ${i}"`,
+            );
         }
         return lines;
     }
 
     it("points at the broken port after 2000 valid services (the real process)", async () => {
-        const lines = [...services(2000), "  broken:", "    image: nginx", "    ports:", "      - 80/http", "      - 70000/tcp"];
+        const lines = [
+            ...services(2000),
+            "  broken:",
+            "    image: nginx",
+            "    ports:",
+            "      - 80/http",
+            "      - 70000/tcp",
+        ];
         const line = lines.length; // the last line holds the bad port
         const file = path.join(dir, "Riofile");
         fs.writeFileSync(file, `${lines.join("\n")}\n`);
         const r = await spawnRio(["render", "-f", file]);
-        assert.deepEqual(r, { code: 1, stdout: "", stderr: `rio: ${file}:${line}:9 services.broken.ports[1]: port 70000 is out of range (1-65535)\n` });
+        assert.deepEqual(r, {
+            code: 1,
+            stdout: "",
+            stderr: `rio: ${file}:${line}:9 services.broken.ports[1]: port 70000 is out of range (1-65535)\n`,
+        });
     });
 
     it("points at an unknown key and at a router's missing app after 2000 valid services", () => {
@@ -141,15 +161,27 @@ describe("a large Riofile", () => {
         const unknown = [...base, "  last:", "    image: nginx", "    replica: 3"];
         assert.throws(
             () => parseRiofile(unknown.join("\n"), "big/Riofile"),
-            (e: unknown) => e instanceof RioInputError && e.message === `big/Riofile:${unknown.length}:5 services.last.replica: unknown key; did you mean "replicas"?`,
+            (e: unknown) =>
+                e instanceof RioInputError &&
+                e.message ===
+                    `big/Riofile:${unknown.length}:5 services.last.replica: unknown key; did you mean "replicas"?`,
         );
-        const router = [...base, "routers:", "  front:", "    routes:", "      - to: [{app: svc-1999}]", "      - to:", "          - app: svc-2000"];
+        const router = [
+            ...base,
+            "routers:",
+            "  front:",
+            "    routes:",
+            "      - to: [{app: svc-1999}]",
+            "      - to:",
+            "          - app: svc-2000",
+        ];
         const apps = Array.from({ length: 2000 }, (_, i) => `svc-${i}`).join(", ");
         assert.throws(
             () => parseRiofile(router.join("\n"), "big/Riofile"),
             (e: unknown) =>
                 e instanceof RioInputError &&
-                e.message === `big/Riofile:${router.length}:18 routers.front.routes[1].to[0].app: no service of this Riofile is app "svc-2000" (apps: ${apps})`,
+                e.message ===
+                    `big/Riofile:${router.length}:18 routers.front.routes[1].to[0].app: no service of this Riofile is app "svc-2000" (apps: ${apps})`,
         );
     });
 });
@@ -314,21 +346,116 @@ const yamlValue: fc.Arbitrary<string> = fc.oneof(
     fc.integer({ min: -100_000, max: 100_000 }).map(String),
     fc.double().map(String),
     fc.constantFrom(
-        "true", "false", "null", "~", "", ".inf", "-.inf", ".nan", "0x1F", "0o17", "1e3", "-0", "''", "[]", "{}", "- a",
-        "80/http", "0", "65536", "-1", "1-0", "0-5", "5-1", "a=b", "=x", "secret://s/k", "config://c", "/abs", "../up",
-        "tcp://:1", "500m", "1Gi", "-5Mi", "v1", "Web", "a.b.c", "!!str 1", "!!binary aGk=", "!!set {a, b}", "&x 1", "*x",
-        "|\n  text", ">-\n  folded", "'quoted", "\"unterminated", "\t", "#comment", "? a", "@reserved", "constructor", "__proto__",
+        "true",
+        "false",
+        "null",
+        "~",
+        "",
+        ".inf",
+        "-.inf",
+        ".nan",
+        "0x1F",
+        "0o17",
+        "1e3",
+        "-0",
+        "''",
+        "[]",
+        "{}",
+        "- a",
+        "80/http",
+        "0",
+        "65536",
+        "-1",
+        "1-0",
+        "0-5",
+        "5-1",
+        "a=b",
+        "=x",
+        "secret://s/k",
+        "config://c",
+        "/abs",
+        "../up",
+        "tcp://:1",
+        "500m",
+        "1Gi",
+        "-5Mi",
+        "v1",
+        "Web",
+        "a.b.c",
+        "!!str 1",
+        "!!binary aGk=",
+        "!!set {a, b}",
+        "&x 1",
+        "*x",
+        "|\n  text",
+        ">-\n  folded",
+        "'quoted",
+        '"unterminated',
+        "\t",
+        "#comment",
+        "? a",
+        "@reserved",
+        "constructor",
+        "__proto__",
     ),
-    fc.array(fc.oneof(fc.integer().map(String), fc.string({ maxLength: 6 }).map((s) => JSON.stringify(s)), fc.constantFrom("true", "null", "{}", "[]")), { maxLength: 4 }).map((a) => `[${a.join(", ")}]`),
-    fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }).map((s) => JSON.stringify(s)), fc.integer().map(String), { maxKeys: 3 }).map(
-        (d) => `{${Object.entries(d).map(([k, v]) => `${k}: ${v}`).join(", ")}}`,
-    ),
+    fc
+        .array(
+            fc.oneof(
+                fc.integer().map(String),
+                fc.string({ maxLength: 6 }).map((s) => JSON.stringify(s)),
+                fc.constantFrom("true", "null", "{}", "[]"),
+            ),
+            { maxLength: 4 },
+        )
+        .map((a) => `[${a.join(", ")}]`),
+    fc
+        .dictionary(
+            fc.string({ minLength: 1, maxLength: 6 }).map((s) => JSON.stringify(s)),
+            fc.integer().map(String),
+            { maxKeys: 3 },
+        )
+        .map(
+            (d) =>
+                `{${Object.entries(d)
+                    .map(([k, v]) => `${k}: ${v}`)
+                    .join(", ")}}`,
+        ),
 );
 
 const insertion: fc.Arbitrary<string> = fc.oneof(
     fc.string({ maxLength: 8 }),
     fc.string({ unit: "binary", maxLength: 4 }),
-    fc.constantFrom(":", "-", "- ", "[", "]", "{", "}", ",", "*", "&", "!", "#", "'", '"', "|", ">", "\t", "\n", "\n  ", "%", "@", "`", "? ", "---\n", "...\n", "\\", "\u0000", "\uFEFF", "\r"),
+    fc.constantFrom(
+        ":",
+        "-",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "*",
+        "&",
+        "!",
+        "#",
+        "'",
+        '"',
+        "|",
+        ">",
+        "\t",
+        "\n",
+        "\n  ",
+        "%",
+        "@",
+        "`",
+        "? ",
+        "---\n",
+        "...\n",
+        "\\",
+        "\u0000",
+        "\uFEFF",
+        "\r",
+    ),
 );
 
 /** Structural and value mutations weigh more than raw insertions, which mostly make the YAML itself invalid. */
@@ -336,7 +463,14 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     { arbitrary: fc.record({ kind: fc.constant("delete" as const), at: fc.nat() }), weight: 2 },
     { arbitrary: fc.record({ kind: fc.constant("duplicate" as const), at: fc.nat() }), weight: 2 },
     { arbitrary: fc.record({ kind: fc.constant("swap" as const), at: fc.nat(), other: fc.nat() }), weight: 2 },
-    { arbitrary: fc.record({ kind: fc.constant("indent" as const), at: fc.nat(), spaces: fc.integer({ min: 0, max: 12 }) }), weight: 2 },
+    {
+        arbitrary: fc.record({
+            kind: fc.constant("indent" as const),
+            at: fc.nat(),
+            spaces: fc.integer({ min: 0, max: 12 }),
+        }),
+        weight: 2,
+    },
     { arbitrary: fc.record({ kind: fc.constant("value" as const), at: fc.nat(), value: yamlValue }), weight: 5 },
     { arbitrary: fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), text: insertion }), weight: 1 },
     { arbitrary: fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }), weight: 1 },
@@ -370,7 +504,8 @@ function mutate(text: string, m: Mutation): string {
             break;
         case "value": {
             const [, head = ""] = VALUE.exec(lines[i]!) ?? [];
-            lines[i] = `${head === "" ? `${lines[i]}: ` : head.endsWith(" ") ? head : `${head} `}${m.value.replace(/\n/g, `\n${" ".repeat(head.length - head.trimStart().length + 2)}`)}`;
+            lines[i] =
+                `${head === "" ? `${lines[i]}: ` : head.endsWith(" ") ? head : `${head} `}${m.value.replace(/\n/g, `\n${" ".repeat(head.length - head.trimStart().length + 2)}`)}`;
             break;
         }
     }
@@ -394,7 +529,10 @@ function check(text: string): void {
 }
 
 describe("fuzz: mutated Riofiles fail only with a RioInputError", () => {
-    const sources = { ...examples(), ...Object.fromEntries(Object.entries(INLINE).map(([k, v]) => [`inline ${k}`, v])) };
+    const sources = {
+        ...examples(),
+        ...Object.fromEntries(Object.entries(INLINE).map(([k, v]) => [`inline ${k}`, v])),
+    };
     const RUNS = 500;
 
     it("starts from valid Riofiles", () => {

@@ -25,8 +25,13 @@ describe("custom domains in RioSystem", () => {
 
     it("gives each its HTTP and HTTPS listeners, a certificate (DNS-01 in the zone, HTTP-01 outside), and the redirect", () => {
         const plan = planSystem(settings);
-        const get = (kind: string, name: string) => plan.objects.find((o) => o.object.kind === kind && o.object.metadata.name === name)!.object as any;
-        const listeners = get("Gateway", "rio-gateway").spec.listeners.map((l: any) => [l.name, l.hostname, l.tls?.certificateRefs[0].name]);
+        const get = (kind: string, name: string) =>
+            plan.objects.find((o) => o.object.kind === kind && o.object.metadata.name === name)!.object as any;
+        const listeners = get("Gateway", "rio-gateway").spec.listeners.map((l: any) => [
+            l.name,
+            l.hostname,
+            l.tls?.certificateRefs[0].name,
+        ]);
         assert.deepEqual(listeners, [
             ["http", "*.apps.example.com", undefined],
             ["https", "*.apps.example.com", "rio-wildcard-tls"],
@@ -38,38 +43,72 @@ describe("custom domains in RioSystem", () => {
         assert.deepEqual(get("Certificate", "rio-domain-www-acme-io").spec.issuerRef.name, "rio-letsencrypt-http01");
         assert.deepEqual(get("Certificate", "rio-domain-shop-example-com").spec.issuerRef.name, "rio-letsencrypt");
         assert.deepEqual(get("ClusterIssuer", "rio-letsencrypt-http01").spec.acme.solvers, [
-            { http01: { gatewayHTTPRoute: { parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "rio-gateway", namespace: "rio-system" }] } } },
+            {
+                http01: {
+                    gatewayHTTPRoute: {
+                        parentRefs: [
+                            {
+                                group: "gateway.networking.k8s.io",
+                                kind: "Gateway",
+                                name: "rio-gateway",
+                                namespace: "rio-system",
+                            },
+                        ],
+                    },
+                },
+            },
         ]);
-        assert.deepEqual(get("ClusterIssuer", "rio-letsencrypt").spec.acme.solvers[0].selector, { dnsZones: ["example.com"] });
-        assert.deepEqual(get("HTTPRoute", "rio-https-redirect").spec.parentRefs.map((p: any) => p.sectionName), ["http", "http-www.acme.io", "http-shop.example.com"]);
+        assert.deepEqual(get("ClusterIssuer", "rio-letsencrypt").spec.acme.solvers[0].selector, {
+            dnsZones: ["example.com"],
+        });
+        assert.deepEqual(
+            get("HTTPRoute", "rio-https-redirect").spec.parentRefs.map((p: any) => p.sectionName),
+            ["http", "http-www.acme.io", "http-shop.example.com"],
+        );
         for (const o of plan.objects) validateObject(o.object);
         assert.deepEqual(plan.gateway.customDomains, ["www.acme.io", "shop.example.com"]);
     });
 
     it("without ACME (the local stack) the local CA signs them", () => {
         const local = planSystem(resolveSettings({ domain: "127.0.0.1.sslip.io", domains: ["dev.test"] }));
-        const cert = local.objects.find((o) => o.object.kind === "Certificate" && o.object.metadata.name === "rio-domain-dev-test")!.object as any;
+        const cert = local.objects.find(
+            (o) => o.object.kind === "Certificate" && o.object.metadata.name === "rio-domain-dev-test",
+        )!.object as any;
         assert.equal(cert.spec.issuerRef.name, "rio-ca");
     });
 
     it("refuses a wildcard", () => {
-        expectRio(() => resolveSettings({ domains: ["*.acme.io"] }), ["domains", 0], "register the names themselves; a wildcard needs DNS-01 in a managed zone");
+        expectRio(
+            () => resolveSettings({ domains: ["*.acme.io"] }),
+            ["domains", 0],
+            "register the names themselves; a wildcard needs DNS-01 in a managed zone",
+        );
     });
 });
 
 describe("routes on custom domains", () => {
-    const ctx = resolveContext("shop", { domain: "apps.example.com", listener: "https", customDomains: ["www.acme.io"] });
+    const ctx = resolveContext("shop", {
+        domain: "apps.example.com",
+        listener: "https",
+        customDomains: ["www.acme.io"],
+    });
     it("attach to the domain's own HTTPS listener too", () => {
-        const plan = planApp(normalizeApp("web", { image: "web", ports: "80", hostnames: ["www.acme.io", "web.apps.example.com"] }), ctx);
+        const plan = planApp(
+            normalizeApp("web", { image: "web", ports: "80", hostnames: ["www.acme.io", "web.apps.example.com"] }),
+            ctx,
+        );
         const route = plan.objects.find((o) => o.object.kind === "HTTPRoute")!.object as any;
-        assert.deepEqual(route.spec.parentRefs.map((p: any) => p.sectionName), ["https", "https-www.acme.io"]);
+        assert.deepEqual(
+            route.spec.parentRefs.map((p: any) => p.sectionName),
+            ["https", "https-www.acme.io"],
+        );
         assert.deepEqual(route.spec.hostnames, ["web-shop.apps.example.com", "www.acme.io", "web.apps.example.com"]);
     });
     it("refuse a hostname the gateway has no listener for, naming the fix", () => {
         expectRio(
             () => planApp(normalizeApp("web", { image: "web", ports: "80", hostnames: ["www.other.io"] }), ctx),
             ["hostnames"],
-            '"www.other.io" is neither under *.apps.example.com nor one of RioSystem\'s domains (www.acme.io); add it to RioSystem\'s domains',
+            "\"www.other.io\" is neither under *.apps.example.com nor one of RioSystem's domains (www.acme.io); add it to RioSystem's domains",
         );
     });
 });
@@ -78,7 +117,9 @@ describe("RioSystem under the mock engine", () => {
     let rio: typeof import("../components");
     before(async () => {
         await installMocks("domains", false, (type) =>
-            type === "kubernetes:gateway.networking.k8s.io/v1:Gateway" ? { status: { addresses: [{ value: "203.0.113.9" }] } } : undefined,
+            type === "kubernetes:gateway.networking.k8s.io/v1:Gateway"
+                ? { status: { addresses: [{ value: "203.0.113.9" }] } }
+                : undefined,
         );
         rio = await import("../components");
     });
@@ -92,7 +133,12 @@ describe("RioSystem under the mock engine", () => {
             domains: ["www.acme.io", "shop.example.com"],
         });
         await settle(sys);
-        assert.deepEqual(byType("cloudflare:index/dnsRecord:DnsRecord").map((r) => r.inputs.name).sort(), ["*.apps.example.com", "apps.example.com", "shop.example.com"]);
+        assert.deepEqual(
+            byType("cloudflare:index/dnsRecord:DnsRecord")
+                .map((r) => r.inputs.name)
+                .sort(),
+            ["*.apps.example.com", "apps.example.com", "shop.example.com"],
+        );
         assert.ok(kubeObjects().some((o) => o.kind === "Certificate" && o.metadata.name === "rio-domain-www-acme-io"));
     });
 });

@@ -8,20 +8,37 @@ import { planObjects, planRiofile } from "../components/render/plan";
 import { validateObject } from "./support/schema";
 
 const EXAMPLES = path.resolve(__dirname, "../../examples");
-const riofiles = fs.readdirSync(EXAMPLES).map((d) => path.join(EXAMPLES, d, "Riofile")).filter((f) => fs.existsSync(f));
+const riofiles = fs
+    .readdirSync(EXAMPLES)
+    .map((d) => path.join(EXAMPLES, d, "Riofile"))
+    .filter((f) => fs.existsSync(f));
 
 describe("examples", () => {
     it("has the walkthrough's hello-world, the every-key example, a canary, the traffic example and a template", () => {
-        assert.deepEqual(riofiles.map((f) => path.basename(path.dirname(f))).sort(), ["all-keys", "canary", "hello-world", "templated", "traffic"]);
+        assert.deepEqual(riofiles.map((f) => path.basename(path.dirname(f))).sort(), [
+            "all-keys",
+            "canary",
+            "hello-world",
+            "templated",
+            "traffic",
+        ]);
     });
     for (const file of riofiles) {
         for (const namespace of ["default", "team-a"]) {
             it(`${path.relative(EXAMPLES, file)} in ${namespace}: every object is schema-valid`, () => {
-                const objects = planObjects(planRiofile(loadRiofile(file, { namespace }), { namespace, gateway: { domain: "apps.example.com" } }));
+                const objects = planObjects(
+                    planRiofile(loadRiofile(file, { namespace }), {
+                        namespace,
+                        gateway: { domain: "apps.example.com" },
+                    }),
+                );
                 assert.ok(objects.length >= 3);
                 for (const { object } of objects) {
                     // A ReferenceGrant lives where the Service it opens up lives: KEDA's interceptor, in rio-system.
-                    assert.equal(object.metadata.namespace, object.kind === "ReferenceGrant" ? "rio-system" : namespace);
+                    assert.equal(
+                        object.metadata.namespace,
+                        object.kind === "ReferenceGrant" ? "rio-system" : namespace,
+                    );
                     validateObject(object);
                 }
             });
@@ -29,21 +46,31 @@ describe("examples", () => {
     }
 
     it("all-keys: the objects a Rio user expects, with Rio's defaults and aliases applied", () => {
-        const objects = planObjects(planRiofile(loadRiofile(path.join(EXAMPLES, "all-keys/Riofile")), { gateway: { domain: "apps.example.com" } })).map((p) => p.object);
-        assert.deepEqual(objects.map((o) => `${o.kind}/${o.metadata.name}`), [
-            "ConfigMap/site",
-            "Deployment/web",
-            "Service/shop",
-            "HTTPRoute/shop",
-            "HTTPRoute/shop-8443",
-            "PodDisruptionBudget/web",
-            "Deployment/worker",
-            "Deployment/cache",
-            "Service/cache",
-        ]);
+        const objects = planObjects(
+            planRiofile(loadRiofile(path.join(EXAMPLES, "all-keys/Riofile")), {
+                gateway: { domain: "apps.example.com" },
+            }),
+        ).map((p) => p.object);
+        assert.deepEqual(
+            objects.map((o) => `${o.kind}/${o.metadata.name}`),
+            [
+                "ConfigMap/site",
+                "Deployment/web",
+                "Service/shop",
+                "HTTPRoute/shop",
+                "HTTPRoute/shop-8443",
+                "PodDisruptionBudget/web",
+                "Deployment/worker",
+                "Deployment/cache",
+                "Service/cache",
+            ],
+        );
         const worker = objects.find((o) => o.metadata.name === "worker") as any;
         const c = worker.spec.template.spec.containers[0];
-        assert.deepEqual(c.env, [{ name: "QUEUE", value: "orders" }, { name: "BATCH", value: "10" }]);
+        assert.deepEqual(c.env, [
+            { name: "QUEUE", value: "orders" },
+            { name: "BATCH", value: "10" },
+        ]);
         assert.deepEqual(c.resources, { requests: { cpu: "100m", memory: "32Mi" } });
         assert.equal(worker.spec.replicas, 1);
         const cache = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "cache") as any;
@@ -56,20 +83,29 @@ describe("examples", () => {
 
 describe("examples/traffic: two versions at 90/10, a router, a scale-to-zero service and external services", () => {
     const objects = () =>
-        planObjects(planRiofile(loadRiofile(path.join(EXAMPLES, "traffic/Riofile")), { namespace: "shop", gateway: { domain: "apps.example.com", listener: "https" } })).map(
-            (p) => p.object as any,
-        );
+        planObjects(
+            planRiofile(loadRiofile(path.join(EXAMPLES, "traffic/Riofile")), {
+                namespace: "shop",
+                gateway: { domain: "apps.example.com", listener: "https" },
+            }),
+        ).map((p) => p.object as any);
     const get = (kind: string, name: string) => objects().find((o) => o.kind === kind && o.metadata.name === name);
 
     it("splits shop 90/10 across its versions", () => {
-        assert.deepEqual(get("HTTPRoute", "shop").spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight]), [
-            ["shop-v1", 90],
-            ["shop-v2", 10],
-        ]);
+        assert.deepEqual(
+            get("HTTPRoute", "shop").spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight]),
+            [
+                ["shop-v1", 90],
+                ["shop-v2", 10],
+            ],
+        );
     });
 
     it("scales api to zero through KEDA's interceptor", () => {
-        assert.deepEqual([get("ScaledObject", "api").spec.minReplicaCount, get("ScaledObject", "api").spec.maxReplicaCount], [0, 5]);
+        assert.deepEqual(
+            [get("ScaledObject", "api").spec.minReplicaCount, get("ScaledObject", "api").spec.maxReplicaCount],
+            [0, 5],
+        );
         assert.equal(get("HTTPRoute", "api").spec.rules[0].backendRefs[0].name, "keda-add-ons-http-interceptor-proxy");
         assert.deepEqual(get("InterceptorRoute", "api").spec.rules, [{ hosts: ["api-shop.apps.example.com"] }]);
     });
@@ -77,10 +113,23 @@ describe("examples/traffic: two versions at 90/10, a router, a scale-to-zero ser
     it("routes front in Rio's order: health, API (rewritten, retried), redirect, beta header, then the canary split", () => {
         const rules = get("HTTPRoute", "front").spec.rules;
         assert.deepEqual(
-            rules.map((r: any) => [r.matches.map((m: any) => `${m.method ?? "*"} ${m.path.type}:${m.path.value}${m.headers ? ` ${m.headers[0].name}=${m.headers[0].value}` : ""}`), (r.filters ?? []).map((f: any) => f.type), (r.backendRefs ?? []).map((b: any) => `${b.name}:${b.port}${b.weight !== undefined ? `@${b.weight}` : ""}`)]),
+            rules.map((r: any) => [
+                r.matches.map(
+                    (m: any) =>
+                        `${m.method ?? "*"} ${m.path.type}:${m.path.value}${m.headers ? ` ${m.headers[0].name}=${m.headers[0].value}` : ""}`,
+                ),
+                (r.filters ?? []).map((f: any) => f.type),
+                (r.backendRefs ?? []).map(
+                    (b: any) => `${b.name}:${b.port}${b.weight !== undefined ? `@${b.weight}` : ""}`,
+                ),
+            ]),
             [
                 [["* Exact:/healthz"], [], ["api:8080"]],
-                [["GET PathPrefix:/api", "POST PathPrefix:/api"], ["URLRewrite", "RequestHeaderModifier", "ExtensionRef"], ["api:8080"]],
+                [
+                    ["GET PathPrefix:/api", "POST PathPrefix:/api"],
+                    ["URLRewrite", "RequestHeaderModifier", "ExtensionRef"],
+                    ["api:8080"],
+                ],
                 [["* PathPrefix:/old"], ["RequestRedirect"], []],
                 [["* PathPrefix:/ x-beta=1"], [], ["shop-v2:80"]],
                 [["* PathPrefix:/"], [], ["shop-v1:80@90", "shop-v2:80@10"]],
@@ -90,17 +139,25 @@ describe("examples/traffic: two versions at 90/10, a router, a scale-to-zero ser
     });
 
     it("names the outside world: an ExternalName and a headless Service with its EndpointSlice", () => {
-        assert.deepEqual(get("Service", "payments").spec, { type: "ExternalName", externalName: "payments.example.net" });
-        assert.deepEqual(get("EndpointSlice", "legacy-db-ipv4").endpoints, [{ addresses: ["10.20.0.15"], conditions: { ready: true } }]);
+        assert.deepEqual(get("Service", "payments").spec, {
+            type: "ExternalName",
+            externalName: "payments.example.net",
+        });
+        assert.deepEqual(get("EndpointSlice", "legacy-db-ipv4").endpoints, [
+            { addresses: ["10.20.0.15"], conditions: { ready: true } },
+        ]);
     });
 });
 
 describe("examples/templated: a Riofile template answered by its Riofile-answers", () => {
     const file = path.join(EXAMPLES, "templated/Riofile");
     const objects = (answers?: Record<string, string>) =>
-        planObjects(planRiofile(loadRiofile(file, { namespace: "shop", ...(answers && { answers }) }), { namespace: "shop", gateway: { domain: "apps.example.com" } })).map(
-            (p) => p.object as any,
-        );
+        planObjects(
+            planRiofile(loadRiofile(file, { namespace: "shop", ...(answers && { answers }) }), {
+                namespace: "shop",
+                gateway: { domain: "apps.example.com" },
+            }),
+        ).map((p) => p.object as any);
 
     it("takes VERSION, REPLICAS and MODE from Riofile-answers, the rest from defaults and built-ins", () => {
         const all = objects();
@@ -109,7 +166,10 @@ describe("examples/templated: a Riofile template answered by its Riofile-answers
         assert.equal(c.image, "ghcr.io/acme/shop:1.5.0");
         assert.equal(deployment.spec.replicas, 3);
         assert.equal(deployment.metadata.labels.tier, "production");
-        assert.deepEqual(c.ports.map((p: any) => p.containerPort), [8080]);
+        assert.deepEqual(
+            c.ports.map((p: any) => p.containerPort),
+            [8080],
+        );
         const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
         assert.equal(env.MODE, "production");
         assert.equal(env.DB_HOST, "db.shop.svc.cluster.local");
@@ -123,6 +183,9 @@ describe("examples/templated: a Riofile template answered by its Riofile-answers
     it("lets explicit answers win over Riofile-answers", () => {
         const deployment = objects({ REPLICAS: "2", APP_NAME: "boutique" }).find((o) => o.kind === "Deployment");
         assert.equal(deployment.spec.replicas, 2);
-        assert.equal(deployment.spec.template.spec.containers[0].env.find((e: any) => e.name === "GREETING").value, "Welcome to Boutique");
+        assert.equal(
+            deployment.spec.template.spec.containers[0].env.find((e: any) => e.name === "GREETING").value,
+            "Welcome to Boutique",
+        );
     });
 });

@@ -35,7 +35,8 @@ function rio(args: string[], input?: string) {
 function roundTrip(text: string, file: string): string {
     const exported = exportRiofile(parseRiofile(text, file));
     const { reloaded, planned } = checkRoundTrip(parseRiofile(text, file), exported);
-    for (const objects of planned) for (const { object } of objects.slice(0, objects.length - reloaded.manifest.length)) validateObject(object);
+    for (const objects of planned)
+        for (const { object } of objects.slice(0, objects.length - reloaded.manifest.length)) validateObject(object);
     assertCanonical(exported);
     return exported;
 }
@@ -43,16 +44,25 @@ function roundTrip(text: string, file: string): string {
 /** Every key of the export is spelled canonically: no service alias, no router `regxp`, no `template`. */
 function assertCanonical(exported: string): void {
     const content = parse(exported) as Record<string, Record<string, Record<string, unknown>>> | null;
-    for (const key of Object.keys(content ?? {})) assert.ok(["services", "configs", "routers", "externalservices", "kubernetes"].includes(key), key);
+    for (const key of Object.keys(content ?? {}))
+        assert.ok(["services", "configs", "routers", "externalservices", "kubernetes"].includes(key), key);
     for (const [name, spec] of Object.entries(content?.services ?? {})) {
         for (const key of Object.keys(spec)) {
-            assert.ok((SERVICE_KEYS as readonly string[]).includes(key) && key !== "versions", `services.${name}.${key} is not a canonical Riofile key`);
-            assert.ok(!Object.hasOwn(SERVICE_ALIASES, key) && key !== "cpuMillis", `services.${name}.${key} is an alias`);
+            assert.ok(
+                (SERVICE_KEYS as readonly string[]).includes(key) && key !== "versions",
+                `services.${name}.${key} is not a canonical Riofile key`,
+            );
+            assert.ok(
+                !Object.hasOwn(SERVICE_ALIASES, key) && key !== "cpuMillis",
+                `services.${name}.${key} is an alias`,
+            );
         }
     }
     for (const [name, router] of Object.entries(content?.routers ?? {})) {
         for (const route of (router.routes ?? []) as { match?: { path?: object; headers?: { value: object }[] } }[]) {
-            const matches = [route.match?.path, ...(route.match?.headers ?? []).map((h) => h.value)].filter((m) => m !== undefined);
+            const matches = [route.match?.path, ...(route.match?.headers ?? []).map((h) => h.value)].filter(
+                (m) => m !== undefined,
+            );
             for (const m of matches) assert.ok(!("regxp" in m), `routers.${name}: regxp is not canonical`);
         }
     }
@@ -85,13 +95,26 @@ function fuzzSeeds(): { file: string; text: string }[] {
     const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
     const seeds: { file: string; text: string }[] = [];
     const visit = (node: ts.Node): void => {
-        if (ts.isVariableDeclaration(node) && node.name.getText() === "INLINE" && node.initializer && ts.isObjectLiteralExpression(node.initializer)) {
+        if (
+            ts.isVariableDeclaration(node) &&
+            node.name.getText() === "INLINE" &&
+            node.initializer &&
+            ts.isObjectLiteralExpression(node.initializer)
+        ) {
             for (const prop of node.initializer.properties) {
                 assert.ok(ts.isPropertyAssignment(prop), `INLINE: ${prop.getText()} is not name: [...].join("\\n")`);
                 const call = prop.initializer;
-                assert.ok(ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && ts.isArrayLiteralExpression(call.expression.expression), `INLINE.${prop.name.getText()}`);
+                assert.ok(
+                    ts.isCallExpression(call) &&
+                        ts.isPropertyAccessExpression(call.expression) &&
+                        ts.isArrayLiteralExpression(call.expression.expression),
+                    `INLINE.${prop.name.getText()}`,
+                );
                 const lines = call.expression.expression.elements.map((e) => {
-                    assert.ok(ts.isStringLiteral(e), `INLINE.${prop.name.getText()}: ${e.getText()} is not a string literal`);
+                    assert.ok(
+                        ts.isStringLiteral(e),
+                        `INLINE.${prop.name.getText()}: ${e.getText()} is not a string literal`,
+                    );
                     return e.text;
                 });
                 seeds.push({ file: `corpus seed ${prop.name.getText()}`, text: lines.join("\n") });
@@ -108,7 +131,12 @@ describe("rio export round trip: examples, Rio's own Riofiles and the fuzz seeds
 
     it("covers the examples, Rio's three Riofiles (in CI) and at least three fuzz seeds", () => {
         assert.ok(sources.filter((s) => s.file.startsWith("examples/")).length >= 4);
-        if (process.env.CI) assert.equal(sources.filter((s) => s.file.startsWith("../shared/")).length, 3, "CI runs next to ../shared/rio-compat");
+        if (process.env.CI)
+            assert.equal(
+                sources.filter((s) => s.file.startsWith("../shared/")).length,
+                3,
+                "CI runs next to ../shared/rio-compat",
+            );
         assert.ok(sources.filter((s) => s.file.startsWith("corpus seed")).length >= 3);
     });
 
@@ -122,7 +150,12 @@ describe("rio export round trip: examples, Rio's own Riofiles and the fuzz seeds
 describe("exportRiofile", () => {
     it("writes the canary example exactly: each version its own service with app and version, keys in Rio's order", () => {
         assert.equal(
-            exportRiofile(parseRiofile(fs.readFileSync(path.join(ROOT, "examples/canary/Riofile"), "utf8"), "examples/canary/Riofile")),
+            exportRiofile(
+                parseRiofile(
+                    fs.readFileSync(path.join(ROOT, "examples/canary/Riofile"), "utf8"),
+                    "examples/canary/Riofile",
+                ),
+            ),
             [
                 "# Written by rio export from examples/canary/Riofile: a normalized Riofile (canonical keys, each version of an app its own service).",
                 "",
@@ -150,7 +183,10 @@ describe("exportRiofile", () => {
         const text = stringify({
             services: { web: { image: "nginx", args: [long] } },
             configs: { site: { "index.html": "<h1>hi</h1>\n<p>there</p>\n", "one.txt": "one line", count: 3 } },
-            kubernetes: { manifest: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\ndata: {a: 'b'}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  pem: |\n    line 1\n    line 2\n" },
+            kubernetes: {
+                manifest:
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\ndata: {a: 'b'}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  pem: |\n    line 1\n    line 2\n",
+            },
         });
         const out = roundTrip(text, "Riofile");
         assert.equal(
@@ -215,29 +251,63 @@ describe("exportRiofile", () => {
     });
 
     it("writes plain Kubernetes YAML (loaded as a manifest) as a Riofile with kubernetes.manifest", () => {
-        const text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: '1'\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n";
+        const text =
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: '1'\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n";
         assert.deepEqual(parse(roundTrip(text, "objects.yaml")), {
-            kubernetes: { manifest: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: \"1\"\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n" },
+            kubernetes: {
+                manifest:
+                    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: "1"\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n',
+            },
         });
     });
 
     it("writes an empty Riofile as an empty map, which loads as an empty Riofile", () => {
         for (const text of ["", "# nothing\n", "services: {}\nconfigs:\n"]) {
-            assert.equal(roundTrip(text, "Riofile"), "# Written by rio export from Riofile: a normalized Riofile (canonical keys, each version of an app its own service).\n\n{}\n");
+            assert.equal(
+                roundTrip(text, "Riofile"),
+                "# Written by rio export from Riofile: a normalized Riofile (canonical keys, each version of an app its own service).\n\n{}\n",
+            );
         }
     });
 
     it("keeps the header comment to one line whatever the file name", () => {
         const out = exportRiofile(parseRiofile("services:\n  web:\n    image: nginx\n", "odd\nname"));
-        assert.equal(out.split("\n")[0], '# Written by rio export from "odd\\nname": a normalized Riofile (canonical keys, each version of an app its own service).');
+        assert.equal(
+            out.split("\n")[0],
+            '# Written by rio export from "odd\\nname": a normalized Riofile (canonical keys, each version of an app its own service).',
+        );
         assert.deepEqual(parse(out), { services: { web: { image: "nginx" } } });
     });
 
     it("keeps text YAML would read as something else as text", () => {
         // JSON is YAML, and says exactly which text is meant.
         const text = JSON.stringify({
-            services: { web: { image: "nginx", env: { A: "true", B: "1e3", C: "", D: "  padded  ", E: "null", F: "#not a comment", G: "two\nlines", H: "0x1F" } } },
-            configs: { c: { k: "---\nnot a separator", t: "tab\there", keep: "trailing\n\n\n", lead: "  indented\nfirst", "1": "a key like a number", blank: " \n", blanks: "\n  \n" } },
+            services: {
+                web: {
+                    image: "nginx",
+                    env: {
+                        A: "true",
+                        B: "1e3",
+                        C: "",
+                        D: "  padded  ",
+                        E: "null",
+                        F: "#not a comment",
+                        G: "two\nlines",
+                        H: "0x1F",
+                    },
+                },
+            },
+            configs: {
+                c: {
+                    k: "---\nnot a separator",
+                    t: "tab\there",
+                    keep: "trailing\n\n\n",
+                    lead: "  indented\nfirst",
+                    "1": "a key like a number",
+                    blank: " \n",
+                    blanks: "\n  \n",
+                },
+            },
         });
         const out = roundTrip(text, "Riofile");
         // Blank lines only: a literal block would need an indentation indicator, so they are quoted.
@@ -279,10 +349,26 @@ describe("aliases come out canonical", () => {
     it("a router's regxp (Rio's docs) → regexp (Rio's code), in a path and in a header match", () => {
         const text = stringify({
             services: { web: { image: "nginx", ports: "80/http" } },
-            routers: { front: { routes: [{ match: { path: { regxp: "^/v[0-9]+" }, headers: [{ name: "x-v", value: { regxp: "^b" } }] }, to: [{ app: "web" }] }] } },
+            routers: {
+                front: {
+                    routes: [
+                        {
+                            match: { path: { regxp: "^/v[0-9]+" }, headers: [{ name: "x-v", value: { regxp: "^b" } }] },
+                            to: [{ app: "web" }],
+                        },
+                    ],
+                },
+            },
         });
         assert.deepEqual(parse(roundTrip(text, "Riofile")).routers, {
-            front: { routes: [{ match: { path: { regexp: "^/v[0-9]+" }, headers: [{ name: "x-v", value: { regexp: "^b" } }] }, to: [{ app: "web" }] }] },
+            front: {
+                routes: [
+                    {
+                        match: { path: { regexp: "^/v[0-9]+" }, headers: [{ name: "x-v", value: { regexp: "^b" } }] },
+                        to: [{ app: "web" }],
+                    },
+                ],
+            },
         });
     });
 
@@ -302,7 +388,34 @@ describe("aliases come out canonical", () => {
 const text: fc.Arbitrary<string> = fc.oneof(
     fc.string({ maxLength: 20 }),
     fc.string({ unit: "binary", maxLength: 8 }),
-    fc.array(fc.constantFrom("a", "b c", " ", "  ", "\n", "\t", "#", ": ", "- ", "---", "'", '"', "\\", "|", ">", "%", "&x", "*x", "!!str", "\u2028", "é"), { maxLength: 10 }).map((a) => a.join("")),
+    fc
+        .array(
+            fc.constantFrom(
+                "a",
+                "b c",
+                " ",
+                "  ",
+                "\n",
+                "\t",
+                "#",
+                ": ",
+                "- ",
+                "---",
+                "'",
+                '"',
+                "\\",
+                "|",
+                ">",
+                "%",
+                "&x",
+                "*x",
+                "!!str",
+                "\u2028",
+                "é",
+            ),
+            { maxLength: 10 },
+        )
+        .map((a) => a.join("")),
 );
 /** Env values that are plain text (not Rio's secret://, config:// or $(self/…) references). */
 const envValue = text.filter((v) => !/^(secret|config):\/\/|^\$\(self\//.test(v));
@@ -315,24 +428,77 @@ function spelled<T>(spellings: string[], value: fc.Arbitrary<T>): fc.Arbitrary<[
 const serviceKeys: fc.Arbitrary<[string, unknown][]> = fc
     .record(
         {
-            ports: spelled(["ports", "port"], fc.constantFrom<unknown>("80/http", 8080, ["80:8080/http,name=web", "9000/tcp,internal"], [{ port: 80, targetPort: 8080, protocol: "http" }])),
+            ports: spelled(
+                ["ports", "port"],
+                fc.constantFrom<unknown>(
+                    "80/http",
+                    8080,
+                    ["80:8080/http,name=web", "9000/tcp,internal"],
+                    [{ port: 80, targetPort: 8080, protocol: "http" }],
+                ),
+            ),
             env: spelled(
                 ["env", "environment"],
                 fc.oneof(
-                    fc.dictionary(fc.constantFrom("MODE", "LOG_LEVEL", "A_1", "path"), fc.oneof(envValue, fc.integer(), fc.boolean()), { maxKeys: 3 }),
-                    fc.uniqueArray(fc.tuple(fc.constantFrom("MODE", "B", "C_2"), envValue), { selector: ([k]) => k, maxLength: 3 }).map((l) => l.map(([k, v]) => `${k}=${v}`)),
+                    fc.dictionary(
+                        fc.constantFrom("MODE", "LOG_LEVEL", "A_1", "path"),
+                        fc.oneof(envValue, fc.integer(), fc.boolean()),
+                        { maxKeys: 3 },
+                    ),
+                    fc
+                        .uniqueArray(fc.tuple(fc.constantFrom("MODE", "B", "C_2"), envValue), {
+                            selector: ([k]) => k,
+                            maxLength: 3,
+                        })
+                        .map((l) => l.map(([k, v]) => `${k}=${v}`)),
                 ),
             ),
             scale: spelled(["scale", "replicas"], fc.oneof(fc.nat(5), fc.constantFrom("1-3", "0-5"))),
-            cpus: fc.oneof(spelled(["cpus", "cpu"], fc.constantFrom<unknown>(0.25, "100m", 2)), spelled(["cpuMillis"], fc.integer({ min: 1, max: 4000 }))),
+            cpus: fc.oneof(
+                spelled(["cpus", "cpu"], fc.constantFrom<unknown>(0.25, "100m", 2)),
+                spelled(["cpuMillis"], fc.integer({ min: 1, max: 4000 })),
+            ),
             memory: spelled(["memory", "mem", "memoryBytes"], fc.constantFrom<unknown>("64Mi", "1Gi", 268435456)),
-            command: spelled(["command"], fc.oneof(fc.constant<unknown>("sh -c 'echo hi'"), fc.array(text.filter((s) => s !== ""), { minLength: 1, maxLength: 3 }))),
+            command: spelled(
+                ["command"],
+                fc.oneof(
+                    fc.constant<unknown>("sh -c 'echo hi'"),
+                    fc.array(
+                        text.filter((s) => s !== ""),
+                        { minLength: 1, maxLength: 3 },
+                    ),
+                ),
+            ),
             args: spelled(["args", "arg"], fc.array(text, { maxLength: 3 })),
-            labels: spelled(["labels"], fc.dictionary(fc.constantFrom("team", "tier", "example.com/owner"), fc.constantFrom("a", "backend", "x-1"), { maxKeys: 2 })),
-            annotations: spelled(["annotations"], fc.dictionary(fc.constantFrom("note", "example.com/docs"), text, { maxKeys: 2 })),
-            pull: spelled(["imagePullPolicy", "pullPolicy"], fc.constantFrom("Always", "IfNotPresent", "never", "not-present")),
-            readiness: spelled(["readinessProbe", "readiness"], fc.constantFrom<unknown>("http://:80/healthz", "tcp://:80", { httpGet: { path: "/ready", port: 80 }, periodSeconds: 5 })),
-            mounts: spelled(["configs", "config"], fc.constantFrom<unknown>("site/index.html:/srv/index.html", [{ name: "site", key: "app.yaml", target: "/etc/app.yaml" }])),
+            labels: spelled(
+                ["labels"],
+                fc.dictionary(
+                    fc.constantFrom("team", "tier", "example.com/owner"),
+                    fc.constantFrom("a", "backend", "x-1"),
+                    { maxKeys: 2 },
+                ),
+            ),
+            annotations: spelled(
+                ["annotations"],
+                fc.dictionary(fc.constantFrom("note", "example.com/docs"), text, { maxKeys: 2 }),
+            ),
+            pull: spelled(
+                ["imagePullPolicy", "pullPolicy"],
+                fc.constantFrom("Always", "IfNotPresent", "never", "not-present"),
+            ),
+            readiness: spelled(
+                ["readinessProbe", "readiness"],
+                fc.constantFrom<unknown>("http://:80/healthz", "tcp://:80", {
+                    httpGet: { path: "/ready", port: 80 },
+                    periodSeconds: 5,
+                }),
+            ),
+            mounts: spelled(
+                ["configs", "config"],
+                fc.constantFrom<unknown>("site/index.html:/srv/index.html", [
+                    { name: "site", key: "app.yaml", target: "/etc/app.yaml" },
+                ]),
+            ),
         },
         { requiredKeys: ["ports"] },
     )
@@ -345,21 +511,52 @@ interface Generated {
 const riofile: fc.Arbitrary<Generated> = fc
     .record({
         names: fc.uniqueArray(fc.constantFrom("web", "api", "worker", "docs", "cache"), { minLength: 1, maxLength: 3 }),
-        services: fc.array(fc.tuple(fc.constantFrom("nginx", "ghcr.io/acme/api:1.0", "busybox:1.36", "registry.example.com:5000/team/app"), serviceKeys), { minLength: 3, maxLength: 3 }),
-        canary: fc.option(fc.record({ weights: fc.tuple(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 0, max: 100 })), hostnames: fc.boolean() })),
-        configs: fc.dictionary(fc.constantFrom("site", "settings"), fc.dictionary(fc.constantFrom("index.html", "app.yaml", "a.conf", "n"), fc.oneof(text, fc.integer(), fc.boolean()), { minKeys: 1, maxKeys: 3 }), { maxKeys: 2 }),
+        services: fc.array(
+            fc.tuple(
+                fc.constantFrom("nginx", "ghcr.io/acme/api:1.0", "busybox:1.36", "registry.example.com:5000/team/app"),
+                serviceKeys,
+            ),
+            { minLength: 3, maxLength: 3 },
+        ),
+        canary: fc.option(
+            fc.record({
+                weights: fc.tuple(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 0, max: 100 })),
+                hostnames: fc.boolean(),
+            }),
+        ),
+        configs: fc.dictionary(
+            fc.constantFrom("site", "settings"),
+            fc.dictionary(
+                fc.constantFrom("index.html", "app.yaml", "a.conf", "n"),
+                fc.oneof(text, fc.integer(), fc.boolean()),
+                { minKeys: 1, maxKeys: 3 },
+            ),
+            { maxKeys: 2 },
+        ),
         routes: fc.array(
             fc.record({
                 path: fc.constantFrom("exact", "prefix", "regexp", "regxp"),
                 methods: fc.option(fc.constantFrom<string | string[]>("GET", ["GET", "post"])),
                 port: fc.option(fc.constantFrom(80, 8080)),
-                add: fc.option(fc.dictionary(fc.constantFrom("x-a", "regxp"), fc.string({ maxLength: 5 }), { maxKeys: 2 })),
+                add: fc.option(
+                    fc.dictionary(fc.constantFrom("x-a", "regxp"), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
+                ),
             }),
             { maxLength: 3 },
         ),
         catchAll: fc.boolean(),
-        external: fc.dictionary(fc.constantFrom("db", "payments", "legacy"), fc.constantFrom<unknown>({ fqdn: "db.example.net" }, { ipAddresses: ["10.0.0.1", "fd00::1"] }, { targetApp: "web", targetServiceNamespace: "other" }), { maxKeys: 2 }),
-        manifest: fc.array(fc.dictionary(fc.constantFrom("a", "b.txt", "multi"), text, { maxKeys: 3 }), { maxLength: 2 }),
+        external: fc.dictionary(
+            fc.constantFrom("db", "payments", "legacy"),
+            fc.constantFrom<unknown>(
+                { fqdn: "db.example.net" },
+                { ipAddresses: ["10.0.0.1", "fd00::1"] },
+                { targetApp: "web", targetServiceNamespace: "other" },
+            ),
+            { maxKeys: 2 },
+        ),
+        manifest: fc.array(fc.dictionary(fc.constantFrom("a", "b.txt", "multi"), text, { maxKeys: 3 }), {
+            maxLength: 2,
+        }),
     })
     .map(({ names, services, canary, configs, routes, catchAll, external, manifest }): Generated => {
         const svc: Record<string, Record<string, unknown>> = {};
@@ -370,23 +567,47 @@ const riofile: fc.Arbitrary<Generated> = fc
         const first = names[0]!;
         if (canary) {
             // A second version of the first app: the same ports (an app serves one set), its own weight.
-            svc[first] = { ...svc[first], version: "v1", weight: canary.weights[0], ...(canary.hostnames && { hostnames: [`${first}.example.com`] }) };
+            svc[first] = {
+                ...svc[first],
+                version: "v1",
+                weight: canary.weights[0],
+                ...(canary.hostnames && { hostnames: [`${first}.example.com`] }),
+            };
             const portKey = Object.keys(svc[first]!).find((k) => k === "ports" || k === "port")!;
-            svc[`${first}-v2`] = { image: "nginx:next", app: first, version: "v2", port: svc[first]![portKey], weight: canary.weights[1], ...(canary.hostnames && { hostnames: [`${first}-next.example.com`] }) };
+            svc[`${first}-v2`] = {
+                image: "nginx:next",
+                app: first,
+                version: "v2",
+                port: svc[first]![portKey],
+                weight: canary.weights[1],
+                ...(canary.hostnames && { hostnames: [`${first}-next.example.com`] }),
+            };
         }
-        const to = (port?: number | null) => [{ app: first, ...(canary ? { version: "v2" } : {}), ...(port ? { port } : {}) }];
+        const to = (port?: number | null) => [
+            { app: first, ...(canary ? { version: "v2" } : {}), ...(port ? { port } : {}) },
+        ];
         // Routes on paths no other route shares, and a catch-all only last: Gateway API's precedence is Rio's order.
         const all = [
             ...routes.map((r, i) => ({
-                match: { path: { [r.path]: r.path.startsWith("reg") ? `^/r${i}` : `/r${i}` }, ...(r.methods !== null ? { methods: r.methods } : {}) },
+                match: {
+                    path: { [r.path]: r.path.startsWith("reg") ? `^/r${i}` : `/r${i}` },
+                    ...(r.methods !== null ? { methods: r.methods } : {}),
+                },
                 ...(r.add && { headers: { add: r.add } }),
                 to: to(r.port),
             })),
             ...(catchAll ? [{ to: to() }] : []),
         ];
         const routers = all.length === 0 ? {} : { front: { routes: all } };
-        const ext = Object.fromEntries(Object.entries(external).map(([k, v]) => [k, (v as { targetApp?: string }).targetApp ? { targetApp: first, targetServiceNamespace: "other" } : v]));
-        const objects = manifest.map((data, i) => stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `extra-${i}` }, data }));
+        const ext = Object.fromEntries(
+            Object.entries(external).map(([k, v]) => [
+                k,
+                (v as { targetApp?: string }).targetApp ? { targetApp: first, targetServiceNamespace: "other" } : v,
+            ]),
+        );
+        const objects = manifest.map((data, i) =>
+            stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `extra-${i}` }, data }),
+        );
         return {
             content: {
                 services: svc,
@@ -402,7 +623,10 @@ describe("property: generated valid Riofiles round-trip", () => {
     it("load → export → load gives the same Riofile and objects; export is idempotent; keys are canonical", () => {
         fc.assert(
             fc.property(riofile, fc.constantFrom("block", "flow", "json"), ({ content }, style) => {
-                const yamlText = style === "json" ? JSON.stringify(content) : stringify(content, style === "flow" ? { collectionStyle: "flow" } : {});
+                const yamlText =
+                    style === "json"
+                        ? JSON.stringify(content)
+                        : stringify(content, style === "flow" ? { collectionStyle: "flow" } : {});
                 const exported = exportRiofile(parseRiofile(yamlText, "Riofile"));
                 checkRoundTrip(parseRiofile(yamlText, "Riofile"), exported);
                 assertCanonical(exported);
@@ -424,11 +648,19 @@ describe("rio export (the real CLI)", () => {
 
     it("prints the normalized Riofile of -f on stdout, exit 0, nothing on stderr", () => {
         const r = rio(["export", "-f", "examples/all-keys/Riofile"]);
-        const expected = exportRiofile({ ...loadRiofile(path.join(ROOT, "examples/all-keys/Riofile")), file: "examples/all-keys/Riofile" });
+        const expected = exportRiofile({
+            ...loadRiofile(path.join(ROOT, "examples/all-keys/Riofile")),
+            file: "examples/all-keys/Riofile",
+        });
         assert.deepEqual(r, { code: 0, stdout: expected, stderr: "" });
         const services = parse(r.stdout).services;
         assert.deepEqual(Object.keys(services), ["web", "worker", "cache"]);
-        assert.deepEqual(services.cache, { image: "redis:7-alpine", ports: "6379/tcp", readinessProbe: "tcp://:6379", imagePullPolicy: "always" });
+        assert.deepEqual(services.cache, {
+            image: "redis:7-alpine",
+            ports: "6379/tcp",
+            readinessProbe: "tcp://:6379",
+            imagePullPolicy: "always",
+        });
     });
 
     it("reads standard input with -f -, and ./Riofile by default", () => {
@@ -445,13 +677,21 @@ describe("rio export (the real CLI)", () => {
     it("a broken Riofile: exit 1, nothing on stdout, one line with file:line:col on stderr", () => {
         const file = path.join(dir, "broken");
         fs.writeFileSync(file, "services:\n  web:\n    image: nginx\n    ports:\n      - abc\n");
-        assert.deepEqual(rio(["export", "-f", file]), { code: 1, stdout: "", stderr: `rio: ${file}:5:9 services.web.ports[0]: port "abc" is not a number\n` });
+        assert.deepEqual(rio(["export", "-f", file]), {
+            code: 1,
+            stdout: "",
+            stderr: `rio: ${file}:5:9 services.web.ports[0]: port "abc" is not a number\n`,
+        });
         assert.deepEqual(rio(["export", "-f", "-"], "services:\n  web:\n    imag: nginx\n"), {
             code: 1,
             stdout: "",
             stderr: 'rio: <stdin>:3:5 services.web.imag: unknown key; did you mean "image"?\n',
         });
-        assert.deepEqual(rio(["export", "-f", path.join(dir, "missing")]), { code: 1, stdout: "", stderr: `rio: ${path.join(dir, "missing")}: no such file\n` });
+        assert.deepEqual(rio(["export", "-f", path.join(dir, "missing")]), {
+            code: 1,
+            stdout: "",
+            stderr: `rio: ${path.join(dir, "missing")}: no such file\n`,
+        });
     });
 
     it("is listed in the help", () => {

@@ -22,25 +22,55 @@ describe("external services", () => {
     it("addresses: a headless Service and an EndpointSlice per IP family", () => {
         const [svc, v4, v6] = plan("dns", { ipAddresses: ["1.1.1.1", "1.0.0.1", "2606:4700:4700::1111"] });
         assert.deepEqual(svc.spec, { clusterIP: "None" });
-        assert.deepEqual([v4.metadata.name, v4.addressType, v4.endpoints], ["dns-ipv4", "IPv4", [{ addresses: ["1.1.1.1"], conditions: { ready: true } }, { addresses: ["1.0.0.1"], conditions: { ready: true } }]]);
+        assert.deepEqual(
+            [v4.metadata.name, v4.addressType, v4.endpoints],
+            [
+                "dns-ipv4",
+                "IPv4",
+                [
+                    { addresses: ["1.1.1.1"], conditions: { ready: true } },
+                    { addresses: ["1.0.0.1"], conditions: { ready: true } },
+                ],
+            ],
+        );
         assert.equal(v4.metadata.labels["kubernetes.io/service-name"], "dns");
         assert.deepEqual([v6.addressType, v6.endpoints[0].addresses], ["IPv6", ["2606:4700:4700::1111"]]);
     });
 
     it("a DNS name, another namespace's app version, a router: ExternalName Services", () => {
-        assert.deepEqual(plan("ext", { fqdn: "www.example.com" })[0].spec, { type: "ExternalName", externalName: "www.example.com" });
-        assert.deepEqual(plan("pay", { targetApp: "payments", targetVersion: "v2", targetServiceNamespace: "billing" })[0].spec, {
+        assert.deepEqual(plan("ext", { fqdn: "www.example.com" })[0].spec, {
             type: "ExternalName",
-            externalName: "payments-v2.billing.svc.cluster.local",
+            externalName: "www.example.com",
         });
-        assert.deepEqual(plan("front", { targetRouter: "gw" })[0].spec, { type: "ExternalName", externalName: "gw-shop.apps.example.com" });
+        assert.deepEqual(
+            plan("pay", { targetApp: "payments", targetVersion: "v2", targetServiceNamespace: "billing" })[0].spec,
+            {
+                type: "ExternalName",
+                externalName: "payments-v2.billing.svc.cluster.local",
+            },
+        );
+        assert.deepEqual(plan("front", { targetRouter: "gw" })[0].spec, {
+            type: "ExternalName",
+            externalName: "gw-shop.apps.example.com",
+        });
     });
 
     const bad: [string, unknown, (string | number)[], string, boolean?][] = [
         ["no target", {}, [], "give one of ipAddresses, fqdn, targetApp or targetRouter"],
-        ["two targets", { fqdn: "a.example.com", ipAddresses: ["1.1.1.1"] }, [], "give one target, not ipAddresses and fqdn"],
+        [
+            "two targets",
+            { fqdn: "a.example.com", ipAddresses: ["1.1.1.1"] },
+            [],
+            "give one target, not ipAddresses and fqdn",
+        ],
         ["a bad address", { ipAddresses: ["1.1.1"] }, ["ipAddresses", 0], '"1.1.1" is not an IP address'],
-        ["a version without an app", { fqdn: "a.example.com", targetVersion: "v1" }, ["targetVersion"], "needs targetApp", true],
+        [
+            "a version without an app",
+            { fqdn: "a.example.com", targetVersion: "v1" },
+            ["targetVersion"],
+            "needs targetApp",
+            true,
+        ],
         ["an unknown key", { fqdns: "x" }, ["fqdns"], 'unknown key; did you mean "fqdn"?', true],
     ];
     for (const [what, spec, p, detail, atKey] of bad) {
@@ -51,28 +81,80 @@ describe("external services", () => {
 });
 
 describe("kubernetes.manifest", () => {
-    const riofile = (manifest: string[]) => ["services:", "  web:", "    image: nginx", "kubernetes:", "  manifest: |-", ...manifest.map((l) => `    ${l}`)].join("\n");
+    const riofile = (manifest: string[]) =>
+        [
+            "services:",
+            "  web:",
+            "    image: nginx",
+            "kubernetes:",
+            "  manifest: |-",
+            ...manifest.map((l) => `    ${l}`),
+        ].join("\n");
 
     it("applies raw objects as they are, in the namespace unless they name one or live outside namespaces", () => {
         const r = parseRiofile(
-            riofile(["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: raw", "data: {a: b}", "---", "apiVersion: v1", "kind: Namespace", "metadata:", "  name: extra", "---", "apiVersion: v1", "kind: Secret", "metadata:", "  name: s", "  namespace: other"]),
+            riofile([
+                "apiVersion: v1",
+                "kind: ConfigMap",
+                "metadata:",
+                "  name: raw",
+                "data: {a: b}",
+                "---",
+                "apiVersion: v1",
+                "kind: Namespace",
+                "metadata:",
+                "  name: extra",
+                "---",
+                "apiVersion: v1",
+                "kind: Secret",
+                "metadata:",
+                "  name: s",
+                "  namespace: other",
+            ]),
             "Riofile",
         );
         const objects = planObjects(planRiofile(r, { namespace: "apps" })).map((p) => p.object);
-        assert.deepEqual(objects.map((o) => [o.kind, o.metadata.name, o.metadata.namespace]), [
-            ["Deployment", "web", "apps"],
-            ["ConfigMap", "raw", "apps"],
-            ["Namespace", "extra", undefined],
-            ["Secret", "s", "other"],
-        ]);
+        assert.deepEqual(
+            objects.map((o) => [o.kind, o.metadata.name, o.metadata.namespace]),
+            [
+                ["Deployment", "web", "apps"],
+                ["ConfigMap", "raw", "apps"],
+                ["Namespace", "extra", undefined],
+                ["Secret", "s", "other"],
+            ],
+        );
         assert.deepEqual((objects[1] as any).data, { a: "b" });
     });
 
     const bad: [string, string[], string][] = [
-        ["a document without a kind", ["apiVersion: v1", "metadata: {name: x}"], "Riofile:5:13 kubernetes.manifest[0].kind: is required"],
-        ["broken YAML", ["apiVersion: v1", "kind: [", "---"], "Riofile:5:13 kubernetes.manifest[0]: invalid YAML (line 3 of the manifest): Flow sequence in block collection must be sufficiently indented and end with a ]"],
-        ["an object declared twice", ["apiVersion: v1", "kind: ConfigMap", "metadata: {name: x}", "---", "apiVersion: v1", "kind: ConfigMap", "metadata: {name: x}"], 'Riofile:5:13 kubernetes.manifest[1]: ConfigMap "x" is declared twice'],
-        ["an object the services already plan", ["apiVersion: apps/v1", "kind: Deployment", "metadata: {name: web}", "spec: {}"], 'Riofile:5:13 kubernetes.manifest[0]: Deployment "web" is also declared by services.web'],
+        [
+            "a document without a kind",
+            ["apiVersion: v1", "metadata: {name: x}"],
+            "Riofile:5:13 kubernetes.manifest[0].kind: is required",
+        ],
+        [
+            "broken YAML",
+            ["apiVersion: v1", "kind: [", "---"],
+            "Riofile:5:13 kubernetes.manifest[0]: invalid YAML (line 3 of the manifest): Flow sequence in block collection must be sufficiently indented and end with a ]",
+        ],
+        [
+            "an object declared twice",
+            [
+                "apiVersion: v1",
+                "kind: ConfigMap",
+                "metadata: {name: x}",
+                "---",
+                "apiVersion: v1",
+                "kind: ConfigMap",
+                "metadata: {name: x}",
+            ],
+            'Riofile:5:13 kubernetes.manifest[1]: ConfigMap "x" is declared twice',
+        ],
+        [
+            "an object the services already plan",
+            ["apiVersion: apps/v1", "kind: Deployment", "metadata: {name: web}", "spec: {}"],
+            'Riofile:5:13 kubernetes.manifest[0]: Deployment "web" is also declared by services.web',
+        ],
     ];
     for (const [what, lines, message] of bad) {
         it(`refuses ${what}`, () => {
@@ -94,19 +176,30 @@ describe("a Riofile deployed twice (Rio's before/after manifest test)", () => {
 
     async function deploy(text: string): Promise<string[]> {
         reset();
-        rio.deployRiofile(rio.parseRiofile(text, "Riofile"), { namespace: "default", gateway: { domain: "apps.example.com" } });
+        rio.deployRiofile(rio.parseRiofile(text, "Riofile"), {
+            namespace: "default",
+            gateway: { domain: "apps.example.com" },
+        });
         for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-        return applied().map((r) => `${r.type}::${r.name}`).sort();
+        return applied()
+            .map((r) => `${r.type}::${r.name}`)
+            .sort();
     }
 
     it("registers the manifest objects the second file still declares, and not the others (pulumi up deletes those)", async () => {
         const base = "services:\n  nginx:\n    image: nginx\n    ports: 80/http\n";
-        const obj = (kind: string, name: string) => `    ---\n    apiVersion: v1\n    kind: ${kind}\n    metadata:\n      name: ${name}\n`;
-        const first = await deploy(`${base}kubernetes:\n  manifest: |-\n${obj("Service", "redis-master")}${obj("ConfigMap", "redis-conf")}`);
+        const obj = (kind: string, name: string) =>
+            `    ---\n    apiVersion: v1\n    kind: ${kind}\n    metadata:\n      name: ${name}\n`;
+        const first = await deploy(
+            `${base}kubernetes:\n  manifest: |-\n${obj("Service", "redis-master")}${obj("ConfigMap", "redis-conf")}`,
+        );
         const second = await deploy(`${base}kubernetes:\n  manifest: |-\n${obj("ConfigMap", "redis-conf")}`);
         assert.ok(first.includes("kubernetes:core/v1:Service::manifest-service-default-redis-master"));
         assert.ok(!second.includes("kubernetes:core/v1:Service::manifest-service-default-redis-master"));
         assert.ok(second.includes("kubernetes:core/v1:ConfigMap::manifest-configmap-default-redis-conf"));
-        assert.deepEqual(first.filter((r) => !second.includes(r)), ["kubernetes:core/v1:Service::manifest-service-default-redis-master"]);
+        assert.deepEqual(
+            first.filter((r) => !second.includes(r)),
+            ["kubernetes:core/v1:Service::manifest-service-default-redis-master"],
+        );
     });
 });

@@ -11,7 +11,12 @@ describe("pod and container keys", () => {
     it("map onto the Deployment as Kubernetes takes them, with Rio's spellings", () => {
         const svc = normalizeService("web", {
             image: "nginx",
-            dns: { policy: "host", nameservers: ["1.1.1.1"], searches: ["svc.example.com"], options: ["ndots:2", { name: "edns0" }] },
+            dns: {
+                policy: "host",
+                nameservers: ["1.1.1.1"],
+                searches: ["svc.example.com"],
+                options: ["ndots:2", { name: "edns0" }],
+            },
             hosts: ["db.local=10.0.0.5", { ip: "10.0.0.6", hostnames: ["cache.local"] }],
             hostname: "web-0",
             stdinOpen: true,
@@ -19,7 +24,17 @@ describe("pod and container keys", () => {
             user: 1000,
             group: 3000,
             readOnlyRootFilesystem: true,
-            podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { app: "web" } } } }] },
+            podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                    {
+                        weight: 100,
+                        podAffinityTerm: {
+                            topologyKey: "kubernetes.io/hostname",
+                            labelSelector: { matchLabels: { app: "web" } },
+                        },
+                    },
+                ],
+            },
             maxUnavailable: "25%",
             maxSurge: 2,
         });
@@ -27,7 +42,11 @@ describe("pod and container keys", () => {
         validateObject(d);
         const pod = d.spec.template.spec;
         assert.equal(pod.dnsPolicy, "Default");
-        assert.deepEqual(pod.dnsConfig, { nameservers: ["1.1.1.1"], searches: ["svc.example.com"], options: [{ name: "ndots", value: "2" }, { name: "edns0" }] });
+        assert.deepEqual(pod.dnsConfig, {
+            nameservers: ["1.1.1.1"],
+            searches: ["svc.example.com"],
+            options: [{ name: "ndots", value: "2" }, { name: "edns0" }],
+        });
         assert.deepEqual(pod.hostAliases, [
             { ip: "10.0.0.5", hostnames: ["db.local"] },
             { ip: "10.0.0.6", hostnames: ["cache.local"] },
@@ -36,17 +55,42 @@ describe("pod and container keys", () => {
         assert.deepEqual(Object.keys(pod.affinity), ["podAntiAffinity"]);
         const c = pod.containers[0];
         assert.deepEqual([c.stdin, c.tty], [true, true]);
-        assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, runAsUser: 1000, runAsGroup: 3000, readOnlyRootFilesystem: true });
+        assert.deepEqual(c.securityContext, {
+            allowPrivilegeEscalation: false,
+            runAsUser: 1000,
+            runAsGroup: 3000,
+            readOnlyRootFilesystem: true,
+        });
         assert.deepEqual(d.spec.strategy.rollingUpdate, { maxUnavailable: "25%", maxSurge: 2 });
     });
 
     const bad: [string, Record<string, unknown>, (string | number)[], string][] = [
-        ["an unknown DNS policy", { dns: { policy: "Google" } }, ["dns", "policy"], '"Google" is not a DNS policy (ClusterFirst, Default or host, None, ClusterFirstWithHostNet)'],
+        [
+            "an unknown DNS policy",
+            { dns: { policy: "Google" } },
+            ["dns", "policy"],
+            '"Google" is not a DNS policy (ClusterFirst, Default or host, None, ClusterFirstWithHostNet)',
+        ],
         ["policy None without nameservers", { dns: { policy: "None" } }, ["dns", "policy"], "None needs nameservers"],
-        ["a nameserver that is not an IP", { dns: { nameservers: ["dns.google"] } }, ["dns", "nameservers", 0], '"dns.google" is not an IP address'],
+        [
+            "a nameserver that is not an IP",
+            { dns: { nameservers: ["dns.google"] } },
+            ["dns", "nameservers", 0],
+            '"dns.google" is not an IP address',
+        ],
         ["an extra host without =", { hostAliases: ["db.local"] }, ["hostAliases", 0], '"db.local" must be host=ip'],
-        ["a rollout that can never start", { maxUnavailable: 0, maxSurge: "0%" }, ["maxSurge"], "maxUnavailable and maxSurge cannot both be 0: the rollout could never start"],
-        ["a rollout bound that is neither number nor percentage", { maxSurge: "two" }, ["maxSurge"], '"two" must be a number or a percentage like 25%'],
+        [
+            "a rollout that can never start",
+            { maxUnavailable: 0, maxSurge: "0%" },
+            ["maxSurge"],
+            "maxUnavailable and maxSurge cannot both be 0: the rollout could never start",
+        ],
+        [
+            "a rollout bound that is neither number nor percentage",
+            { maxSurge: "two" },
+            ["maxSurge"],
+            '"two" must be a number or a percentage like 25%',
+        ],
         ["a negative user", { runAsUser: -1 }, ["runAsUser"], "number must be greater than or equal to 0"],
     ];
     for (const [what, spec, p, detail] of bad) {
@@ -58,7 +102,10 @@ describe("pod and container keys", () => {
 
 describe("$(self/…) environment values (Rio's downward API)", () => {
     it("become fieldRefs", () => {
-        const svc = normalizeService("web", { image: "nginx", env: { POD: "$(self/name)", NODE: "$(self/node)", POD_IP: "$(self/ip)", NS: "$(self/namespace)" } });
+        const svc = normalizeService("web", {
+            image: "nginx",
+            env: { POD: "$(self/name)", NODE: "$(self/node)", POD_IP: "$(self/ip)", NS: "$(self/namespace)" },
+        });
         assert.deepEqual(svc.env, [
             { name: "POD", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
             { name: "NODE", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
@@ -80,14 +127,21 @@ describe("requestTimeoutSeconds", () => {
     const { planApp } = require("../components/service/plan") as typeof import("../components/service/plan");
     const { normalizeApp } = require("../components/service/app") as typeof import("../components/service/app");
     it("is an HTTPRoute request timeout on Envoy Gateway", () => {
-        const plan = planApp(normalizeApp("web", { image: "nginx", ports: "80", requestTimeoutSeconds: 30 }), resolveContext("shop", { domain: "apps.example.com", implementation: "envoy" }));
+        const plan = planApp(
+            normalizeApp("web", { image: "nginx", ports: "80", requestTimeoutSeconds: 30 }),
+            resolveContext("shop", { domain: "apps.example.com", implementation: "envoy" }),
+        );
         const route = plan.objects.find((o) => o.object.kind === "HTTPRoute")!.object as any;
         assert.deepEqual(route.spec.rules[0].timeouts, { request: "30s" });
         validateObject(route);
     });
     it("is refused on Traefik, naming the gateway that can", () => {
         expectRio(
-            () => planApp(normalizeApp("web", { image: "nginx", ports: "80", requestTimeoutSeconds: 30 }), resolveContext("shop", { domain: "apps.example.com" })),
+            () =>
+                planApp(
+                    normalizeApp("web", { image: "nginx", ports: "80", requestTimeoutSeconds: 30 }),
+                    resolveContext("shop", { domain: "apps.example.com" }),
+                ),
             ["requestTimeoutSeconds"],
             "Traefik cannot time out requests per route (no HTTPRoute request timeouts); use gatewayImplementation: envoy (Envoy Gateway) for it",
         );
@@ -111,6 +165,10 @@ describe("the hostPort guard (Rio's rio-hostport verb)", () => {
         assert.deepEqual(c.ports[0], { name: "udp-53", containerPort: 53, protocol: "UDP", hostPort: 53 });
     });
     it("refuses allowing what cannot be allowed", () => {
-        expectRio(() => resolveContext("infra", undefined, { allow: ["sysAdmin"] }), ["allow", 0], '"sysAdmin" cannot be allowed (only hostPort, hostNetwork, hostPath, privileged)');
+        expectRio(
+            () => resolveContext("infra", undefined, { allow: ["sysAdmin"] }),
+            ["allow", 0],
+            '"sysAdmin" cannot be allowed (only hostPort, hostNetwork, hostPath, privileged)',
+        );
     });
 });

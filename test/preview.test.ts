@@ -21,11 +21,15 @@ describe("preview slugs", () => {
 
     it("always gives a DNS label namespace of at most 63 characters, distinct for distinct branches", () => {
         fc.assert(
-            fc.property(fc.string({ minLength: 1, maxLength: 300 }).filter((s) => s.trim() !== ""), fc.string({ minLength: 1, maxLength: 300 }).filter((s) => s.trim() !== ""), (a, b) => {
-                const ns = previewNamespace(previewSlug({ branch: a }));
-                assert.ok(ns.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns), ns);
-                if (a !== b) assert.notEqual(previewSlug({ branch: a }), previewSlug({ branch: b }));
-            }),
+            fc.property(
+                fc.string({ minLength: 1, maxLength: 300 }).filter((s) => s.trim() !== ""),
+                fc.string({ minLength: 1, maxLength: 300 }).filter((s) => s.trim() !== ""),
+                (a, b) => {
+                    const ns = previewNamespace(previewSlug({ branch: a }));
+                    assert.ok(ns.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns), ns);
+                    if (a !== b) assert.notEqual(previewSlug({ branch: a }), previewSlug({ branch: b }));
+                },
+            ),
             { numRuns: 1000 },
         );
     });
@@ -38,7 +42,14 @@ describe("preview slugs", () => {
 
 describe("preview isolation", () => {
     it("a baseline namespace, default-deny ingress but for itself and the gateway's namespace, a quota and default limits", () => {
-        const { namespace, objects } = planPreviewIsolation({ namespace: "preview-pr-42", slug: "pr-42", pullRequest: 42, branch: "feature/login", expiresAt: "2026-11-29T00:00:00Z", systemNamespace: "rio-system" });
+        const { namespace, objects } = planPreviewIsolation({
+            namespace: "preview-pr-42",
+            slug: "pr-42",
+            pullRequest: 42,
+            branch: "feature/login",
+            expiresAt: "2026-11-29T00:00:00Z",
+            systemNamespace: "rio-system",
+        });
         assert.deepEqual(namespace.metadata, {
             name: "preview-pr-42",
             labels: {
@@ -48,13 +59,19 @@ describe("preview isolation", () => {
                 "pod-security.kubernetes.io/enforce": "baseline",
                 "pod-security.kubernetes.io/warn": "restricted",
             },
-            annotations: { "rio.pulumi-rio.dev/branch": "feature/login", "rio.pulumi-rio.dev/expires-at": "2026-11-29T00:00:00Z" },
+            annotations: {
+                "rio.pulumi-rio.dev/branch": "feature/login",
+                "rio.pulumi-rio.dev/expires-at": "2026-11-29T00:00:00Z",
+            },
         });
         const [netpol, quota, limits] = objects as any[];
         assert.deepEqual(netpol.spec, {
             podSelector: {},
             policyTypes: ["Ingress"],
-            ingress: [{ from: [{ podSelector: {} }] }, { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "rio-system" } } }] }],
+            ingress: [
+                { from: [{ podSelector: {} }] },
+                { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "rio-system" } } }] },
+            ],
         });
         assert.equal(quota.spec.hard["services.loadbalancers"], "0");
         assert.deepEqual(limits.spec.limits[0].defaultRequest, { cpu: "50m", memory: "64Mi" });
@@ -82,8 +99,14 @@ describe("a Riofile as a preview runs it", () => {
         const p = previewRiofile(riofile, { branch: "feature/login", env: { PREVIEW: "true", MODE: "preview" } });
         const web = normalizeApp("web", p.services[0]!.spec).versions[0]!;
         const api = normalizeApp("api", p.services[1]!.spec).versions[0]!;
-        assert.deepEqual([web.scale, web.autoscale, web.build?.ref], [1, undefined, { kind: "branch", name: "feature/login" }]);
-        assert.deepEqual(web.env, [{ name: "PREVIEW", value: "true" }, { name: "MODE", value: "preview" }]);
+        assert.deepEqual(
+            [web.scale, web.autoscale, web.build?.ref],
+            [1, undefined, { kind: "branch", name: "feature/login" }],
+        );
+        assert.deepEqual(web.env, [
+            { name: "PREVIEW", value: "true" },
+            { name: "MODE", value: "preview" },
+        ]);
         assert.deepEqual([api.scale, api.autoscale], [1, undefined]);
     });
     it("lets autoscaled services scale to zero when the base can", () => {
@@ -101,12 +124,23 @@ describe("PreviewEnv under the mock engine", () => {
     beforeEach(reset);
 
     it("deploys the Riofile into preview-pr-42 on <service>-pr-42.<domain>, isolated, everything deleted with the namespace", async () => {
-        const riofile = rio.parseRiofile("services:\n  web:\n    image: nginx\n    ports: 80\n    scale: 4\n", "Riofile");
+        const riofile = rio.parseRiofile(
+            "services:\n  web:\n    image: nginx\n    ports: 80\n    scale: 4\n",
+            "Riofile",
+        );
         const preview = new rio.PreviewEnv("pr-42", {
             pullRequest: 42,
             branch: "feature/login",
             riofile,
-            system: { gateway: { name: "rio-gateway", namespace: "rio-system", domain: "apps.example.com", scheme: "https", listener: "https" } },
+            system: {
+                gateway: {
+                    name: "rio-gateway",
+                    namespace: "rio-system",
+                    domain: "apps.example.com",
+                    scheme: "https",
+                    listener: "https",
+                },
+            },
         });
         assert.deepEqual(await value(preview.urls), { web: ["https://web-pr-42.apps.example.com"] });
         assert.equal(await value(preview.url), "https://web-pr-42.apps.example.com");
@@ -116,8 +150,13 @@ describe("PreviewEnv under the mock engine", () => {
         assert.equal(one("kubernetes:core/v1:Namespace", "pr-42-namespace").inputs.metadata.name, "preview-pr-42");
         const deployment = one("kubernetes:apps/v1:Deployment", "web").inputs;
         assert.deepEqual([deployment.metadata.namespace, deployment.spec.replicas], ["preview-pr-42", 1]);
-        assert.deepEqual(one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "web").inputs.spec.hostnames, ["web-pr-42.apps.example.com"]);
-        assert.deepEqual(byType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => r.inputs.metadata.namespace), ["preview-pr-42"]);
+        assert.deepEqual(one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "web").inputs.spec.hostnames, [
+            "web-pr-42.apps.example.com",
+        ]);
+        assert.deepEqual(
+            byType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => r.inputs.metadata.namespace),
+            ["preview-pr-42"],
+        );
         assert.equal(byType("kubernetes:core/v1:ResourceQuota").length, 1);
         for (const r of applied()) validateObject(r.inputs);
     });
@@ -129,4 +168,3 @@ describe("PreviewEnv under the mock engine", () => {
         );
     });
 });
-

@@ -24,7 +24,10 @@ async function runProgram(config: Record<string, unknown>, secrets: string[] = [
 }
 
 function stackConfig(stack: string): Record<string, unknown> {
-    const config = parse(fs.readFileSync(path.join(ROOT, `stacks/Pulumi.${stack}.yaml`), "utf8")).config as Record<string, unknown>;
+    const config = parse(fs.readFileSync(path.join(ROOT, `stacks/Pulumi.${stack}.yaml`), "utf8")).config as Record<
+        string,
+        unknown
+    >;
     return { ...config, "rio:riofile": path.join(ROOT, config["rio:riofile"] as string) };
 }
 
@@ -43,7 +46,15 @@ async function drain(outputs: Record<string, any>): Promise<void> {
 /** The base stack a preview stack reads: its `rio` output (and no kubeconfig: the current context). */
 const BASE_OUTPUTS = {
     rio: {
-        gateway: { name: "rio-gateway", namespace: "rio-system", domain: "apps.example.com", scheme: "https", listener: "https", implementation: "traefik", customDomains: [] },
+        gateway: {
+            name: "rio-gateway",
+            namespace: "rio-system",
+            domain: "apps.example.com",
+            scheme: "https",
+            listener: "https",
+            implementation: "traefik",
+            customDomains: [],
+        },
         registry: { push: "rio-registry.rio-system.svc.cluster.local:5000", pull: "localhost:30500" },
     },
 };
@@ -63,7 +74,9 @@ describe("the stack program", () => {
     it("local stack: RioSystem with only what the Riofile needs, then hello-world behind its HTTPS listener", async () => {
         const outputs = await runProgram(stackConfig("local"));
         await drain(outputs);
-        assert.deepEqual(await value(outputs.urls), { "hello-world": ["https://hello-world-rio-local.127.0.0.1.sslip.io"] });
+        assert.deepEqual(await value(outputs.urls), {
+            "hello-world": ["https://hello-world-rio-local.127.0.0.1.sslip.io"],
+        });
         assert.deepEqual((await value(outputs.rio)).gateway, {
             name: "rio-gateway",
             namespace: "rio-system",
@@ -74,31 +87,57 @@ describe("the stack program", () => {
             domain: "127.0.0.1.sslip.io",
         });
         // Nothing in hello-world builds or autoscales: no registry, builder, KEDA or metrics-server.
-        assert.deepEqual(byType("kubernetes:helm.sh/v3:Release").map((r) => r.inputs.name).sort(), ["cert-manager", "traefik"]);
+        assert.deepEqual(
+            byType("kubernetes:helm.sh/v3:Release")
+                .map((r) => r.inputs.name)
+                .sort(),
+            ["cert-manager", "traefik"],
+        );
         assert.equal(kubeObjects().filter((o) => o.metadata.name === "rio-registry").length, 0);
         const route = one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "hello-world").inputs;
         assert.deepEqual(route.spec.parentRefs, [
-            { group: "gateway.networking.k8s.io", kind: "Gateway", name: "rio-gateway", namespace: "rio-system", sectionName: "https" },
+            {
+                group: "gateway.networking.k8s.io",
+                kind: "Gateway",
+                name: "rio-gateway",
+                namespace: "rio-system",
+                sectionName: "https",
+            },
         ]);
         assert.deepEqual(one("kubernetes:core/v1:Namespace", "rio-local").inputs.metadata, {
             name: "rio-local",
-            labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
+            labels: {
+                "pod-security.kubernetes.io/enforce": "baseline",
+                "pod-security.kubernetes.io/warn": "restricted",
+            },
         });
         for (const o of kubeObjects()) validateObject(o);
     });
 
     it("civo stack: the cluster, Cloudflare records and Let's Encrypt, with the token from secret config", async () => {
-        const outputs = await runProgram({ ...stackConfig("civo"), "rio:cloudflareApiToken": "cf-secret" }, ["rio:cloudflareApiToken"]);
+        const outputs = await runProgram({ ...stackConfig("civo"), "rio:cloudflareApiToken": "cf-secret" }, [
+            "rio:cloudflareApiToken",
+        ]);
         await drain(outputs);
         const cluster = one("civo:index/kubernetesCluster:KubernetesCluster", "rio-cluster").inputs;
-        assert.deepEqual([cluster.region, cluster.targetNodesSize, cluster.numTargetNodes], ["LON1", "g4s.kube.medium", 2]);
-        assert.deepEqual(byType("cloudflare:index/dnsRecord:DnsRecord").map((r) => r.inputs.name).sort(), ["*.apps.example.com", "apps.example.com"]);
+        assert.deepEqual(
+            [cluster.region, cluster.targetNodesSize, cluster.numTargetNodes],
+            ["LON1", "g4s.kube.medium", 2],
+        );
+        assert.deepEqual(
+            byType("cloudflare:index/dnsRecord:DnsRecord")
+                .map((r) => r.inputs.name)
+                .sort(),
+            ["*.apps.example.com", "apps.example.com"],
+        );
         assert.deepEqual(one("kubernetes:core/v1:Secret", "rio-cloudflare-token").secretInputs, ["stringData"]);
         assert.equal(one("kubernetes:apps/v1:Deployment", "hello-world").inputs.metadata.namespace, "apps");
     });
 
     it("without RioSystem: the Riofile onto a gateway you run, with its ConfigMaps", async () => {
-        const file = tempRiofile("configs:\n  conf:\n    a: b\nservices:\n  web:\n    image: nginx\n    configs: [conf/a:/etc/a]\n");
+        const file = tempRiofile(
+            "configs:\n  conf:\n    a: b\nservices:\n  web:\n    image: nginx\n    configs: [conf/a:/etc/a]\n",
+        );
         const outputs = await runProgram({ "rio:riofile": file, "rio:system": { install: false } });
         await drain(outputs);
         assert.deepEqual(await value(outputs.urls), { web: [] });
@@ -114,16 +153,31 @@ describe("the stack program", () => {
     });
 
     const bad: [string, Record<string, unknown>, (file: string) => string][] = [
-        ["a bad Riofile", { "rio:system": { install: false } }, (f) => `${f}:4:12 services.web.scale: scale must be a whole number of replicas ≥ 0, not "-1"`],
-        ["a typo in rio:system", { "rio:system": { domian: "x.example.com" } }, () => 'rio:system.domian: unknown key; did you mean "domain"?'],
-        ["a bad RioSystem setting", { "rio:system": { email: "nope" } }, () => 'RioSystem "rio": email: "nope" is not an email address'],
+        [
+            "a bad Riofile",
+            { "rio:system": { install: false } },
+            (f) => `${f}:4:12 services.web.scale: scale must be a whole number of replicas ≥ 0, not "-1"`,
+        ],
+        [
+            "a typo in rio:system",
+            { "rio:system": { domian: "x.example.com" } },
+            () => 'rio:system.domian: unknown key; did you mean "domain"?',
+        ],
+        [
+            "a bad RioSystem setting",
+            { "rio:system": { email: "nope" } },
+            () => 'RioSystem "rio": email: "nope" is not an email address',
+        ],
     ];
     for (const [what, config, message] of bad) {
         it(`stops with one clear line, and registers nothing, on ${what}`, async () => {
             const file = tempRiofile("services:\n  web:\n    image: nginx\n    scale: -1\n");
             const good = tempRiofile("services:\n  web:\n    image: nginx\n");
             const riofile = what === "a bad Riofile" ? file : good;
-            await assert.rejects(runProgram({ "rio:riofile": riofile, ...config }), (e: unknown) => e instanceof pulumi.RunError && e.message === message(riofile));
+            await assert.rejects(
+                runProgram({ "rio:riofile": riofile, ...config }),
+                (e: unknown) => e instanceof pulumi.RunError && e.message === message(riofile),
+            );
             assert.deepEqual(registered, []);
         });
     }
@@ -131,7 +185,10 @@ describe("the stack program", () => {
 
 describe("Pulumi's Node.js runtime", () => {
     it("loads stacks/index.ts from source with the ts-node and TypeScript `pulumi up` would use", () => {
-        const r = spawnSync(process.execPath, [path.join(__dirname, "support/pulumiRuntime.js")], { cwd: ROOT, encoding: "utf8" });
+        const r = spawnSync(process.execPath, [path.join(__dirname, "support/pulumiRuntime.js")], {
+            cwd: ROOT,
+            encoding: "utf8",
+        });
         assert.equal(r.status, 0, r.stderr);
         const out = JSON.parse(r.stdout);
         assert.match(out.typescript, /^5\./); // the project's TypeScript, not Pulumi's vendored 3.8
@@ -150,13 +207,12 @@ describe("the stack program installs what the Riofile needs", () => {
         );
         const outputs = await runProgram({ "rio:riofile": file, "rio:system": { domain: "apps.example.com" } });
         await drain(outputs);
-        assert.deepEqual(byType("kubernetes:helm.sh/v3:Release").map((r) => r.inputs.name).sort(), [
-            "cert-manager",
-            "keda",
-            "keda-add-ons-http",
-            "metrics-server",
-            "traefik",
-        ]);
+        assert.deepEqual(
+            byType("kubernetes:helm.sh/v3:Release")
+                .map((r) => r.inputs.name)
+                .sort(),
+            ["cert-manager", "keda", "keda-add-ons-http", "metrics-server", "traefik"],
+        );
     });
 });
 
@@ -171,7 +227,10 @@ describe("a preview stack (rio:previewOf)", () => {
         assert.deepEqual(one("kubernetes:apps/v1:Deployment", "hello-world").inputs.spec.replicas, 1);
         // Exactly the isolated environment: namespace, isolation, the app — and nothing of RioSystem's.
         assert.deepEqual(
-            registered.filter((r) => r.custom && r.type !== "pulumi:pulumi:StackReference").map((r) => `${r.type}::${r.name}`).sort(),
+            registered
+                .filter((r) => r.custom && r.type !== "pulumi:pulumi:StackReference")
+                .map((r) => `${r.type}::${r.name}`)
+                .sort(),
             [
                 "kubernetes:apps/v1:Deployment::hello-world",
                 "kubernetes:core/v1:LimitRange::preview-preview-limits",

@@ -6,17 +6,33 @@
 import assert from "node:assert/strict";
 import { before, beforeEach, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { applied, assertUniqueUrns, byType, installMocks, one, registered, reset, settle, value } from "./support/mocks";
+import {
+    applied,
+    assertUniqueUrns,
+    byType,
+    installMocks,
+    one,
+    registered,
+    reset,
+    settle,
+    value,
+} from "./support/mocks";
 import { validateObject } from "./support/schema";
 
 type Components = typeof import("../components");
 let rio: Components;
-let planning: typeof import("../components/service/plan") & typeof import("../components/service/spec") & typeof import("../components/service/context");
+let planning: typeof import("../components/service/plan") &
+    typeof import("../components/service/spec") &
+    typeof import("../components/service/context");
 
 before(async () => {
     await installMocks();
     rio = await import("../components");
-    planning = { ...(await import("../components/service/plan")), ...(await import("../components/service/spec")), ...(await import("../components/service/context")) };
+    planning = {
+        ...(await import("../components/service/plan")),
+        ...(await import("../components/service/spec")),
+        ...(await import("../components/service/context")),
+    };
 });
 beforeEach(reset);
 
@@ -27,7 +43,13 @@ const gateway = { domain: "apps.example.com" };
 
 describe("RioService", () => {
     it("deploys rancher/hello-world as the walkthrough does: 2 replicas behind https://hello-world-demo.<domain>", async () => {
-        const svc = new rio.RioService("hello-world", { image: "rancher/hello-world", ports: "80", scale: 2, namespace: "demo", gateway });
+        const svc = new rio.RioService("hello-world", {
+            image: "rancher/hello-world",
+            ports: "80",
+            scale: 2,
+            namespace: "demo",
+            gateway,
+        });
         await settle(svc);
 
         assert.deepEqual(
@@ -46,18 +68,24 @@ describe("RioService", () => {
         // Two replicas: drains and upgrades take one at a time.
         assert.deepEqual(one("kubernetes:policy/v1:PodDisruptionBudget", "hello-world").inputs.spec, {
             maxUnavailable: 1,
-            selector: { matchLabels: { "app.kubernetes.io/name": "hello-world", "app.kubernetes.io/instance": "hello-world" } },
+            selector: {
+                matchLabels: { "app.kubernetes.io/name": "hello-world", "app.kubernetes.io/instance": "hello-world" },
+            },
         });
         const deployment = one(DEPLOYMENT, "hello-world").inputs;
         assert.equal(deployment.metadata.name, "hello-world");
         assert.equal(deployment.metadata.namespace, "demo");
         assert.equal(deployment.spec.replicas, 2);
-        assert.deepEqual(deployment.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+        assert.deepEqual(deployment.spec.strategy, {
+            type: "RollingUpdate",
+            rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+        });
         assert.deepEqual(deployment.spec.selector, {
             matchLabels: { "app.kubernetes.io/name": "hello-world", "app.kubernetes.io/instance": "hello-world" },
         });
         const pod = deployment.spec.template;
-        for (const [k, v] of Object.entries(deployment.spec.selector.matchLabels)) assert.equal(pod.metadata.labels[k], v);
+        for (const [k, v] of Object.entries(deployment.spec.selector.matchLabels))
+            assert.equal(pod.metadata.labels[k], v);
         assert.equal(pod.spec.automountServiceAccountToken, false);
         assert.deepEqual(pod.spec.securityContext, { seccompProfile: { type: "RuntimeDefault" } });
         assert.deepEqual(pod.spec.containers, [
@@ -84,7 +112,9 @@ describe("RioService", () => {
         assert.equal(route.apiVersion, "gateway.networking.k8s.io/v1");
         assert.equal(route.kind, "HTTPRoute");
         assert.deepEqual(route.spec, {
-            parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "rio-gateway", namespace: "rio-system" }],
+            parentRefs: [
+                { group: "gateway.networking.k8s.io", kind: "Gateway", name: "rio-gateway", namespace: "rio-system" },
+            ],
             hostnames: ["hello-world-demo.apps.example.com"],
             rules: [
                 {
@@ -107,7 +137,12 @@ describe("RioService", () => {
             image: "nginx:1.27-alpine",
             app: "shop",
             version: "v2",
-            ports: ["80:8080/http,name=web", "9090/http,internal", { port: 8443, protocol: "grpc" as const, name: "rpc" }, "53/udp"],
+            ports: [
+                "80:8080/http,name=web",
+                "9090/http,internal",
+                { port: 8443, protocol: "grpc" as const, name: "rpc" },
+                "53/udp",
+            ],
             env: { LOG_LEVEL: "info", DB_PASSWORD: "secret://shop-db/password", FLAGS: "config://flags/all" },
             configs: ["site/index.html:/usr/share/nginx/html/index.html"],
             secrets: ["shop-tls:/etc/shop/tls"],
@@ -128,7 +163,10 @@ describe("RioService", () => {
         const svc = new rio.RioService("web", { ...args, namespace: "prod", gateway });
         await settle(svc);
 
-        const plan = planning.planService(planning.normalizeService("web", args), planning.resolveContext("prod", gateway));
+        const plan = planning.planService(
+            planning.normalizeService("web", args),
+            planning.resolveContext("prod", gateway),
+        );
         const objects = applied();
         assert.equal(objects.length, plan.objects.length);
         plan.objects.forEach((planned, i) => {
@@ -147,7 +185,10 @@ describe("RioService", () => {
         );
         const container = one(DEPLOYMENT, "web").inputs.spec.template.spec.containers[0];
         assert.equal(container.imagePullPolicy, "IfNotPresent");
-        assert.deepEqual(container.env[1], { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "shop-db", key: "password" } } });
+        assert.deepEqual(container.env[1], {
+            name: "DB_PASSWORD",
+            valueFrom: { secretKeyRef: { name: "shop-db", key: "password" } },
+        });
         assert.deepEqual(container.resources, { requests: { cpu: "250m", memory: "128Mi" } });
         assert.deepEqual(container.readinessProbe, { httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" } });
         assert.deepEqual(one(ROUTE, "web").inputs.spec.hostnames, ["shop-prod.apps.example.com", "shop.example.com"]);
@@ -174,7 +215,10 @@ describe("RioService", () => {
         });
         assert.equal(await value(svc.url), "https://outputs-team-a.apps.example.com");
         await settle(svc);
-        const plan = planning.planService(planning.normalizeService("outputs", plainArgs), planning.resolveContext("team-a", gateway));
+        const plan = planning.planService(
+            planning.normalizeService("outputs", plainArgs),
+            planning.resolveContext("team-a", gateway),
+        );
         assert.deepEqual(
             applied().map((r) => r.inputs),
             plan.objects.map((p) => p.object),
@@ -209,22 +253,42 @@ describe("RioService", () => {
 
     describe("rejects bad input before registering anything", () => {
         const cases: [string, Record<string, unknown>, string][] = [
-            ["bad-port", { image: "x", ports: ["80", "abc"], gateway }, 'RioService "bad-port": ports[1]: port "abc" is not a number'],
-            ["bad-scale", { image: "x", scale: -1 }, 'RioService "bad-scale": scale: scale must be a whole number of replicas ≥ 0, not "-1"'],
-            ["bad-scale2", { image: "x", scale: "two" }, 'RioService "bad-scale2": scale: scale must be a whole number of replicas ≥ 0, not "two"'],
+            [
+                "bad-port",
+                { image: "x", ports: ["80", "abc"], gateway },
+                'RioService "bad-port": ports[1]: port "abc" is not a number',
+            ],
+            [
+                "bad-scale",
+                { image: "x", scale: -1 },
+                'RioService "bad-scale": scale: scale must be a whole number of replicas ≥ 0, not "-1"',
+            ],
+            [
+                "bad-scale2",
+                { image: "x", scale: "two" },
+                'RioService "bad-scale2": scale: scale must be a whole number of replicas ≥ 0, not "two"',
+            ],
             [
                 "bad-secret",
                 { image: "x", env: ["PW=secret://db"] },
                 'RioService "bad-secret": env[0]: "secret://db" must name a Secret and a key: secret://<name>/<key>',
             ],
             ["no-image", { ports: "80", gateway }, 'RioService "no-image": a service needs an image (or a build)'],
-            ["no-domain", { image: "x", ports: "80" }, 'RioService "no-domain": ports: exposed ports need a cluster domain (gateway.domain, or --domain for rio render)'],
+            [
+                "no-domain",
+                { image: "x", ports: "80" },
+                'RioService "no-domain": ports: exposed ports need a cluster domain (gateway.domain, or --domain for rio render)',
+            ],
             [
                 "Bad_Name",
                 { image: "x" },
                 'RioService "Bad_Name": service name "Bad_Name" is not a DNS-1123 label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit',
             ],
-            ["typo", { image: "x", imagePullPolicyy: "Always" }, 'RioService "typo": imagePullPolicyy: unknown key; did you mean "imagePullPolicy"?'],
+            [
+                "typo",
+                { image: "x", imagePullPolicyy: "Always" },
+                'RioService "typo": imagePullPolicyy: unknown key; did you mean "imagePullPolicy"?',
+            ],
         ];
         for (const [name, args, message] of cases) {
             it(`${name}: ${message}`, () => {
@@ -240,8 +304,16 @@ describe("RioService", () => {
             it(`refuses ${key} given as an Output, since it decides which objects exist`, () => {
                 const value = { ports: ["80"], scale: 2, autoscale: { maxReplicas: 3 } }[key];
                 assert.throws(
-                    () => new rio.RioService("late", { image: pulumi.output("x"), ports: "80", [key]: pulumi.output(value) } as any),
-                    (e: unknown) => e instanceof pulumi.ResourceError && e.message === `RioService "late": ${key} must be a plain value, not an Output: it decides which objects are created`,
+                    () =>
+                        new rio.RioService("late", {
+                            image: pulumi.output("x"),
+                            ports: "80",
+                            [key]: pulumi.output(value),
+                        } as any),
+                    (e: unknown) =>
+                        e instanceof pulumi.ResourceError &&
+                        e.message ===
+                            `RioService "late": ${key} must be a plain value, not an Output: it decides which objects are created`,
                 );
                 assert.equal(registered.length, 0);
             });

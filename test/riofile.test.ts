@@ -52,29 +52,134 @@ describe("Riofile loader", () => {
     });
 
     const cases: [string, string[], string][] = [
-        ["a port that is not a number", ["services:", "  web:", "    image: nginx", "    ports:", "      - 80", "      - abc"], 'Riofile:6:9 services.web.ports[1]: port "abc" is not a number'],
-        ["an unknown key, with a suggestion", ["services:", "  web:", "    imagee: nginx"], 'Riofile:3:5 services.web.imagee: unknown key; did you mean "image"?'],
-        ["an unknown top-level key", ["service:", "  web:", "    image: nginx"], 'Riofile:1:1 service: unknown key; did you mean "services"?'],
-        ["a Rio key pulumi-rio does not support", ["services:", "  web:", "    image: nginx", "    rolloutDuration: 30s"], "Riofile:4:5 services.web.rolloutDuration: is not supported: pulumi-rio applies weights as written on each pulumi up instead of moving them over time (README: Versions and traffic)"],
+        [
+            "a port that is not a number",
+            ["services:", "  web:", "    image: nginx", "    ports:", "      - 80", "      - abc"],
+            'Riofile:6:9 services.web.ports[1]: port "abc" is not a number',
+        ],
+        [
+            "an unknown key, with a suggestion",
+            ["services:", "  web:", "    imagee: nginx"],
+            'Riofile:3:5 services.web.imagee: unknown key; did you mean "image"?',
+        ],
+        [
+            "an unknown top-level key",
+            ["service:", "  web:", "    image: nginx"],
+            'Riofile:1:1 service: unknown key; did you mean "services"?',
+        ],
+        [
+            "a Rio key pulumi-rio does not support",
+            ["services:", "  web:", "    image: nginx", "    rolloutDuration: 30s"],
+            "Riofile:4:5 services.web.rolloutDuration: is not supported: pulumi-rio applies weights as written on each pulumi up instead of moving them over time (README: Versions and traffic)",
+        ],
         ["a router without routes", ["routers:", "  r: {}"], "Riofile:2:3 routers.r: a router needs routes"],
-        ["a Go template", ["template:", "  goTemplate: true"], "Riofile:2:15 template.goTemplate: Go templates are not supported by pulumi-rio; use envSubst: true with ${VARIABLE} (bash-style) instead"],
-        ["a negative scale", ["services:", "  web:", "    image: nginx", "    scale: -1"], 'Riofile:4:12 services.web.scale: scale must be a whole number of replicas ≥ 0, not "-1"'],
-        ["a scale in words", ["services:", "  web:", "    image: nginx", "    replicas: two"], 'Riofile:4:15 services.web.replicas: scale must be a whole number of replicas ≥ 0, not "two"'],
-        ["a service name that is not a DNS label", ["services:", "  Web_1:", "    image: nginx"], "Riofile:2:3 services.Web_1: service name \"Web_1\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit"],
-        ["a secret reference without a key", ["services:", "  web:", "    image: nginx", "    env:", "      - PW=secret://db"], 'Riofile:5:9 services.web.env[0]: "secret://db" must name a Secret and a key: secret://<name>/<key>'],
-        ["a wrong type", ["services:", "  web:", "    image: [nginx]"], "Riofile:3:5 services.web.image: expected string, received array"],
-        ["a service without an image", ["services:", "  web:", "    ports: 80"], "Riofile:2:3 services.web: a service needs an image (or a build)"],
-        ["a key given twice under two spellings", ["services:", "  web:", "    image: nginx", "    port: 80", "    ports: 81"], 'Riofile:5:5 services.web.ports: sets the same thing as "port"; keep one'],
-        ["a duplicate key", ["services:", "  web:", "    image: nginx", "    image: httpd"], "Riofile:4:5 invalid YAML: Map keys must be unique"],
-        ["broken YAML", ["services:", "  web:", "    image: nginx", "   ports: [80"], "Riofile:4:1 invalid YAML: All mapping items must start at the same column"],
-        ["two services as the same version of one app", ["services:", "  a:", "    image: x", "    app: shop", "  b:", "    image: y", "    app: shop"], 'Riofile:5:3 services.b: version "v0" of app "shop" is already service "a"'],
-        ["versions of one app on different ports", ["services:", "  a:", "    image: x", "    app: shop", "    ports: 80", "  b:", "    image: y", "    app: shop", "    version: v2", "    ports: 8080"], "Riofile:10:12 services.b.ports: every version of an app serves the same ports (v0 differs)"],
-        ["versions of one app that all weigh 0", ["services:", "  a:", "    image: x", "    weight: 0", "  b:", "    image: y", "    app: a", "    version: v2", "    weight: 0"], "Riofile:2:3 services.a: app \"a\" (services a, b): no version receives traffic: give at least one a weight above 0"],
-        ["a negative weight", ["services:", "  a:", "    image: x", "    weight: -5"], "Riofile:4:13 services.a.weight: weight may not be negative"],
-        ["a config that is not a map", ["configs:", "  conf: hello"], "Riofile:2:9 configs.conf: a config must be a map of keys to contents"],
-        ["plain Kubernetes YAML without a name", ["apiVersion: v1", "kind: ConfigMap"], "Riofile:1:1 [0].metadata.name: is required"],
+        [
+            "a Go template",
+            ["template:", "  goTemplate: true"],
+            "Riofile:2:15 template.goTemplate: Go templates are not supported by pulumi-rio; use envSubst: true with ${VARIABLE} (bash-style) instead",
+        ],
+        [
+            "a negative scale",
+            ["services:", "  web:", "    image: nginx", "    scale: -1"],
+            'Riofile:4:12 services.web.scale: scale must be a whole number of replicas ≥ 0, not "-1"',
+        ],
+        [
+            "a scale in words",
+            ["services:", "  web:", "    image: nginx", "    replicas: two"],
+            'Riofile:4:15 services.web.replicas: scale must be a whole number of replicas ≥ 0, not "two"',
+        ],
+        [
+            "a service name that is not a DNS label",
+            ["services:", "  Web_1:", "    image: nginx"],
+            "Riofile:2:3 services.Web_1: service name \"Web_1\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit",
+        ],
+        [
+            "a secret reference without a key",
+            ["services:", "  web:", "    image: nginx", "    env:", "      - PW=secret://db"],
+            'Riofile:5:9 services.web.env[0]: "secret://db" must name a Secret and a key: secret://<name>/<key>',
+        ],
+        [
+            "a wrong type",
+            ["services:", "  web:", "    image: [nginx]"],
+            "Riofile:3:5 services.web.image: expected string, received array",
+        ],
+        [
+            "a service without an image",
+            ["services:", "  web:", "    ports: 80"],
+            "Riofile:2:3 services.web: a service needs an image (or a build)",
+        ],
+        [
+            "a key given twice under two spellings",
+            ["services:", "  web:", "    image: nginx", "    port: 80", "    ports: 81"],
+            'Riofile:5:5 services.web.ports: sets the same thing as "port"; keep one',
+        ],
+        [
+            "a duplicate key",
+            ["services:", "  web:", "    image: nginx", "    image: httpd"],
+            "Riofile:4:5 invalid YAML: Map keys must be unique",
+        ],
+        [
+            "broken YAML",
+            ["services:", "  web:", "    image: nginx", "   ports: [80"],
+            "Riofile:4:1 invalid YAML: All mapping items must start at the same column",
+        ],
+        [
+            "two services as the same version of one app",
+            ["services:", "  a:", "    image: x", "    app: shop", "  b:", "    image: y", "    app: shop"],
+            'Riofile:5:3 services.b: version "v0" of app "shop" is already service "a"',
+        ],
+        [
+            "versions of one app on different ports",
+            [
+                "services:",
+                "  a:",
+                "    image: x",
+                "    app: shop",
+                "    ports: 80",
+                "  b:",
+                "    image: y",
+                "    app: shop",
+                "    version: v2",
+                "    ports: 8080",
+            ],
+            "Riofile:10:12 services.b.ports: every version of an app serves the same ports (v0 differs)",
+        ],
+        [
+            "versions of one app that all weigh 0",
+            [
+                "services:",
+                "  a:",
+                "    image: x",
+                "    weight: 0",
+                "  b:",
+                "    image: y",
+                "    app: a",
+                "    version: v2",
+                "    weight: 0",
+            ],
+            'Riofile:2:3 services.a: app "a" (services a, b): no version receives traffic: give at least one a weight above 0',
+        ],
+        [
+            "a negative weight",
+            ["services:", "  a:", "    image: x", "    weight: -5"],
+            "Riofile:4:13 services.a.weight: weight may not be negative",
+        ],
+        [
+            "a config that is not a map",
+            ["configs:", "  conf: hello"],
+            "Riofile:2:9 configs.conf: a config must be a map of keys to contents",
+        ],
+        [
+            "plain Kubernetes YAML without a name",
+            ["apiVersion: v1", "kind: ConfigMap"],
+            "Riofile:1:1 [0].metadata.name: is required",
+        ],
         ["a list at the top", ["- services"], "Riofile:1:1 a Riofile must be a map with services and configs"],
-        ["an unknown port option", ["services:", "  web:", "    image: x", '    ports: "80,exposed=true"'], 'Riofile:4:12 services.web.ports: unknown port option "exposed" (expected name, expose, internal or hostport)'],
+        [
+            "an unknown port option",
+            ["services:", "  web:", "    image: x", '    ports: "80,exposed=true"'],
+            'Riofile:4:12 services.web.ports: unknown port option "exposed" (expected name, expose, internal or hostport)',
+        ],
     ];
     for (const [what, lines, message] of cases) {
         it(`rejects ${what}`, () => {
@@ -84,7 +189,10 @@ describe("Riofile loader", () => {
     }
 
     it("points into the file for errors that depend on where it is deployed", () => {
-        const riofile = parseRiofile(["services:", "  web:", "    image: nginx", "    ports: 80"].join("\n"), "Riofile");
+        const riofile = parseRiofile(
+            ["services:", "  web:", "    image: nginx", "    ports: 80"].join("\n"),
+            "Riofile",
+        );
         assert.throws(
             () => planRiofile(riofile, { namespace: "x".repeat(60), gateway: { domain: "example.com" } }),
             (e: unknown) =>
@@ -95,18 +203,36 @@ describe("Riofile loader", () => {
     });
 
     it("plans configs before services, in the namespace given", () => {
-        const riofile = parseRiofile(["services:", "  web:", "    image: nginx", "configs:", "  c:", "    k: v"].join("\n"), "Riofile");
+        const riofile = parseRiofile(
+            ["services:", "  web:", "    image: nginx", "configs:", "  c:", "    k: v"].join("\n"),
+            "Riofile",
+        );
         const objects = planObjects(planRiofile(riofile, { namespace: "apps" })).map((p) => p.object);
-        assert.deepEqual(objects.map((o) => [o.kind, o.metadata.name, o.metadata.namespace]), [
-            ["ConfigMap", "c", "apps"],
-            ["Deployment", "web", "apps"],
-        ]);
+        assert.deepEqual(
+            objects.map((o) => [o.kind, o.metadata.name, o.metadata.namespace]),
+            [
+                ["ConfigMap", "c", "apps"],
+                ["Deployment", "web", "apps"],
+            ],
+        );
     });
 });
 
 describe("names that are JavaScript object members", () => {
     it("a version called constructor is just a version", () => {
-        const r = parseRiofile(["services:", "  web:", "    image: x", "    version: v1", "  web-next:", "    app: web", "    image: y", "    version: constructor"].join("\n"), "Riofile");
+        const r = parseRiofile(
+            [
+                "services:",
+                "  web:",
+                "    image: x",
+                "    version: v1",
+                "  web-next:",
+                "    app: web",
+                "    image: y",
+                "    version: constructor",
+            ].join("\n"),
+            "Riofile",
+        );
         assert.deepEqual(Object.keys(r.services[0]!.spec.versions!), ["v1", "constructor"]);
     });
 });

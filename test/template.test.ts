@@ -33,10 +33,13 @@ const VARS: Record<string, string> = {
     name: "élan",
     d: "foo",
 };
-const sub = (text: string, vars: Record<string, string> = VARS) => substitute(text, { lookup: (n) => (Object.hasOwn(vars, n) ? vars[n] : undefined) }).text;
+const sub = (text: string, vars: Record<string, string> = VARS) =>
+    substitute(text, { lookup: (n) => (Object.hasOwn(vars, n) ? vars[n] : undefined) }).text;
 /** Errors located as `F:line:col` with the column counted in the one-line text. */
 const at = (offset: number) => ({ file: "F", line: 1, column: offset + 1 });
-const subError = (text: string) => rioError(() => substitute(text, { lookup: (n) => (Object.hasOwn(VARS, n) ? VARS[n] : undefined), locate: at })).message;
+const subError = (text: string) =>
+    rioError(() => substitute(text, { lookup: (n) => (Object.hasOwn(VARS, n) ? VARS[n] : undefined), locate: at }))
+        .message;
 
 function tempDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "rio-template-"));
@@ -111,20 +114,32 @@ describe("envSubst: drone/envsubst's substitutions", () => {
     const errors: [string, string][] = [
         ["${unset}", "F:1:1 ${unset} is not set"],
         ["x ${unset:0:2}", "F:1:3 ${unset:0:2} is not set"],
-        ["${unset-default}", 'F:1:1 ${unset-default} is not set (a name may contain "-": for a default, write ${unset:-…})'],
+        [
+            "${unset-default}",
+            'F:1:1 ${unset-default} is not set (a name may contain "-": for a default, write ${unset:-…})',
+        ],
         ["${v", 'F:1:1 "${v" is not closed: a } is missing'],
         ["${v:-abc", 'F:1:1 "${v:-abc" is not closed: a } is missing'],
         ["${ v}", 'F:1:3 bad substitution: "${" must be followed by a variable name (write $$ for a literal $)'],
         ["a ${}", 'F:1:5 bad substitution: "${" must be followed by a variable name (write $$ for a literal $)'],
-        ["${v@}", 'F:1:4 bad substitution: "${v@" (envSubst reads ${name}, ${name:-default}, ${name/from/to}, …; write $$ for a literal $)'],
-        ["${v^x}", 'F:1:5 bad substitution: "${v^x" (envSubst reads ${name}, ${name:-default}, ${name/from/to}, …; write $$ for a literal $)'],
+        [
+            "${v@}",
+            'F:1:4 bad substitution: "${v@" (envSubst reads ${name}, ${name:-default}, ${name/from/to}, …; write $$ for a literal $)',
+        ],
+        [
+            "${v^x}",
+            'F:1:5 bad substitution: "${v^x" (envSubst reads ${name}, ${name:-default}, ${name/from/to}, …; write $$ for a literal $)',
+        ],
         ["${#}", 'F:1:4 bad substitution: a variable name must follow "${#"'],
         ["${v:?message}", "F:1:1 ${v:?...} is not supported by envSubst (drone/envsubst); use ${v:-default}"],
         ["${v:+alt}", "F:1:1 ${v:+...} is not supported by envSubst (drone/envsubst); use ${v:-default}"],
         ["${v:x}", 'F:1:5 in ${v:…}: the offset "x" is not a whole number'],
         ["${v:1:y}", 'F:1:7 in ${v:…}: the length "y" is not a whole number'],
         ["${v:5:-10}", "F:1:7 in ${v:…}: the length -10 ends before the offset 5"],
-        ["${v} ${w@}", 'F:1:9 bad substitution: "${w@" (envSubst reads ${name}, ${name:-default}, ${name/from/to}, …; write $$ for a literal $)'],
+        [
+            "${v} ${w@}",
+            'F:1:9 bad substitution: "${w@" (envSubst reads ${name}, ${name:-default}, ${name/from/to}, …; write $$ for a literal $)',
+        ],
     ];
     for (const [input, message] of errors) {
         it(`refuses ${input}`, () => assert.equal(subError(input), message));
@@ -151,30 +166,53 @@ describe("envSubst: drone/envsubst's substitutions", () => {
 
     it("leaves text without $ unchanged (property)", () => {
         fc.assert(
-            fc.property(fc.string({ unit: "binary" }).filter((s) => !s.includes("$")), (text) => {
-                const r = substitute(text, { lookup: () => assert.fail("nothing to look up") });
-                assert.equal(r.text, text);
-                assert.deepEqual(r.segments, []);
-            }),
+            fc.property(
+                fc.string({ unit: "binary" }).filter((s) => !s.includes("$")),
+                (text) => {
+                    const r = substitute(text, { lookup: () => assert.fail("nothing to look up") });
+                    assert.equal(r.text, text);
+                    assert.deepEqual(r.segments, []);
+                },
+            ),
             { numRuns: 300 },
         );
     });
 
     it("round-trips any value through ${v}, in any surrounding text without $ (property)", () => {
-        const text = fc.string({ unit: "binary", maxLength: 20 }).filter((s) => !s.includes("$") && !/(^|\n)[ \t]*#/.test(s));
+        const text = fc
+            .string({ unit: "binary", maxLength: 20 })
+            .filter((s) => !s.includes("$") && !/(^|\n)[ \t]*#/.test(s));
         fc.assert(
-            fc.property(text, fc.string({ unit: "binary" }), text, fc.constantFrom("v", "VAR_1", "a-b", "ünï"), (before, value, after, name) => {
-                const r = substitute(`${before}\${${name}}${after}`, { lookup: (n) => (n === name ? value : undefined) });
-                assert.equal(r.text, before + value + after);
-                assert.deepEqual(r.segments, [{ outStart: before.length, outEnd: before.length + value.length, srcStart: before.length, srcEnd: before.length + name.length + 3 }]);
-            }),
+            fc.property(
+                text,
+                fc.string({ unit: "binary" }),
+                text,
+                fc.constantFrom("v", "VAR_1", "a-b", "ünï"),
+                (before, value, after, name) => {
+                    const r = substitute(`${before}\${${name}}${after}`, {
+                        lookup: (n) => (n === name ? value : undefined),
+                    });
+                    assert.equal(r.text, before + value + after);
+                    assert.deepEqual(r.segments, [
+                        {
+                            outStart: before.length,
+                            outEnd: before.length + value.length,
+                            srcStart: before.length,
+                            srcEnd: before.length + name.length + 3,
+                        },
+                    ]);
+                },
+            ),
             { numRuns: 300 },
         );
     });
 
     it("maps every output offset back to the source: text to the same character, a value to its ${ (property)", () => {
         const piece = fc.oneof(
-            fc.string({ maxLength: 6 }).filter((s) => !s.includes("$") && !s.includes("#")).map((s) => ({ src: s, value: undefined as string | undefined })),
+            fc
+                .string({ maxLength: 6 })
+                .filter((s) => !s.includes("$") && !s.includes("#"))
+                .map((s) => ({ src: s, value: undefined as string | undefined })),
             fc.string({ maxLength: 6 }).map((value) => ({ src: "${v}", value })),
             fc.constant({ src: "$$", value: "$" }),
         );
@@ -230,7 +268,8 @@ describe("template questions", () => {
         [{ type: "password", minLength: 8 }, "hunter2", "must be at least 8 characters long"],
     ];
     for (const [over, value, problem] of problems) {
-        it(`${JSON.stringify(over)} with ${JSON.stringify(value)}: ${problem ?? "accepted"}`, () => assert.equal(answerProblem(q(over), value), problem));
+        it(`${JSON.stringify(over)} with ${JSON.stringify(value)}: ${problem ?? "accepted"}`, () =>
+            assert.equal(answerProblem(q(over), value), problem));
     }
 
     it("parses a full template section, numbers and booleans as Rio's strings", () => {
@@ -240,38 +279,100 @@ describe("template questions", () => {
             iconUrl: "https://example.com/i.png",
             readme: "hi",
             envSubst: true,
-            questions: [{ variable: "PORT", type: "int", default: 80, options: [1, true], subquestions: [{ variable: "HOST", group: "net" }], showSubquestionIf: true }],
+            questions: [
+                {
+                    variable: "PORT",
+                    type: "int",
+                    default: 80,
+                    options: [1, true],
+                    subquestions: [{ variable: "HOST", group: "net" }],
+                    showSubquestionIf: true,
+                },
+            ],
         });
         assert.equal(meta.version, "1.2");
         assert.equal(meta.questions![0]!.default, "80");
         assert.deepEqual(meta.questions![0]!.options, ["1", "true"]);
         assert.equal(meta.questions![0]!.showSubquestionIf, "true");
-        assert.deepEqual(questions.map((p) => [p.question.variable, p.path, p.parent?.question.variable]), [
-            ["PORT", ["questions", 0], undefined],
-            ["HOST", ["questions", 0, "subquestions", 0], "PORT"],
-        ]);
+        assert.deepEqual(
+            questions.map((p) => [p.question.variable, p.path, p.parent?.question.variable]),
+            [
+                ["PORT", ["questions", 0], undefined],
+                ["HOST", ["questions", 0, "subquestions", 0], "PORT"],
+            ],
+        );
         assert.deepEqual(parseTemplateMeta(null).questions, []);
     });
 
     const bad: [unknown, (string | number)[], string, boolean?][] = [
-        [{ goTemplate: true }, ["goTemplate"], "Go templates are not supported by pulumi-rio; use envSubst: true with ${VARIABLE} (bash-style) instead"],
+        [
+            { goTemplate: true },
+            ["goTemplate"],
+            "Go templates are not supported by pulumi-rio; use envSubst: true with ${VARIABLE} (bash-style) instead",
+        ],
         [{ envsubst: true }, ["envsubst"], 'unknown key; did you mean "envSubst"?', true],
         [{ envSubst: "yes" }, ["envSubst"], "expected boolean, received string"],
         [{ questions: {} }, ["questions"], "expected array, received object"],
         [{ questions: [{ label: "x" }] }, ["questions", 0, "variable"], "required"],
-        [{ questions: [{ variable: "X", lable: "x" }] }, ["questions", 0, "lable"], 'unknown key; did you mean "label"?', true],
-        [{ questions: [{ variable: "X", type: "float" }] }, ["questions", 0, "type"], "invalid enum value. Expected 'string' | 'multiline' | 'password' | 'hostname' | 'int' | 'bool' | 'boolean' | 'enum', received 'float'"],
+        [
+            { questions: [{ variable: "X", lable: "x" }] },
+            ["questions", 0, "lable"],
+            'unknown key; did you mean "label"?',
+            true,
+        ],
+        [
+            { questions: [{ variable: "X", type: "float" }] },
+            ["questions", 0, "type"],
+            "invalid enum value. Expected 'string' | 'multiline' | 'password' | 'hostname' | 'int' | 'bool' | 'boolean' | 'enum', received 'float'",
+        ],
         [{ questions: [{ variable: "X", min: 1.5 }] }, ["questions", 0, "min"], "expected integer, received float"],
-        [{ questions: [{ variable: "X", maxLength: -1 }] }, ["questions", 0, "maxLength"], "number must be greater than or equal to 0"],
-        [{ questions: [{ variable: "db host" }] }, ["questions", 0, "variable"], '"db host" cannot be written as ${db host}: use letters, digits, _ and -'],
-        [{ questions: [{ variable: "X", type: "enum" }] }, ["questions", 0, "options"], "an enum question needs options (the answers it accepts)"],
+        [
+            { questions: [{ variable: "X", maxLength: -1 }] },
+            ["questions", 0, "maxLength"],
+            "number must be greater than or equal to 0",
+        ],
+        [
+            { questions: [{ variable: "db host" }] },
+            ["questions", 0, "variable"],
+            '"db host" cannot be written as ${db host}: use letters, digits, _ and -',
+        ],
+        [
+            { questions: [{ variable: "X", type: "enum" }] },
+            ["questions", 0, "options"],
+            "an enum question needs options (the answers it accepts)",
+        ],
         [{ questions: [{ variable: "X", min: 5, max: 1 }] }, ["questions", 0, "min"], "is above max (1)"],
-        [{ questions: [{ variable: "X", minLength: 5, maxLength: 1 }] }, ["questions", 0, "minLength"], "is above maxLength (1)"],
-        [{ questions: [{ variable: "X", type: "int", default: "ten" }] }, ["questions", 0, "default"], '"ten" must be a whole number'],
-        [{ questions: [{ variable: "X", type: "enum", options: ["a"], default: "b" }] }, ["questions", 0, "default"], '"b" must be one of "a"'],
-        [{ questions: [{ variable: "X", showIf: "Y" }] }, ["questions", 0, "showIf"], '"Y" is not a condition: write VARIABLE=value, joined with && or ||'],
-        [{ questions: [{ variable: "X" }, { variable: "X" }] }, ["questions", 1, "variable"], "X is already asked by template.questions[0]"],
-        [{ questions: [{ variable: "X", subquestions: [{ variable: "Y", subquestions: [] }] }] }, ["questions", 0, "subquestions", 0, "subquestions"], "unknown key", true],
+        [
+            { questions: [{ variable: "X", minLength: 5, maxLength: 1 }] },
+            ["questions", 0, "minLength"],
+            "is above maxLength (1)",
+        ],
+        [
+            { questions: [{ variable: "X", type: "int", default: "ten" }] },
+            ["questions", 0, "default"],
+            '"ten" must be a whole number',
+        ],
+        [
+            { questions: [{ variable: "X", type: "enum", options: ["a"], default: "b" }] },
+            ["questions", 0, "default"],
+            '"b" must be one of "a"',
+        ],
+        [
+            { questions: [{ variable: "X", showIf: "Y" }] },
+            ["questions", 0, "showIf"],
+            '"Y" is not a condition: write VARIABLE=value, joined with && or ||',
+        ],
+        [
+            { questions: [{ variable: "X" }, { variable: "X" }] },
+            ["questions", 1, "variable"],
+            "X is already asked by template.questions[0]",
+        ],
+        [
+            { questions: [{ variable: "X", subquestions: [{ variable: "Y", subquestions: [] }] }] },
+            ["questions", 0, "subquestions", 0, "subquestions"],
+            "unknown key",
+            true,
+        ],
     ];
     for (const [raw, at, detail, atKey] of bad) {
         it(`refuses ${JSON.stringify(raw)}`, () => {
@@ -307,7 +408,10 @@ describe("a Riofile's template section", () => {
 
     it("finds the section from its line to the next line in column 1", () => {
         const text = "a: 1\ntemplate:\n  x: 1\n# comment\n\n  y: 2\nservices: {}\ntemplate: {}";
-        assert.deepEqual(templateSections(text).map((s) => text.slice(s.start, s.end)), ["template:\n  x: 1\n# comment\n\n  y: 2\n", "template: {}"]);
+        assert.deepEqual(
+            templateSections(text).map((s) => text.slice(s.start, s.end)),
+            ["template:\n  x: 1\n# comment\n\n  y: 2\n", "template: {}"],
+        );
         assert.deepEqual(templateSections("services:\n  template: x\n'template': y\ntemplates: z\n"), []);
     });
 
@@ -317,8 +421,23 @@ describe("a Riofile's template section", () => {
     });
 
     it("leaves ${...} alone without envSubst: true, and still checks answers", () => {
-        const text = lines("services:", "  web:", "    image: nginx", "    env: ['A=${X}']", "template:", "  questions:", "    - variable: X", "      required: true");
-        assert.equal(rioError(() => parseRiofile(text, "Riofile")).message.split(":").slice(0, 3).join(":"), "Riofile:7:7 template.questions[0]");
+        const text = lines(
+            "services:",
+            "  web:",
+            "    image: nginx",
+            "    env: ['A=${X}']",
+            "template:",
+            "  questions:",
+            "    - variable: X",
+            "      required: true",
+        );
+        assert.equal(
+            rioError(() => parseRiofile(text, "Riofile"))
+                .message.split(":")
+                .slice(0, 3)
+                .join(":"),
+            "Riofile:7:7 template.questions[0]",
+        );
         assert.deepEqual(web(parseRiofile(text, "Riofile", { answers: { X: "1" } })).env, ["A=${X}"]);
     });
 
@@ -329,7 +448,11 @@ describe("a Riofile's template section", () => {
         assert.deepEqual(web(loadRiofile(file)), { image: "nginx:1.27", scale: 1, env: ["MODE=dev"] });
         fs.writeFileSync(path.join(dir, "Riofile-answers"), "TAG: '1.28'\nREPLICAS: 3\nUNUSED: x\n");
         assert.deepEqual(web(loadRiofile(file)), { image: "nginx:1.28", scale: 3, env: ["MODE=dev"] });
-        assert.deepEqual(web(loadRiofile(file, { answers: { REPLICAS: "4", MODE: "prod" } })), { image: "nginx:1.28", scale: 4, env: ["MODE=prod"] });
+        assert.deepEqual(web(loadRiofile(file, { answers: { REPLICAS: "4", MODE: "prod" } })), {
+            image: "nginx:1.28",
+            scale: 4,
+            env: ["MODE=prod"],
+        });
         // JSON is YAML: a Riofile-answers file may be either.
         fs.writeFileSync(path.join(dir, "Riofile-answers"), '{"TAG": "2.0", "REPLICAS": 2}');
         assert.deepEqual(web(loadRiofile(file)), { image: "nginx:2.0", scale: 2, env: ["MODE=dev"] });
@@ -343,13 +466,25 @@ describe("a Riofile's template section", () => {
         const file = path.join(dir, "Riofile");
         fs.writeFileSync(file, TEMPLATED);
         fs.writeFileSync(path.join(dir, "Riofile-answers"), "# answers\nTAG: '1.28'\nREPLICAS: 9\n");
-        assert.equal(rioError(() => loadRiofile(file)).message, `${dir}/Riofile-answers:3:11 REPLICAS: "9" must be at most 5 (question template.questions[1] of ${file})`);
+        assert.equal(
+            rioError(() => loadRiofile(file)).message,
+            `${dir}/Riofile-answers:3:11 REPLICAS: "9" must be at most 5 (question template.questions[1] of ${file})`,
+        );
         fs.writeFileSync(path.join(dir, "Riofile-answers"), "TAG: [1, 2]\n");
-        assert.equal(rioError(() => loadRiofile(file)).message, `${dir}/Riofile-answers:1:6 TAG: an answer is a single value, not a map or list`);
+        assert.equal(
+            rioError(() => loadRiofile(file)).message,
+            `${dir}/Riofile-answers:1:6 TAG: an answer is a single value, not a map or list`,
+        );
         fs.writeFileSync(path.join(dir, "Riofile-answers"), "- TAG\n");
-        assert.equal(rioError(() => loadRiofile(file)).message, `${dir}/Riofile-answers:1:1 an answers file is a map of variable names to answers (NAME: value)`);
+        assert.equal(
+            rioError(() => loadRiofile(file)).message,
+            `${dir}/Riofile-answers:1:1 an answers file is a map of variable names to answers (NAME: value)`,
+        );
         fs.writeFileSync(path.join(dir, "Riofile-answers"), "TAG: 1\nTAG: 2\n");
-        assert.equal(rioError(() => loadRiofile(file)).message, `${dir}/Riofile-answers:2:1 invalid YAML in the answers file: Map keys must be unique`);
+        assert.equal(
+            rioError(() => loadRiofile(file)).message,
+            `${dir}/Riofile-answers:2:1 invalid YAML in the answers file: Map keys must be unique`,
+        );
         fs.rmSync(dir, { recursive: true, force: true });
     });
 
@@ -361,12 +496,31 @@ describe("a Riofile's template section", () => {
     });
 
     it("asks a required question with no default, saying where to answer it", () => {
-        const text = lines("services:", "  db:", "    image: postgres", "    env: [PW=${PW}]", "template:", "  envSubst: true", "  questions:", "    - variable: PW", "      label: Password", "      required: true");
+        const text = lines(
+            "services:",
+            "  db:",
+            "    image: postgres",
+            "    env: [PW=${PW}]",
+            "template:",
+            "  envSubst: true",
+            "  questions:",
+            "    - variable: PW",
+            "      label: Password",
+            "      required: true",
+        );
         const e = rioError(() => parseRiofile(text, "Riofile"));
-        assert.equal(e.message, "Riofile:8:7 template.questions[0]: PW (Password) is required and has no answer or default: answer it in an --answers file (rio render), in rio:answers (stack config) or in a Riofile-answers file next to the Riofile");
-        assert.deepEqual(parseRiofile(text, "Riofile", { answers: { PW: "s3cret" } }).services[0]!.spec.env, ["PW=s3cret"]);
+        assert.equal(
+            e.message,
+            "Riofile:8:7 template.questions[0]: PW (Password) is required and has no answer or default: answer it in an --answers file (rio render), in rio:answers (stack config) or in a Riofile-answers file next to the Riofile",
+        );
+        assert.deepEqual(parseRiofile(text, "Riofile", { answers: { PW: "s3cret" } }).services[0]!.spec.env, [
+            "PW=s3cret",
+        ]);
         // An empty answer is no answer.
-        assert.match(rioError(() => parseRiofile(text, "Riofile", { answers: { PW: "" } })).message, /PW \(Password\) is required/);
+        assert.match(
+            rioError(() => parseRiofile(text, "Riofile", { answers: { PW: "" } })).message,
+            /PW \(Password\) is required/,
+        );
     });
 
     it("asks a question only when its showIf holds, and subquestions only when their parent opens them", () => {
@@ -394,34 +548,76 @@ describe("a Riofile's template section", () => {
             "          required: true",
         );
         assert.deepEqual(parseRiofile(text, "Riofile").services[0]!.spec.env, ["DB=none", "CACHE=0"]);
-        assert.match(rioError(() => parseRiofile(text, "Riofile", { answers: { USE_DB: "true" } })).message, /^Riofile:11:7 template\.questions\[1\]: DB_HOST is required/);
-        assert.match(rioError(() => parseRiofile(text, "Riofile", { answers: { CACHE: "true" } })).message, /^Riofile:19:11 template\.questions\[2\]\.subquestions\[0\]: CACHE_SIZE is required/);
+        assert.match(
+            rioError(() => parseRiofile(text, "Riofile", { answers: { USE_DB: "true" } })).message,
+            /^Riofile:11:7 template\.questions\[1\]: DB_HOST is required/,
+        );
+        assert.match(
+            rioError(() => parseRiofile(text, "Riofile", { answers: { CACHE: "true" } })).message,
+            /^Riofile:19:11 template\.questions\[2\]\.subquestions\[0\]: CACHE_SIZE is required/,
+        );
         assert.equal(
             rioError(() => parseRiofile(text, "Riofile", { answers: { CACHE: "true", CACHE_SIZE: "big" } })).message,
             'Riofile:19:11 template.questions[2].subquestions[0]: the answer given for CACHE_SIZE, "big", must be a whole number',
         );
-        assert.deepEqual(parseRiofile(text, "Riofile", { answers: { USE_DB: "true", DB_HOST: "db", CACHE: "true", CACHE_SIZE: "64" } }).services[0]!.spec.env, ["DB=db", "CACHE=64"]);
+        assert.deepEqual(
+            parseRiofile(text, "Riofile", {
+                answers: { USE_DB: "true", DB_HOST: "db", CACHE: "true", CACHE_SIZE: "64" },
+            }).services[0]!.spec.env,
+            ["DB=db", "CACHE=64"],
+        );
     });
 
     it("names an unset variable, where it is, and how to set it", () => {
-        const text = lines("services:", "  web:", "    image: nginx", "    env:", "      - A=${A}", "template: {envSubst: true}");
+        const text = lines(
+            "services:",
+            "  web:",
+            "    image: nginx",
+            "    env:",
+            "      - A=${A}",
+            "template: {envSubst: true}",
+        );
         assert.equal(
             rioError(() => parseRiofile(text, "Riofile")).message,
             "Riofile:5:11 ${A} is not set: no question asks for it and no answer was given; answer it in an --answers file (rio render), in rio:answers (stack config) or in a Riofile-answers file next to the Riofile, or write ${A:-default}",
         );
-        const asked = lines("services:", "  web:", "    image: nginx:${T}", "template:", "  envSubst: true", "  questions: [{variable: T}]");
-        assert.match(rioError(() => parseRiofile(asked, "Riofile")).message, /^Riofile:3:18 \$\{T\} is not set: question template\.questions\[0\] has no default and no answer was given; /);
+        const asked = lines(
+            "services:",
+            "  web:",
+            "    image: nginx:${T}",
+            "template:",
+            "  envSubst: true",
+            "  questions: [{variable: T}]",
+        );
+        assert.match(
+            rioError(() => parseRiofile(asked, "Riofile")).message,
+            /^Riofile:3:18 \$\{T\} is not set: question template\.questions\[0\] has no default and no answer was given; /,
+        );
     });
 
     it("refuses Go templates, a second section, and a section not at the start of a line", () => {
-        expectRio(() => parseRiofile("template:\n  goTemplate: true\n", "Riofile"), ["template", "goTemplate"], "Go templates are not supported by pulumi-rio; use envSubst: true with ${VARIABLE} (bash-style) instead");
-        assert.equal(rioError(() => parseRiofile("template: {}\nservices: {}\ntemplate: {}\n", "Riofile")).message, "Riofile:3:1 template: is given twice: keep one template section");
+        expectRio(
+            () => parseRiofile("template:\n  goTemplate: true\n", "Riofile"),
+            ["template", "goTemplate"],
+            "Go templates are not supported by pulumi-rio; use envSubst: true with ${VARIABLE} (bash-style) instead",
+        );
+        assert.equal(
+            rioError(() => parseRiofile("template: {}\nservices: {}\ntemplate: {}\n", "Riofile")).message,
+            "Riofile:3:1 template: is given twice: keep one template section",
+        );
         assert.equal(
             rioError(() => parseRiofile("{services: {}, template: {envSubst: true}}", "Riofile")).message,
             "Riofile:1:16 template: the template section must start a line of the Riofile (template: in column 1), as Rio read it",
         );
-        assert.equal(rioError(() => parseRiofile("template:\n  questions:\n    - variable: X\n      __proto__: {}\n", "Riofile")).message, 'Riofile:4:7 "__proto__" cannot be used as a key');
-        assert.equal(rioError(() => parseRiofile("template:\n  questions: [\n", "Riofile")).message.slice(0, 30), "Riofile:3:1 invalid YAML: Flow");
+        assert.equal(
+            rioError(() => parseRiofile("template:\n  questions:\n    - variable: X\n      __proto__: {}\n", "Riofile"))
+                .message,
+            'Riofile:4:7 "__proto__" cannot be used as a key',
+        );
+        assert.equal(
+            rioError(() => parseRiofile("template:\n  questions: [\n", "Riofile")).message.slice(0, 30),
+            "Riofile:3:1 invalid YAML: Flow",
+        );
     });
 
     it("keeps positions right after values that add or remove lines, and points into a value at its ${", () => {
@@ -439,8 +635,14 @@ describe("a Riofile's template section", () => {
             "  envSubst: true",
         );
         const answers = { NOTE: "a\n        b\n        c\n        d", EMPTY: "", PORT: "8080" };
-        assert.equal(rioError(() => parseRiofile(text, "Riofile", { answers })).message, 'Riofile:9:12 services.web.scale: scale must be a whole number of replicas ≥ 0, not "two"');
-        assert.equal(rioError(() => parseRiofile(text, "Riofile", { answers: { ...answers, PORT: "http" } })).message, 'Riofile:8:12 services.web.ports: port "http" is not a number');
+        assert.equal(
+            rioError(() => parseRiofile(text, "Riofile", { answers })).message,
+            'Riofile:9:12 services.web.scale: scale must be a whole number of replicas ≥ 0, not "two"',
+        );
+        assert.equal(
+            rioError(() => parseRiofile(text, "Riofile", { answers: { ...answers, PORT: "http" } })).message,
+            'Riofile:8:12 services.web.ports: port "http" is not a number',
+        );
         // A value may break the YAML itself: the parser notices later, so the message says a value may be the cause.
         assert.match(
             rioError(() => parseRiofile(text, "Riofile", { answers: { ...answers, PORT: "[80" } })).message,
@@ -449,7 +651,9 @@ describe("a Riofile's template section", () => {
         // Errors found when planning use the same positions.
         const planned = parseRiofile(text.replace("scale: two", "scale: 1"), "Riofile", { answers });
         assert.equal(
-            rioError(() => planRiofile(planned, { namespace: "x".repeat(60), gateway: { domain: "example.com" } })).message.split(" ")[0],
+            rioError(() =>
+                planRiofile(planned, { namespace: "x".repeat(60), gateway: { domain: "example.com" } }),
+            ).message.split(" ")[0],
             "Riofile:2:3",
         );
     });
@@ -457,32 +661,92 @@ describe("a Riofile's template section", () => {
 
 describe("fuzz: a templated Riofile with substitution syntax inserted anywhere", () => {
     const example = fs.readFileSync(path.resolve(__dirname, "../../examples/templated/Riofile"), "utf8");
-    const token = fc.constantFrom("${", "}", "$$", "$", "${X}", "${VERSION", ":-", "${PORT:", "${MODE/", "//", "#", "##", "%", "^^", ",", "\n", "\n  ", "template:", "  - variable: X\n", "{", "[", "'", '"', "|", "\t");
+    const token = fc.constantFrom(
+        "${",
+        "}",
+        "$$",
+        "$",
+        "${X}",
+        "${VERSION",
+        ":-",
+        "${PORT:",
+        "${MODE/",
+        "//",
+        "#",
+        "##",
+        "%",
+        "^^",
+        ",",
+        "\n",
+        "\n  ",
+        "template:",
+        "  - variable: X\n",
+        "{",
+        "[",
+        "'",
+        '"',
+        "|",
+        "\t",
+    );
     it("either loads or fails with a RioInputError located in the file (1000 runs)", () => {
         fc.assert(
-            fc.property(fc.array(fc.tuple(fc.nat(), token), { minLength: 1, maxLength: 3 }), fc.dictionary(fc.constantFrom("VERSION", "PORT", "MODE", "X", "NAMESPACE"), fc.string({ maxLength: 6 })), (edits, answers) => {
-                const text = edits.reduce((t, [at, tok]) => t.slice(0, at % (t.length + 1)) + tok + t.slice(at % (t.length + 1)), example);
-                try {
-                    planRiofile(parseRiofile(text, "Riofile", { answers, namespace: "team" }), { namespace: "team", gateway: { domain: "example.com" } });
-                } catch (e) {
-                    assert.ok(e instanceof RioInputError, `not a RioInputError: ${(e as Error)?.stack}\n---\n${text}`);
-                    // A conflicting NAMESPACE answer is the caller's, not the file's: it has no position.
-                    if (e.path[0] === "NAMESPACE") return;
-                    assert.ok(e.location && e.message.startsWith(`Riofile:${e.location.line}:${e.location.column} `), `not located: ${e.message}\n---\n${text}`);
-                    const lines = text.split("\n").length;
-                    assert.ok(e.location.line >= 1 && e.location.line <= lines + 1, `line ${e.location.line} is outside the file: ${e.message}`);
-                }
-            }),
+            fc.property(
+                fc.array(fc.tuple(fc.nat(), token), { minLength: 1, maxLength: 3 }),
+                fc.dictionary(
+                    fc.constantFrom("VERSION", "PORT", "MODE", "X", "NAMESPACE"),
+                    fc.string({ maxLength: 6 }),
+                ),
+                (edits, answers) => {
+                    const text = edits.reduce(
+                        (t, [at, tok]) => t.slice(0, at % (t.length + 1)) + tok + t.slice(at % (t.length + 1)),
+                        example,
+                    );
+                    try {
+                        planRiofile(parseRiofile(text, "Riofile", { answers, namespace: "team" }), {
+                            namespace: "team",
+                            gateway: { domain: "example.com" },
+                        });
+                    } catch (e) {
+                        assert.ok(
+                            e instanceof RioInputError,
+                            `not a RioInputError: ${(e as Error)?.stack}\n---\n${text}`,
+                        );
+                        // A conflicting NAMESPACE answer is the caller's, not the file's: it has no position.
+                        if (e.path[0] === "NAMESPACE") return;
+                        assert.ok(
+                            e.location && e.message.startsWith(`Riofile:${e.location.line}:${e.location.column} `),
+                            `not located: ${e.message}\n---\n${text}`,
+                        );
+                        const lines = text.split("\n").length;
+                        assert.ok(
+                            e.location.line >= 1 && e.location.line <= lines + 1,
+                            `line ${e.location.line} is outside the file: ${e.message}`,
+                        );
+                    }
+                },
+            ),
             { numRuns: 1000 },
         );
     });
 });
 
 describe("built-in answers: NAMESPACE and REVISION", () => {
-    const text = "services:\n  web:\n    image: nginx\n    env: [NS=${NAMESPACE}, REV=${REVISION}]\ntemplate: {envSubst: true}\n";
+    const text =
+        "services:\n  web:\n    image: nginx\n    env: [NS=${NAMESPACE}, REV=${REVISION}]\ntemplate: {envSubst: true}\n";
     let repo: string;
     let head: string;
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" } });
+    const git = (...args: string[]) =>
+        execFileSync("git", args, {
+            cwd: repo,
+            encoding: "utf8",
+            env: {
+                ...process.env,
+                GIT_AUTHOR_NAME: "t",
+                GIT_AUTHOR_EMAIL: "t@example.com",
+                GIT_COMMITTER_NAME: "t",
+                GIT_COMMITTER_EMAIL: "t@example.com",
+            },
+        });
     before(() => {
         repo = tempDir();
         git("init", "-q");
@@ -497,14 +761,27 @@ describe("built-in answers: NAMESPACE and REVISION", () => {
     it("REVISION is the commit of the git repository the Riofile is in, NAMESPACE where it deploys", () => {
         assert.match(head, /^[0-9a-f]{40}$/);
         assert.equal(gitRevision(path.join(repo, "app")), head);
-        assert.deepEqual(loadRiofile(path.join(repo, "app/Riofile"), { namespace: "team-a" }).services[0]!.spec.env, ["NS=team-a", `REV=${head}`]);
+        assert.deepEqual(loadRiofile(path.join(repo, "app/Riofile"), { namespace: "team-a" }).services[0]!.spec.env, [
+            "NS=team-a",
+            `REV=${head}`,
+        ]);
     });
 
     it("an answer for REVISION wins over git; one for NAMESPACE must agree with the namespace", () => {
         const file = path.join(repo, "app/Riofile");
-        assert.deepEqual(loadRiofile(file, { namespace: "a", answers: { REVISION: "v1.2.3" } }).services[0]!.spec.env, ["NS=a", "REV=v1.2.3"]);
-        assert.deepEqual(loadRiofile(file, { namespace: "a", answers: { NAMESPACE: "a" } }).services[0]!.spec.env, ["NS=a", `REV=${head}`]);
-        expectRio(() => loadRiofile(file, { namespace: "a", answers: { NAMESPACE: "b" } }), ["NAMESPACE"], 'is built in: the namespace deployed into ("a"), so it cannot be answered "b"');
+        assert.deepEqual(loadRiofile(file, { namespace: "a", answers: { REVISION: "v1.2.3" } }).services[0]!.spec.env, [
+            "NS=a",
+            "REV=v1.2.3",
+        ]);
+        assert.deepEqual(loadRiofile(file, { namespace: "a", answers: { NAMESPACE: "a" } }).services[0]!.spec.env, [
+            "NS=a",
+            `REV=${head}`,
+        ]);
+        expectRio(
+            () => loadRiofile(file, { namespace: "a", answers: { NAMESPACE: "b" } }),
+            ["NAMESPACE"],
+            'is built in: the namespace deployed into ("a"), so it cannot be answered "b"',
+        );
     });
 
     it("leaves REVISION unset outside a git repository, so using it fails clearly", () => {
@@ -515,15 +792,26 @@ describe("built-in answers: NAMESPACE and REVISION", () => {
             rioError(() => loadRiofile(path.join(dir, "Riofile"), { namespace: "a" })).message,
             `${dir}/Riofile:4:32 \${REVISION} is not set: REVISION is the commit of the git repository the Riofile is in, but ${dir} is not in a git repository with a commit; answer REVISION, or write \${REVISION:-dev}`,
         );
-        assert.match(rioError(() => parseRiofile(text, "Riofile")).message, /^Riofile:4:14 \$\{NAMESPACE\} is not set: NAMESPACE is the namespace deployed into, which is not known here/);
+        assert.match(
+            rioError(() => parseRiofile(text, "Riofile")).message,
+            /^Riofile:4:14 \$\{NAMESPACE\} is not set: NAMESPACE is the namespace deployed into, which is not known here/,
+        );
         fs.rmSync(dir, { recursive: true, force: true });
     });
 });
 
 describe("answers given as files and stack config", () => {
     it("reads a YAML or JSON map of names to values, as written", () => {
-        assert.deepEqual(Object.fromEntries(parseAnswers("A: 010\nB: true\nC:\nD: 'x y'\n", "a.yaml").values), { A: "010", B: "true", C: "", D: "x y" });
-        assert.deepEqual(Object.fromEntries(parseAnswers('{"A": 1.50, "B": "b"}', "a.json").values), { A: "1.50", B: "b" });
+        assert.deepEqual(Object.fromEntries(parseAnswers("A: 010\nB: true\nC:\nD: 'x y'\n", "a.yaml").values), {
+            A: "010",
+            B: "true",
+            C: "",
+            D: "x y",
+        });
+        assert.deepEqual(Object.fromEntries(parseAnswers('{"A": 1.50, "B": "b"}', "a.json").values), {
+            A: "1.50",
+            B: "b",
+        });
         assert.deepEqual(Object.fromEntries(parseAnswers("", "a.yaml").values), {});
     });
 
@@ -531,7 +819,11 @@ describe("answers given as files and stack config", () => {
         assert.deepEqual(answersFromConfig({ A: "x", B: 3, C: false }), { A: "x", B: "3", C: "false" });
         assert.deepEqual(answersFromConfig(undefined), {});
         expectRio(() => answersFromConfig(["A=1"]), ["rio:answers"], "must be a map of variable names to answers");
-        expectRio(() => answersFromConfig({ A: { b: 1 } }), ["rio:answers", "A"], "an answer is a string, number or boolean");
+        expectRio(
+            () => answersFromConfig({ A: { b: 1 } }),
+            ["rio:answers", "A"],
+            "an answer is a string, number or boolean",
+        );
         assert.equal(Object.getPrototypeOf(answersFromConfig(JSON.parse('{"__proto__": "x"}'))), Object.prototype);
     });
 });
@@ -541,13 +833,20 @@ describe("rio render --answers (the compiled CLI)", () => {
     const run = (args: string[], cwd: string) =>
         new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
             execFile(process.execPath, [CLI, ...args], { cwd, encoding: "utf8" }, (error, stdout, stderr) =>
-                resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr }),
+                resolve({
+                    code: error === null ? 0 : typeof error.code === "number" ? error.code : null,
+                    stdout,
+                    stderr,
+                }),
             ),
         );
     let dir: string;
     before(() => {
         dir = tempDir();
-        fs.writeFileSync(path.join(dir, "Riofile"), "services:\n  web:\n    image: nginx:${TAG}\n    env: [NS=${NAMESPACE}]\ntemplate:\n  envSubst: true\n  questions: [{variable: TAG, default: '1.27'}]\n");
+        fs.writeFileSync(
+            path.join(dir, "Riofile"),
+            "services:\n  web:\n    image: nginx:${TAG}\n    env: [NS=${NAMESPACE}]\ntemplate:\n  envSubst: true\n  questions: [{variable: TAG, default: '1.27'}]\n",
+        );
         fs.writeFileSync(path.join(dir, "Riofile-answers"), "TAG: '1.28'\n");
         fs.writeFileSync(path.join(dir, "answers.json"), '{"TAG": "1.29"}');
         fs.writeFileSync(path.join(dir, "bad.yaml"), "TAG: [x]\n");
@@ -566,7 +865,12 @@ describe("rio render --answers (the compiled CLI)", () => {
 
     it("reads a Riofile from standard input with the Riofile-answers of the current folder", async () => {
         const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-            const child = execFile(process.execPath, [CLI, "render", "-f", "-"], { cwd: dir, encoding: "utf8" }, (error, stdout) => resolve({ code: error === null ? 0 : null, stdout }));
+            const child = execFile(
+                process.execPath,
+                [CLI, "render", "-f", "-"],
+                { cwd: dir, encoding: "utf8" },
+                (error, stdout) => resolve({ code: error === null ? 0 : null, stdout }),
+            );
             child.stdin!.end(fs.readFileSync(path.join(dir, "Riofile")));
         });
         assert.equal(r.code, 0);
@@ -574,8 +878,16 @@ describe("rio render --answers (the compiled CLI)", () => {
     });
 
     it("fails with one located line and nothing on stdout for a bad answers file", async () => {
-        assert.deepEqual(await run(["render", "--answers", "bad.yaml"], dir), { code: 1, stdout: "", stderr: "rio: bad.yaml:1:6 TAG: an answer is a single value, not a map or list\n" });
-        assert.deepEqual(await run(["render", "--answers", "none.yaml"], dir), { code: 1, stdout: "", stderr: "rio: none.yaml: no such answers file\n" });
+        assert.deepEqual(await run(["render", "--answers", "bad.yaml"], dir), {
+            code: 1,
+            stdout: "",
+            stderr: "rio: bad.yaml:1:6 TAG: an answer is a single value, not a map or list\n",
+        });
+        assert.deepEqual(await run(["render", "--answers", "none.yaml"], dir), {
+            code: 1,
+            stdout: "",
+            stderr: "rio: none.yaml: no such answers file\n",
+        });
     });
 });
 
@@ -605,33 +917,67 @@ describe("plain Kubernetes YAML as a Riofile", () => {
 
     it("loads every document into the manifest, and plans them schema-valid in the namespace", () => {
         const riofile = parseRiofile(STREAM, "app.yaml");
-        assert.deepEqual(riofile.manifest.map((o) => `${o.kind}/${o.metadata.name}`), ["Deployment/web", "Service/web"]);
-        assert.deepEqual([riofile.services, riofile.configs, riofile.routers, riofile.externalServices], [[], [], [], []]);
-        const objects = planObjects(planRiofile(riofile, { namespace: "team", gateway: { domain: "apps.example.com" } })).map((p) => p.object);
-        assert.deepEqual(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`), ["Deployment/team/web", "Service/team/web"]);
+        assert.deepEqual(
+            riofile.manifest.map((o) => `${o.kind}/${o.metadata.name}`),
+            ["Deployment/web", "Service/web"],
+        );
+        assert.deepEqual(
+            [riofile.services, riofile.configs, riofile.routers, riofile.externalServices],
+            [[], [], [], []],
+        );
+        const objects = planObjects(
+            planRiofile(riofile, { namespace: "team", gateway: { domain: "apps.example.com" } }),
+        ).map((p) => p.object);
+        assert.deepEqual(
+            objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`),
+            ["Deployment/team/web", "Service/team/web"],
+        );
         for (const o of objects) validateObject(o);
     });
 
     it("takes one object, with kind first or apiVersion first, after an empty document; and does not substitute", () => {
-        const one = parseRiofile("---\n---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: c}\ndata: {a: '${X}'}\n", "c.yaml");
-        assert.deepEqual(one.manifest, [{ kind: "ConfigMap", apiVersion: "v1", metadata: { name: "c" }, data: { a: "${X}" } }]);
-        validateObject(planObjects(planRiofile(one, { namespace: "n", gateway: { domain: "example.com" } }))[0]!.object);
+        const one = parseRiofile(
+            "---\n---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: c}\ndata: {a: '${X}'}\n",
+            "c.yaml",
+        );
+        assert.deepEqual(one.manifest, [
+            { kind: "ConfigMap", apiVersion: "v1", metadata: { name: "c" }, data: { a: "${X}" } },
+        ]);
+        validateObject(
+            planObjects(planRiofile(one, { namespace: "n", gateway: { domain: "example.com" } }))[0]!.object,
+        );
     });
 
     it("points at the document and key of a bad object", () => {
         const errors: [string, string][] = [
             ["apiVersion: v1\nkind: ConfigMap\n", "f.yaml:1:1 [0].metadata.name: is required"],
             ["kind: ConfigMap\nmetadata: {name: a}\n", "f.yaml:1:1 [0].apiVersion: is required"],
-            ["apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n- a list\n", "f.yaml:5:1 [1]: a manifest document must be a Kubernetes object"],
-            ["apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n", 'f.yaml:6:1 [2]: ConfigMap "a" is declared twice'],
-            ["apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: [x\n", "f.yaml:7:1 invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]"],
-            ["apiVersion: v1\nkind: ConfigMap\nmetadata: {name: *nothing}\n", "f.yaml:1:1 [0]: invalid YAML: Unresolved alias (the anchor must be set before the alias): nothing"],
+            [
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n- a list\n",
+                "f.yaml:5:1 [1]: a manifest document must be a Kubernetes object",
+            ],
+            [
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+                'f.yaml:6:1 [2]: ConfigMap "a" is declared twice',
+            ],
+            [
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: [x\n",
+                "f.yaml:7:1 invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]",
+            ],
+            [
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: *nothing}\n",
+                "f.yaml:1:1 [0]: invalid YAML: Unresolved alias (the anchor must be set before the alias): nothing",
+            ],
         ];
-        for (const [text, message] of errors) assert.equal(rioError(() => parseRiofile(text, "f.yaml")).message, message, text);
+        for (const [text, message] of errors)
+            assert.equal(rioError(() => parseRiofile(text, "f.yaml")).message, message, text);
     });
 
     it("is not mistaken for a Riofile with several documents", () => {
-        assert.equal(rioError(() => parseRiofile("services: {}\n---\nkind: ConfigMap\n", "Riofile")).message, "Riofile:2:1 a Riofile is one YAML document, but this file has several (a --- separator)");
+        assert.equal(
+            rioError(() => parseRiofile("services: {}\n---\nkind: ConfigMap\n", "Riofile")).message,
+            "Riofile:2:1 a Riofile is one YAML document, but this file has several (a --- separator)",
+        );
     });
 });
 
@@ -640,7 +986,12 @@ describe("the stack program's rio:answers and namespace", () => {
     before(() => installMocks("template"));
     beforeEach(reset);
     async function runProgram(config: Record<string, unknown>): Promise<Record<string, any>> {
-        pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])), []);
+        pulumi.runtime.setAllConfig(
+            Object.fromEntries(
+                Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+            ),
+            [],
+        );
         delete require.cache[PROGRAM];
         return import(PROGRAM);
     }
@@ -648,8 +999,16 @@ describe("the stack program's rio:answers and namespace", () => {
     it("answers the template from rio:answers, NAMESPACE the stack's namespace", async () => {
         const dir = tempDir();
         const file = path.join(dir, "Riofile");
-        fs.writeFileSync(file, "services:\n  web:\n    image: nginx:${TAG}\n    env: [NS=${NAMESPACE}]\ntemplate:\n  envSubst: true\n  questions: [{variable: TAG, required: true}]\n");
-        await runProgram({ "rio:riofile": file, "rio:namespace": "team", "rio:answers": { TAG: 1.29 }, "rio:system": { install: false } });
+        fs.writeFileSync(
+            file,
+            "services:\n  web:\n    image: nginx:${TAG}\n    env: [NS=${NAMESPACE}]\ntemplate:\n  envSubst: true\n  questions: [{variable: TAG, required: true}]\n",
+        );
+        await runProgram({
+            "rio:riofile": file,
+            "rio:namespace": "team",
+            "rio:answers": { TAG: 1.29 },
+            "rio:system": { install: false },
+        });
         for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
         const container = one("kubernetes:apps/v1:Deployment", "web").inputs.spec.template.spec.containers[0];
         assert.equal(container.image, "nginx:1.29");
@@ -660,10 +1019,15 @@ describe("the stack program's rio:answers and namespace", () => {
     it("stops on a missing answer with the file's position, registering nothing", async () => {
         const dir = tempDir();
         const file = path.join(dir, "Riofile");
-        fs.writeFileSync(file, "services:\n  web:\n    image: nginx:${TAG}\ntemplate:\n  envSubst: true\n  questions: [{variable: TAG, required: true}]\n");
+        fs.writeFileSync(
+            file,
+            "services:\n  web:\n    image: nginx:${TAG}\ntemplate:\n  envSubst: true\n  questions: [{variable: TAG, required: true}]\n",
+        );
         await assert.rejects(
             runProgram({ "rio:riofile": file, "rio:system": { install: false } }),
-            (e: unknown) => e instanceof pulumi.RunError && e.message.startsWith(`${file}:6:15 template.questions[0]: TAG is required`),
+            (e: unknown) =>
+                e instanceof pulumi.RunError &&
+                e.message.startsWith(`${file}:6:15 template.questions[0]: TAG is required`),
         );
         assert.deepEqual(registered, []);
         fs.rmSync(dir, { recursive: true, force: true });
@@ -673,7 +1037,11 @@ describe("the stack program's rio:answers and namespace", () => {
         const dir = tempDir();
         const file = path.join(dir, "Riofile");
         fs.writeFileSync(file, "services:\n  web:\n    image: nginx\n");
-        await assert.rejects(runProgram({ "rio:riofile": file, "rio:answers": ["TAG=1"], "rio:system": { install: false } }), (e: unknown) => e instanceof pulumi.RunError && e.message === "rio:answers: must be a map of variable names to answers");
+        await assert.rejects(
+            runProgram({ "rio:riofile": file, "rio:answers": ["TAG=1"], "rio:system": { install: false } }),
+            (e: unknown) =>
+                e instanceof pulumi.RunError && e.message === "rio:answers: must be a map of variable names to answers",
+        );
         fs.rmSync(dir, { recursive: true, force: true });
     });
 });
@@ -689,7 +1057,11 @@ describe("patterns with characters a unicode regular expression may not escape (
         it(`${glob} compiles to /${source}/u`, () => assert.equal(globToRegExp(glob).source, source));
     }
     it("${NAMESPACE##:-default} trims the literal prefix", () => {
-        const riofile = parseRiofile("template: {envSubst: true}\nservices:\n  web:\n    image: nginx\n    env: [NS=${NAMESPACE##:-}]\n", "Riofile", { namespace: "shop" });
+        const riofile = parseRiofile(
+            "template: {envSubst: true}\nservices:\n  web:\n    image: nginx\n    env: [NS=${NAMESPACE##:-}]\n",
+            "Riofile",
+            { namespace: "shop" },
+        );
         assert.deepEqual(riofile.services[0]!.spec.env, ["NS=shop"]);
     });
 });

@@ -68,18 +68,29 @@ const DOCKER_HUB_KEY = "https://index.docker.io/v1/";
 function required(entry: Record<string, unknown>, field: string, path: KeyPath): void {
     const v = entry[field];
     if (v === undefined || v === null || v === "") throw new RioInputError([...path, field], "is required");
-    if (typeof v !== "string" && typeof v !== "object") throw new RioInputError([...path, field], `must be a string (a Pulumi secret), not ${typeof v}`);
+    if (typeof v !== "string" && typeof v !== "object")
+        throw new RioInputError([...path, field], `must be a string (a Pulumi secret), not ${typeof v}`);
 }
 
 /** A plain `known_hosts` text must pin at least one key, and every line must be `hosts keytype key [comment]`. */
 export function checkKnownHosts(text: string): void {
-    const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-    if (lines.length === 0) throw new RioInputError([], "pins no host key: give the lines of `ssh-keyscan <host>`, checked against the host's published fingerprints");
+    const lines = text
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l !== "" && !l.startsWith("#"));
+    if (lines.length === 0)
+        throw new RioInputError(
+            [],
+            "pins no host key: give the lines of `ssh-keyscan <host>`, checked against the host's published fingerprints",
+        );
     lines.forEach((line, i) => {
         const fields = line.split(/\s+/);
         const [, type, key] = fields[0]!.startsWith("@") ? fields.slice(1) : fields;
         if (!type || !key || !/^(ssh-|ecdsa-|sk-)/.test(type) || !/^[A-Za-z0-9+/]+=*$/.test(key)) {
-            throw new RioInputError([], `line ${i + 1} is not a known_hosts entry (host keytype base64-key): "${line.slice(0, 60)}"`);
+            throw new RioInputError(
+                [],
+                `line ${i + 1} is not a known_hosts entry (host keytype base64-key): "${line.slice(0, 60)}"`,
+            );
         }
     });
 }
@@ -90,41 +101,67 @@ export function checkKnownHosts(text: string): void {
  * live in the builder namespace (they need the build feature); the GitHub token lives next to the continuous
  * deployment's Stack and must be the one `continuousDeployment.gitAuthSecret` names.
  */
-export function checkBuildSecrets(input: Readonly<Record<string, unknown>> | undefined, ctx: BuildSecretContext): BuildSecretPlan[] {
+export function checkBuildSecrets(
+    input: Readonly<Record<string, unknown>> | undefined,
+    ctx: BuildSecretContext,
+): BuildSecretPlan[] {
     const plans = Object.entries(input ?? {}).map(([name, raw]): BuildSecretPlan => {
         const path: KeyPath = ["buildSecrets", name];
         under(path, () => assertDnsSubdomain(name, "Secret name"));
-        if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new RioInputError(path, `must be a map with a kind (${BUILD_SECRET_KINDS.join(", ")})`);
+        if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+            throw new RioInputError(path, `must be a map with a kind (${BUILD_SECRET_KINDS.join(", ")})`);
         const entry = raw as Record<string, unknown>;
         const kind = entry.kind;
         if (typeof kind !== "string" || !(BUILD_SECRET_KINDS as string[]).includes(kind)) {
-            throw new RioInputError([...path, "kind"], `must be one of ${BUILD_SECRET_KINDS.join(", ")}, not ${JSON.stringify(kind)}`);
+            throw new RioInputError(
+                [...path, "kind"],
+                `must be one of ${BUILD_SECRET_KINDS.join(", ")}, not ${JSON.stringify(kind)}`,
+            );
         }
         const spec = KINDS[kind as BuildSecretKind];
-        for (const key of Object.keys(entry)) if (key !== "kind" && !spec.fields.includes(key)) throw unknownKey(key, spec.fields).withPrefix(path);
+        for (const key of Object.keys(entry))
+            if (key !== "kind" && !spec.fields.includes(key)) throw unknownKey(key, spec.fields).withPrefix(path);
         for (const field of spec.fields) required(entry, field, path);
         if (kind === "gitSshKeyAuth") {
             if (typeof entry.privateKey === "string" && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(entry.privateKey)) {
-                throw new RioInputError([...path, "privateKey"], "is not a private key (-----BEGIN … PRIVATE KEY-----); an encrypted key cannot be used by a build");
+                throw new RioInputError(
+                    [...path, "privateKey"],
+                    "is not a private key (-----BEGIN … PRIVATE KEY-----); an encrypted key cannot be used by a build",
+                );
             }
-            if (typeof entry.knownHosts === "string") under([...path, "knownHosts"], () => checkKnownHosts(entry.knownHosts as string));
+            if (typeof entry.knownHosts === "string")
+                under([...path, "knownHosts"], () => checkKnownHosts(entry.knownHosts as string));
         }
         let server: string | undefined;
         if (kind === "docker") {
-            if (typeof entry.server !== "string") throw new RioInputError([...path, "server"], "must be a plain string: the registry's host (it is not a secret)");
+            if (typeof entry.server !== "string")
+                throw new RioInputError(
+                    [...path, "server"],
+                    "must be a plain string: the registry's host (it is not a secret)",
+                );
             server = DOCKER_HUB.includes(entry.server) ? DOCKER_HUB_KEY : entry.server;
             if (server !== DOCKER_HUB_KEY && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(server)) {
-                throw new RioInputError([...path, "server"], `"${entry.server}" is not a registry host (e.g. ghcr.io, registry.example.com:5000)`);
+                throw new RioInputError(
+                    [...path, "server"],
+                    `"${entry.server}" is not a registry host (e.g. ghcr.io, registry.example.com:5000)`,
+                );
             }
         }
         if (spec.where === "builder" && !ctx.build) {
-            throw new RioInputError(path, "is mounted into builds: it needs the build feature (the rio-build namespace builds run in)");
+            throw new RioInputError(
+                path,
+                "is mounted into builds: it needs the build feature (the rio-build namespace builds run in)",
+            );
         }
         if (kind === "githubWebhook") {
             if (ctx.gitAuthSecret !== name) {
-                throw new RioInputError(path, `is the continuous deployment's git token: name it in continuousDeployment.gitAuthSecret (with the continuousDeployment feature on)`);
+                throw new RioInputError(
+                    path,
+                    `is the continuous deployment's git token: name it in continuousDeployment.gitAuthSecret (with the continuousDeployment feature on)`,
+                );
             }
-            if (SYSTEM_SECRETS.includes(name)) throw new RioInputError(path, `"${name}" is a Secret RioSystem writes itself; choose another name`);
+            if (SYSTEM_SECRETS.includes(name))
+                throw new RioInputError(path, `"${name}" is a Secret RioSystem writes itself; choose another name`);
         }
         return {
             name,
@@ -136,7 +173,10 @@ export function checkBuildSecrets(input: Readonly<Record<string, unknown>> | und
     });
     const named = plans.find((p) => p.name === ctx.gitAuthSecret);
     if (named !== undefined && named.kind !== "githubWebhook") {
-        throw new RioInputError(["continuousDeployment", "gitAuthSecret"], `"${named.name}" is a ${named.kind} secret in ${named.namespace}; the operator takes a githubWebhook token`);
+        throw new RioInputError(
+            ["continuousDeployment", "gitAuthSecret"],
+            `"${named.name}" is a ${named.kind} secret in ${named.namespace}; the operator takes a githubWebhook token`,
+        );
     }
     return plans;
 }
@@ -165,9 +205,16 @@ export function buildSecretData(plan: BuildSecretPlan, v: Record<string, string>
 }
 
 /** The Secret as a planned object, for given data (the component passes the real values as one Pulumi secret). */
-export function buildSecretObject(plan: BuildSecretPlan): { metadata: { name: string; namespace: string; labels: Record<string, string> }; type: string } {
+export function buildSecretObject(plan: BuildSecretPlan): {
+    metadata: { name: string; namespace: string; labels: Record<string, string> };
+    type: string;
+} {
     return {
-        metadata: { name: plan.name, namespace: plan.namespace, labels: systemLabels(plan.kind === "githubWebhook" ? "continuous-deployment" : "builder") },
+        metadata: {
+            name: plan.name,
+            namespace: plan.namespace,
+            labels: systemLabels(plan.kind === "githubWebhook" ? "continuous-deployment" : "builder"),
+        },
         type: plan.type,
     };
 }
@@ -187,7 +234,10 @@ export function declareBuildSecrets(
         const values = pulumi.all(Object.fromEntries(KINDS[plan.kind].fields.map((f) => [f, entry[f]!])));
         return new k8s.core.v1.Secret(
             `${component}-secret-${plan.name}`,
-            { ...buildSecretObject(plan), stringData: pulumi.secret(values.apply((v) => buildSecretData(plan, v as Record<string, string>))) },
+            {
+                ...buildSecretObject(plan),
+                stringData: pulumi.secret(values.apply((v) => buildSecretData(plan, v as Record<string, string>))),
+            },
             opts(plan),
         );
     });
@@ -197,9 +247,17 @@ export function declareBuildSecrets(
  * The clone secret a build names must be of the kind its repository's scheme needs: an SSH key for
  * `git@…`/`ssh://…`, basic auth (a token) for https. For callers that know the declared kinds.
  */
-export function checkCloneSecretKind(repo: string, secretName: string, declared: Readonly<Record<string, BuildSecretKind>>): void {
+export function checkCloneSecretKind(
+    repo: string,
+    secretName: string,
+    declared: Readonly<Record<string, BuildSecretKind>>,
+): void {
     const kind = declared[secretName];
     if (kind === undefined) return;
     const wanted: BuildSecretKind = /^(ssh:\/\/|git@)/.test(repo) ? "gitSshKeyAuth" : "gitBasicAuth";
-    if (kind !== wanted) throw new RioInputError(["cloneSecretName"], `"${secretName}" is a ${kind} secret; cloning ${repo} needs a ${wanted} secret`);
+    if (kind !== wanted)
+        throw new RioInputError(
+            ["cloneSecretName"],
+            `"${secretName}" is a ${kind} secret; cloning ${repo} needs a ${wanted} secret`,
+        );
 }

@@ -38,18 +38,31 @@ export function imageTag(commit: string, b: NormalizedBuild): string {
  * Rio's `localhost:5442` was), or `pushRegistry` for both. The repository is `<namespace>/<workload>` unless
  * `imageName` names it.
  */
-export function imageRefs(b: NormalizedBuild, namespace: string, workload: string, tag: string, ctx: BuildContext): { push: string; pull: string; cache: string } {
+export function imageRefs(
+    b: NormalizedBuild,
+    namespace: string,
+    workload: string,
+    tag: string,
+    ctx: BuildContext,
+): { push: string; pull: string; cache: string } {
     const repository = b.imageName ?? `${namespace}/${workload}`;
     const push = b.pushRegistry ?? ctx.registry.push;
     const pull = b.pushRegistry ?? ctx.registry.pull;
-    return { push: `${push}/${repository}:${tag}`, pull: `${pull}/${repository}:${tag}`, cache: `${push}/${repository}:buildcache` };
+    return {
+        push: `${push}/${repository}:${tag}`,
+        pull: `${pull}/${repository}:${tag}`,
+        cache: `${push}/${repository}:buildcache`,
+    };
 }
 
 /** The Dockerfile relative to the context (BuildKit reads it from there); one outside the context is refused. */
 export function dockerfileInContext(b: NormalizedBuild): string {
     const rel = b.context === "." ? b.dockerfile : path.posix.relative(b.context, b.dockerfile);
     if (rel.startsWith("..")) {
-        throw new RioInputError(["dockerfile"], `"${b.dockerfile}" is outside the build context "${b.context}"; move it in, or widen the context`);
+        throw new RioInputError(
+            ["dockerfile"],
+            `"${b.dockerfile}" is outside the build context "${b.context}"; move it in, or widen the context`,
+        );
     }
     return rel;
 }
@@ -156,7 +169,12 @@ export function planBuildJob(
     return {
         apiVersion: "batch/v1",
         kind: "Job",
-        metadata: { name, namespace: ctx.namespace, labels, annotations: { "rio.pulumi-rio.dev/commit": commit, "rio.pulumi-rio.dev/repo": b.repo } },
+        metadata: {
+            name,
+            namespace: ctx.namespace,
+            labels,
+            annotations: { "rio.pulumi-rio.dev/commit": commit, "rio.pulumi-rio.dev/repo": b.repo },
+        },
         spec: {
             backoffLimit: 0,
             activeDeadlineSeconds: b.timeoutSeconds,
@@ -178,8 +196,19 @@ export function planBuildJob(
                             args,
                             env: [
                                 { name: "BUILDKITD_FLAGS", value: "--oci-worker-no-process-sandbox" },
-                                ...(token ? [{ name: "GIT_AUTH_TOKEN", valueFrom: { secretKeyRef: { name: b.cloneSecretName!, key: "password" } } }] : []),
-                                ...(b.pushRegistrySecretName !== undefined ? [{ name: "DOCKER_CONFIG", value: "/home/user/.docker" }] : []),
+                                ...(token
+                                    ? [
+                                          {
+                                              name: "GIT_AUTH_TOKEN",
+                                              valueFrom: {
+                                                  secretKeyRef: { name: b.cloneSecretName!, key: "password" },
+                                              },
+                                          },
+                                      ]
+                                    : []),
+                                ...(b.pushRegistrySecretName !== undefined
+                                    ? [{ name: "DOCKER_CONFIG", value: "/home/user/.docker" }]
+                                    : []),
                             ],
                             // Exactly what rootless BuildKit needs: user namespaces under unconfined seccomp/AppArmor, as uid 1000.
                             securityContext: {
@@ -192,7 +221,9 @@ export function planBuildJob(
                             volumeMounts: [
                                 { name: "buildkitd", mountPath: "/home/user/.local/share/buildkit" },
                                 ...(ssh ? [{ name: "source", mountPath: WORKSPACE, readOnly: true }] : []),
-                                ...(b.pushRegistrySecretName !== undefined ? [{ name: "docker-config", mountPath: "/home/user/.docker", readOnly: true }] : []),
+                                ...(b.pushRegistrySecretName !== undefined
+                                    ? [{ name: "docker-config", mountPath: "/home/user/.docker", readOnly: true }]
+                                    : []),
                             ],
                         },
                     ],
@@ -215,7 +246,15 @@ export function planBuildJob(
                               ]
                             : []),
                         ...(b.pushRegistrySecretName !== undefined
-                            ? [{ name: "docker-config", secret: { secretName: b.pushRegistrySecretName, items: [{ key: ".dockerconfigjson", path: "config.json" }] } }]
+                            ? [
+                                  {
+                                      name: "docker-config",
+                                      secret: {
+                                          secretName: b.pushRegistrySecretName,
+                                          items: [{ key: ".dockerconfigjson", path: "config.json" }],
+                                      },
+                                  },
+                              ]
                             : []),
                     ],
                 },

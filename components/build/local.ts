@@ -26,20 +26,38 @@ export interface LocalBuild {
 export const LOCAL_PATH = /^(\.{1,2}(\/|$)|\/)/;
 
 /** The git-only keys of `build`, refused on a folder build by name. */
-const GIT_ONLY = ["branch", "revision", "tag", "onTag", "tagInclude", "tagExclude", "pr", "onPR", "cloneSecretName", "timeout", "pushRegistrySecretName"] as const;
+const GIT_ONLY = [
+    "branch",
+    "revision",
+    "tag",
+    "onTag",
+    "tagInclude",
+    "tagExclude",
+    "pr",
+    "onPR",
+    "cloneSecretName",
+    "timeout",
+    "pushRegistrySecretName",
+] as const;
 
 /** Checks a folder build from `image: ./dir` or from `build` without `repo`. */
 export function normalizeLocalBuild(input: BuildSpec, declaredAt: LocalBuild["declaredAt"]): LocalBuild {
     for (const key of GIT_ONLY) {
         if (input[key] !== undefined) {
-            const why = key === "timeout" || key === "pushRegistrySecretName" ? "applies to in-cluster builds" : "applies to git builds";
+            const why =
+                key === "timeout" || key === "pushRegistrySecretName"
+                    ? "applies to in-cluster builds"
+                    : "applies to git builds";
             throw new RioInputError([key], `${why}; this build is of a local folder (no repo)`, undefined, true);
         }
     }
     const dockerfile = input.dockerfile ?? "Dockerfile";
     const parts = dockerfile.split("/");
     if (path.posix.isAbsolute(dockerfile) || parts.includes("..")) {
-        throw new RioInputError(["dockerfile"], `"${dockerfile}" is outside the build context; give a path inside the folder`);
+        throw new RioInputError(
+            ["dockerfile"],
+            `"${dockerfile}" is outside the build context; give a path inside the folder`,
+        );
     }
     const args = Array.isArray(input.args)
         ? Object.fromEntries(
@@ -68,7 +86,9 @@ function contextFiles(dir: string): string[] {
     if (fs.existsSync(ignoreFile)) ig.add(fs.readFileSync(ignoreFile, "utf8").split(/\r?\n/));
     const out: string[] = [];
     const walk = (rel: string) => {
-        for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        for (const entry of fs
+            .readdirSync(path.join(dir, rel), { withFileTypes: true })
+            .sort((a, b) => (a.name < b.name ? -1 : 1))) {
             const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
             if (ig.ignores(child)) continue;
             if (entry.isDirectory()) walk(child);
@@ -131,15 +151,24 @@ export interface LocalRegistry {
  * workload runs (pulled node-locally from RioSystem's registry, or from `pushRegistry`). `baseDir` is where a
  * relative folder is found (the Riofile's folder, or the program's).
  */
-export function planLocalImage(b: LocalBuild, baseDir: string, repository: string, registry: LocalRegistry): { image: LocalImage; pull: string } {
+export function planLocalImage(
+    b: LocalBuild,
+    baseDir: string,
+    repository: string,
+    registry: LocalRegistry,
+): { image: LocalImage; pull: string } {
     const at = b.declaredAt === "image" ? ["image"] : ["build", "context"];
     const dir = path.resolve(baseDir, b.context);
     under(at, () => {
-        if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new RioInputError([], `the folder ${dir} does not exist`);
+        if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+            throw new RioInputError([], `the folder ${dir} does not exist`);
     });
     const dockerfile = path.join(dir, b.dockerfile);
     if (!fs.existsSync(dockerfile) || !fs.statSync(dockerfile).isFile()) {
-        throw new RioInputError(b.declaredAt === "image" ? ["image"] : ["build", "dockerfile"], `the folder ${dir} has no ${b.dockerfile} to build`);
+        throw new RioInputError(
+            b.declaredAt === "image" ? ["image"] : ["build", "dockerfile"],
+            `the folder ${dir} has no ${b.dockerfile} to build`,
+        );
     }
     const name = b.imageName ?? repository;
     const tag = contentTag(dir, b);

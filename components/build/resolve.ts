@@ -8,7 +8,8 @@ export type CommitResolver = (repo: string, ref: NormalizedBuild["ref"]) => stri
 const SHA = /^[0-9a-f]{40}$/;
 
 /** Where `git ls-remote` over SSH gets its credentials: this machine's, never the cluster's clone secret. */
-const SSH_HINT = "(over SSH, the program uses this machine's ssh: its agent or ~/.ssh keys, ~/.ssh/config and known_hosts)";
+const SSH_HINT =
+    "(over SSH, the program uses this machine's ssh: its agent or ~/.ssh keys, ~/.ssh/config and known_hosts)";
 
 /**
  * Runs `git ls-remote` with the credentials of the machine running the program: git's credential helpers for
@@ -29,12 +30,17 @@ function lsRemote(repo: string, args: string[]): string {
         return execFileSync("git", ["ls-remote", ...args, repo], options);
     } catch (e) {
         const err = e as { code?: string; stderr?: Buffer | string };
-        if (err.code === "ENOENT") throw new RioInputError(["repo"], "resolving a branch needs git on this machine (not found on PATH)");
+        if (err.code === "ENOENT")
+            throw new RioInputError(["repo"], "resolving a branch needs git on this machine (not found on PATH)");
         // git's first "fatal:" line says what went wrong; the advice after it does not. Over SSH, ssh's own
         // complaint (host key, permission, connection) comes before git's generic "Could not read from remote".
-        const lines = String(err.stderr ?? "").split("\n").map((l) => l.trim());
+        const lines = String(err.stderr ?? "")
+            .split("\n")
+            .map((l) => l.trim());
         const fatal = lines.findIndex((l) => l.startsWith("fatal:"));
-        const ssh = isSsh(repo) ? lines.slice(0, Math.max(fatal, 0)).filter((l) => l !== "" && !l.startsWith("warning:")) : [];
+        const ssh = isSsh(repo)
+            ? lines.slice(0, Math.max(fatal, 0)).filter((l) => l !== "" && !l.startsWith("warning:"))
+            : [];
         const reason =
             ssh.length > 0
                 ? `${ssh.join(" ")} ${SSH_HINT}`
@@ -67,8 +73,16 @@ export const gitResolver: CommitResolver = (repo, ref) => {
     const out = lsRemote(repo, ["--tags"]);
     const lines = out.split("\n");
     if (ref.kind === "latestTag") {
-        const tags = tagCommits(lines).filter(([tag]) => (!ref.include || new RegExp(ref.include).test(tag)) && (!ref.exclude || !new RegExp(ref.exclude).test(tag)));
-        if (tags.length === 0) throw new RioInputError(ref.include ? ["tagInclude"] : ["repo"], `${repo} has no tag matching${ref.include ? ` ${ref.include}` : ""}${ref.exclude ? ` (excluding ${ref.exclude})` : ""}`);
+        const tags = tagCommits(lines).filter(
+            ([tag]) =>
+                (!ref.include || new RegExp(ref.include).test(tag)) &&
+                (!ref.exclude || !new RegExp(ref.exclude).test(tag)),
+        );
+        if (tags.length === 0)
+            throw new RioInputError(
+                ref.include ? ["tagInclude"] : ["repo"],
+                `${repo} has no tag matching${ref.include ? ` ${ref.include}` : ""}${ref.exclude ? ` (excluding ${ref.exclude})` : ""}`,
+            );
         tags.sort(([a], [b]) => compareVersions(b, a));
         return tags[0]![1];
     }
@@ -76,7 +90,10 @@ export const gitResolver: CommitResolver = (repo, ref) => {
     const plain = lines.find((l) => l.endsWith(`\trefs/tags/${ref.name}`));
     const line = peeled ?? plain;
     if (!line) {
-        throw new RioInputError(["revision"], `"${ref.name}" is neither a tag of ${repo} nor a full 40-character commit`);
+        throw new RioInputError(
+            ["revision"],
+            `"${ref.name}" is neither a tag of ${repo} nor a full 40-character commit`,
+        );
     }
     return line.split("\t")[0]!;
 };

@@ -10,7 +10,10 @@ export const buildSchema = z
         revision: z.string().min(1),
         dockerfile: z.string().min(1),
         context: z.string().min(1),
-        args: z.union([z.array(z.string()), z.record(z.union([z.string(), z.number(), z.boolean()]).transform(String))]),
+        args: z.union([
+            z.array(z.string()),
+            z.record(z.union([z.string(), z.number(), z.boolean()]).transform(String)),
+        ]),
         noCache: z.boolean(),
         timeout: z.union([z.number().int().min(1), z.string()]),
         imageName: z.string().min(1),
@@ -67,7 +70,8 @@ function timeoutSeconds(t: number | string | undefined): number {
 
 function relativePath(p: string, what: string): string {
     const parts = p.split("/");
-    if (p.startsWith("/") || parts.includes("..")) throw new RioInputError([], `${what} "${p}" must be a path inside the repository (relative, without '..')`);
+    if (p.startsWith("/") || parts.includes(".."))
+        throw new RioInputError([], `${what} "${p}" must be a path inside the repository (relative, without '..')`);
     return parts.filter((x) => x !== "" && x !== ".").join("/") || ".";
 }
 
@@ -78,23 +82,59 @@ function relativePath(p: string, what: string): string {
 export function normalizeBuild(input: BuildSpec): NormalizedBuild {
     const b = input;
     if (b.repo === undefined) {
-        throw new RioInputError(["repo"], "a local folder build (no repo) is not supported yet by pulumi-rio; give the git repository", undefined, true);
+        throw new RioInputError(
+            ["repo"],
+            "a local folder build (no repo) is not supported yet by pulumi-rio; give the git repository",
+            undefined,
+            true,
+        );
     }
-    if (!GIT_URL.test(b.repo)) throw new RioInputError(["repo"], `"${b.repo}" is not a git URL (https://…, ssh://…, git@host:path or file://…)`);
+    if (!GIT_URL.test(b.repo))
+        throw new RioInputError(
+            ["repo"],
+            `"${b.repo}" is not a git URL (https://…, ssh://…, git@host:path or file://…)`,
+        );
     if (b.webhookSecretName !== undefined) {
-        throw new RioInputError(["webhookSecretName"], "pulumi-rio takes no webhooks: every deployment is a pulumi up (the operator's resync or CI); for a private infrastructure repository give the token as RioSystem buildSecrets (githubWebhook) and continuousDeployment.gitAuthSecret", undefined, true);
+        throw new RioInputError(
+            ["webhookSecretName"],
+            "pulumi-rio takes no webhooks: every deployment is a pulumi up (the operator's resync or CI); for a private infrastructure repository give the token as RioSystem buildSecrets (githubWebhook) and continuousDeployment.gitAuthSecret",
+            undefined,
+            true,
+        );
     }
-    if (b.stageOnly) throw new RioInputError(["stageOnly"], "is not supported: pulumi-rio makes no staged service per commit; pull requests get a PreviewEnv", undefined, true);
+    if (b.stageOnly)
+        throw new RioInputError(
+            ["stageOnly"],
+            "is not supported: pulumi-rio makes no staged service per commit; pull requests get a PreviewEnv",
+            undefined,
+            true,
+        );
     if (b.pr || b.onPR) {
-        throw new RioInputError([b.pr ? "pr" : "onPR"], "pull-request builds are previews: pulumi-rio does not build them yet (PreviewEnv will)", undefined, true);
+        throw new RioInputError(
+            [b.pr ? "pr" : "onPR"],
+            "pull-request builds are previews: pulumi-rio does not build them yet (PreviewEnv will)",
+            undefined,
+            true,
+        );
     }
-    if (b.tag !== undefined && b.onTag !== undefined) throw new RioInputError(["onTag"], 'sets the same thing as "tag"; keep one', undefined, true);
+    if (b.tag !== undefined && b.onTag !== undefined)
+        throw new RioInputError(["onTag"], 'sets the same thing as "tag"; keep one', undefined, true);
     const onTag = b.tag ?? b.onTag ?? false;
     if (!onTag && (b.tagInclude !== undefined || b.tagExclude !== undefined)) {
-        throw new RioInputError([b.tagInclude !== undefined ? "tagInclude" : "tagExclude"], "filters tags, so it needs tag: true", undefined, true);
+        throw new RioInputError(
+            [b.tagInclude !== undefined ? "tagInclude" : "tagExclude"],
+            "filters tags, so it needs tag: true",
+            undefined,
+            true,
+        );
     }
     if (onTag && (b.branch !== undefined || b.revision !== undefined)) {
-        throw new RioInputError([b.branch !== undefined ? "branch" : "revision"], "a tag build follows tags, not a branch or revision", undefined, true);
+        throw new RioInputError(
+            [b.branch !== undefined ? "branch" : "revision"],
+            "a tag build follows tags, not a branch or revision",
+            undefined,
+            true,
+        );
     }
     for (const key of ["tagInclude", "tagExclude"] as const) {
         const re = b[key];
@@ -107,8 +147,10 @@ export function normalizeBuild(input: BuildSpec): NormalizedBuild {
         }
     }
     const bad = (name: string) => /[\s~^:?*[\\]|\.\.|^-/.test(name);
-    if (b.branch !== undefined && bad(b.branch)) throw new RioInputError(["branch"], `"${b.branch}" is not a branch name`);
-    if (b.revision !== undefined && bad(b.revision)) throw new RioInputError(["revision"], `"${b.revision}" is not a tag or commit`);
+    if (b.branch !== undefined && bad(b.branch))
+        throw new RioInputError(["branch"], `"${b.branch}" is not a branch name`);
+    if (b.revision !== undefined && bad(b.revision))
+        throw new RioInputError(["revision"], `"${b.revision}" is not a tag or commit`);
     const context = under(["context"], () => relativePath(b.context ?? ".", "context"));
     const dockerfile = under(["dockerfile"], () => relativePath(b.dockerfile ?? "Dockerfile", "dockerfile"));
     const args = Array.isArray(b.args)
@@ -126,7 +168,11 @@ export function normalizeBuild(input: BuildSpec): NormalizedBuild {
     return {
         repo: b.repo,
         ref: onTag
-            ? { kind: "latestTag", ...(b.tagInclude !== undefined && { include: b.tagInclude }), ...(b.tagExclude !== undefined && { exclude: b.tagExclude }) }
+            ? {
+                  kind: "latestTag",
+                  ...(b.tagInclude !== undefined && { include: b.tagInclude }),
+                  ...(b.tagExclude !== undefined && { exclude: b.tagExclude }),
+              }
             : b.revision !== undefined
               ? { kind: "revision", name: b.revision }
               : { kind: "branch", ...(b.branch !== undefined && { name: b.branch }) },

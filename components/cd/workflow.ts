@@ -18,9 +18,11 @@ export interface WorkflowOptions {
  * this repository has not moved. Runs never overlap, and a running deployment is never cancelled.
  */
 export function githubWorkflow(o: WorkflowOptions): string {
-    if (!/^[\w.-]+\/[\w.-]+\/[\w.-]+$/.test(o.stack)) throw new RioInputError(["stack"], `"${o.stack}" is not a fully qualified stack (org/project/stack)`);
+    if (!/^[\w.-]+\/[\w.-]+\/[\w.-]+$/.test(o.stack))
+        throw new RioInputError(["stack"], `"${o.stack}" is not a fully qualified stack (org/project/stack)`);
     const poll = o.poll ?? "*/5 * * * *";
-    if (poll.trim().split(/\s+/).length !== 5) throw new RioInputError(["poll"], `"${poll}" is not a cron schedule (five fields)`);
+    if (poll.trim().split(/\s+/).length !== 5)
+        throw new RioInputError(["poll"], `"${poll}" is not a cron schedule (five fields)`);
     const workflow = {
         name: "rio deploy",
         on: { push: { branches: [o.branch ?? "main"] }, schedule: [{ cron: poll }], workflow_dispatch: {} },
@@ -69,11 +71,18 @@ export function previewWorkflow(o: PreviewWorkflowOptions): string {
     const [org, project] = parts as [string, string, string];
     const stack = `${org}/${project}/pr-\${{ github.event.number }}`;
     const sameRepo = "github.event.pull_request.head.repo.full_name == github.repository";
-    const setup = [{ uses: "actions/checkout@v4" }, { uses: "actions/setup-node@v4", with: { "node-version": o.node ?? "20", cache: "npm" } }, { run: "npm ci" }];
+    const setup = [
+        { uses: "actions/checkout@v4" },
+        { uses: "actions/setup-node@v4", with: { "node-version": o.node ?? "20", cache: "npm" } },
+        { run: "npm ci" },
+    ];
     const env = { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" };
     const workflow = {
         name: "rio preview",
-        on: { pull_request: { types: ["opened", "synchronize", "reopened", "closed"] }, schedule: [{ cron: o.cleanup ?? "0 3 * * *" }] },
+        on: {
+            pull_request: { types: ["opened", "synchronize", "reopened", "closed"] },
+            schedule: [{ cron: o.cleanup ?? "0 3 * * *" }],
+        },
         permissions: { contents: "read", "pull-requests": "write" },
         concurrency: { group: "rio-preview-${{ github.event.number || 'cleanup' }}", "cancel-in-progress": false },
         jobs: {
@@ -103,7 +112,10 @@ export function previewWorkflow(o: PreviewWorkflowOptions): string {
             teardown: {
                 if: `github.event_name == 'pull_request' && github.event.action == 'closed' && ${sameRepo}`,
                 "runs-on": "ubuntu-latest",
-                steps: [...setup, { uses: "pulumi/actions@v6", with: { command: "destroy", "stack-name": stack, remove: true }, env }],
+                steps: [
+                    ...setup,
+                    { uses: "pulumi/actions@v6", with: { command: "destroy", "stack-name": stack, remove: true }, env },
+                ],
             },
             cleanup: {
                 if: "github.event_name == 'schedule'",

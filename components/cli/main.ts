@@ -48,8 +48,15 @@ interface RenderFlags {
 
 /** Features named on the command line, as RioSystem's `features` arg. */
 function featureSwitches(flags: RenderFlags): Record<string, boolean> {
-    const split = (list: string[] | undefined) => (list ?? []).flatMap((l) => l.split(",")).map((f) => f.trim()).filter((f) => f !== "");
-    return { ...Object.fromEntries(split(flags.enable).map((f) => [f, true])), ...Object.fromEntries(split(flags.disable).map((f) => [f, false])) };
+    const split = (list: string[] | undefined) =>
+        (list ?? [])
+            .flatMap((l) => l.split(","))
+            .map((f) => f.trim())
+            .filter((f) => f !== "");
+    return {
+        ...Object.fromEntries(split(flags.enable).map((f) => [f, true])),
+        ...Object.fromEntries(split(flags.disable).map((f) => [f, false])),
+    };
 }
 
 function renderSystemFlags(flags: RenderFlags): string {
@@ -73,9 +80,12 @@ interface RiofileFlags {
 /** The Riofile named by `-f` (or standard input), its template answered by `--answers`, then its Riofile-answers. */
 function readRiofile(flags: RiofileFlags): Riofile {
     // Explicit answers win over a Riofile-answers file next to the Riofile (from standard input: in the cwd, as Rio).
-    const answers = flags.answers !== undefined ? Object.fromEntries(readAnswersFile(flags.answers)!.values) : undefined;
+    const answers =
+        flags.answers !== undefined ? Object.fromEntries(readAnswersFile(flags.answers)!.values) : undefined;
     const options = { namespace: flags.namespace, ...(answers && { answers }) };
-    return flags.file === "-" ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>", { ...options, dir: process.cwd() }) : loadRiofile(flags.file, options);
+    return flags.file === "-"
+        ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>", { ...options, dir: process.cwd() })
+        : loadRiofile(flags.file, options);
 }
 
 function render(flags: RenderFlags): string {
@@ -89,7 +99,9 @@ function render(flags: RenderFlags): string {
             namespace: flags.gatewayNamespace,
             domain: flags.domain,
             scheme: flags.scheme,
-            ...(flags.gatewayImplementation !== undefined && { implementation: flags.gatewayImplementation as "traefik" | "envoy" }),
+            ...(flags.gatewayImplementation !== undefined && {
+                implementation: flags.gatewayImplementation as "traefik" | "envoy",
+            }),
         },
         // As the stack does for local folder builds: RioSystem's registry served at registry.<domain>.
         registry: { ...DEFAULT_BUILD_CONTEXT.registry, external: { host: `registry.${flags.domain}` } },
@@ -101,7 +113,14 @@ function render(flags: RenderFlags): string {
 function localBuilds(plan: RiofilePlan): string {
     return plan.services
         .flatMap((s) => s.plan.images)
-        .map(({ image: i }) => `# built on pulumi up by @pulumi/docker-build, then pushed: docker buildx build ${i.context} -f ${i.dockerfile} -t ${i.push}${Object.entries(i.args).map(([k, v]) => ` --build-arg ${k}=${v}`).join("")}${i.noCache ? " --no-cache" : ""} --push\n`)
+        .map(
+            ({ image: i }) =>
+                `# built on pulumi up by @pulumi/docker-build, then pushed: docker buildx build ${i.context} -f ${i.dockerfile} -t ${i.push}${Object.entries(
+                    i.args,
+                )
+                    .map(([k, v]) => ` --build-arg ${k}=${v}`)
+                    .join("")}${i.noCache ? " --no-cache" : ""} --push\n`,
+        )
         .join("");
 }
 
@@ -115,24 +134,43 @@ export function program(out: (s: string) => void): Command {
         .description("print every Kubernetes object the Riofile deploys, as multi-document YAML")
         .option("-f, --file <path>", "the Riofile ('-' reads standard input)", "Riofile")
         .option("-n, --namespace <ns>", "namespace to deploy into", "default")
-        .option("--answers <file>", "answers to the Riofile's template questions (YAML or JSON map); they win over its Riofile-answers")
+        .option(
+            "--answers <file>",
+            "answers to the Riofile's template questions (YAML or JSON map); they win over its Riofile-answers",
+        )
         .option("--domain <domain>", "cluster domain; apps are served at <app>-<namespace>.<domain>", "rio.example.com")
         .option("--gateway <name>", "name of the Gateway routes attach to", "rio-gateway")
         .option("--gateway-namespace <ns>", "namespace of that Gateway", "rio-system")
         .addOption(new Option("--scheme <scheme>", "scheme of the URLs").choices(["https", "http"]).default("https"))
-        .option("--system", "print what RioSystem installs in the cluster instead (Helm releases as k3s HelmChart objects)")
+        .option(
+            "--system",
+            "print what RioSystem installs in the cluster instead (Helm releases as k3s HelmChart objects)",
+        )
         .option("--enable <features...>", "with --system: features to switch on (build, autoscaling, dashboard, ...)")
         .option("--disable <features...>", "with --system: features to switch off, like rio install --disable-features")
-        .addOption(new Option("--gateway-implementation <name>", "the gateway's implementation (routers' extra objects depend on it; default traefik)").choices(["traefik", "envoy"]))
+        .addOption(
+            new Option(
+                "--gateway-implementation <name>",
+                "the gateway's implementation (routers' extra objects depend on it; default traefik)",
+            ).choices(["traefik", "envoy"]),
+        )
         .option("--cloudflare", "with --system: plan as with a Cloudflare zone (Let's Encrypt DNS-01, DNS records)")
         .option("--email <email>", "with --system: the Let's Encrypt account email")
-        .option("--allow <features...>", "features reaching into the node the stack allows by name (hostPort, hostNetwork, hostPath, privileged)")
+        .option(
+            "--allow <features...>",
+            "features reaching into the node the stack allows by name (hostPort, hostNetwork, hostPath, privileged)",
+        )
         .action((flags: RenderFlags) => out(render(flags)));
     cli.command("export")
-        .description("print the Riofile normalized (canonical keys, each version of an app its own service); loading it gives the same objects")
+        .description(
+            "print the Riofile normalized (canonical keys, each version of an app its own service); loading it gives the same objects",
+        )
         .option("-f, --file <path>", "the Riofile ('-' reads standard input)", "Riofile")
         .option("-n, --namespace <ns>", "the namespace a template's NAMESPACE stands for", "default")
-        .option("--answers <file>", "answers to the Riofile's template questions (YAML or JSON map); they win over its Riofile-answers")
+        .option(
+            "--answers <file>",
+            "answers to the Riofile's template questions (YAML or JSON map); they win over its Riofile-answers",
+        )
         // A template is answered as render answers it (Riofile-answers next to the file, or in the cwd for stdin).
         .action((flags: RiofileFlags) => out(exportRiofile(readRiofile(flags))));
     const cd = cli.command("cd").description("continuous deployment helpers");

@@ -37,10 +37,19 @@ export function normalizeExternalService(name: string, input: unknown, ctx: Serv
     const s = parsed.data;
     const kinds = (["ipAddresses", "fqdn", "targetApp", "targetRouter"] as const).filter((k) => s[k] !== undefined);
     if (kinds.length !== 1) {
-        throw new RioInputError([], kinds.length === 0 ? "give one of ipAddresses, fqdn, targetApp or targetRouter" : `give one target, not ${kinds.join(" and ")}`);
+        throw new RioInputError(
+            [],
+            kinds.length === 0
+                ? "give one of ipAddresses, fqdn, targetApp or targetRouter"
+                : `give one target, not ${kinds.join(" and ")}`,
+        );
     }
-    if (s.targetVersion !== undefined && s.targetApp === undefined) throw new RioInputError(["targetVersion"], "needs targetApp", undefined, true);
-    const ns = s.targetServiceNamespace === undefined ? ctx.namespace : under(["targetServiceNamespace"], () => assertDnsLabel(s.targetServiceNamespace!, "namespace"));
+    if (s.targetVersion !== undefined && s.targetApp === undefined)
+        throw new RioInputError(["targetVersion"], "needs targetApp", undefined, true);
+    const ns =
+        s.targetServiceNamespace === undefined
+            ? ctx.namespace
+            : under(["targetServiceNamespace"], () => assertDnsLabel(s.targetServiceNamespace!, "namespace"));
     if (s.ipAddresses) {
         const v4: string[] = [];
         const v6: string[] = [];
@@ -51,7 +60,8 @@ export function normalizeExternalService(name: string, input: unknown, ctx: Serv
         });
         return { name, target: { kind: "ips", v4, v6 } };
     }
-    if (s.fqdn !== undefined) return { name, target: { kind: "name", name: under(["fqdn"], () => assertHostname(s.fqdn!, "fqdn")) } };
+    if (s.fqdn !== undefined)
+        return { name, target: { kind: "name", name: under(["fqdn"], () => assertHostname(s.fqdn!, "fqdn")) } };
     if (s.targetApp !== undefined) {
         under(["targetApp"], () => assertDnsLabel(s.targetApp!, "app"));
         if (s.targetVersion !== undefined) under(["targetVersion"], () => assertDnsLabel(s.targetVersion!, "version"));
@@ -59,7 +69,8 @@ export function normalizeExternalService(name: string, input: unknown, ctx: Serv
         return { name, target: { kind: "name", name: `${service}.${ns}.svc.cluster.local` } };
     }
     under(["targetRouter"], () => assertDnsLabel(s.targetRouter!, "router"));
-    if (ctx.gateway.domain === undefined) throw new RioInputError(["targetRouter"], "a router target needs the cluster domain");
+    if (ctx.gateway.domain === undefined)
+        throw new RioInputError(["targetRouter"], "a router target needs the cluster domain");
     // A router is served by the gateway on its own hostname, which is where in-cluster clients reach it too.
     return { name, target: { kind: "name", name: `${s.targetRouter}-${ns}.${ctx.gateway.domain}` } };
 }
@@ -69,10 +80,21 @@ export function normalizeExternalService(name: string, input: unknown, ctx: Serv
  * EndpointSlices (one per IP family); a DNS name, or another namespace's app or router, an ExternalName Service.
  */
 export function planExternalService(ext: NormalizedExternalService, namespace: string): KubeObject[] {
-    const labels = { "app.kubernetes.io/name": ext.name, "app.kubernetes.io/component": "external-service", "app.kubernetes.io/managed-by": MANAGED_BY };
+    const labels = {
+        "app.kubernetes.io/name": ext.name,
+        "app.kubernetes.io/component": "external-service",
+        "app.kubernetes.io/managed-by": MANAGED_BY,
+    };
     const metadata = { name: ext.name, namespace, labels };
     if (ext.target.kind === "name") {
-        return [{ apiVersion: "v1", kind: "Service", metadata, spec: { type: "ExternalName", externalName: ext.target.name } }];
+        return [
+            {
+                apiVersion: "v1",
+                kind: "Service",
+                metadata,
+                spec: { type: "ExternalName", externalName: ext.target.name },
+            },
+        ];
     }
     const slice = (family: "IPv4" | "IPv6", addresses: string[]): KubeObject => ({
         apiVersion: "discovery.k8s.io/v1",
@@ -80,7 +102,11 @@ export function planExternalService(ext: NormalizedExternalService, namespace: s
         metadata: {
             name: `${ext.name}-${family.toLowerCase()}`,
             namespace,
-            labels: { ...labels, "kubernetes.io/service-name": ext.name, "endpointslice.kubernetes.io/managed-by": MANAGED_BY },
+            labels: {
+                ...labels,
+                "kubernetes.io/service-name": ext.name,
+                "endpointslice.kubernetes.io/managed-by": MANAGED_BY,
+            },
         },
         addressType: family,
         endpoints: addresses.map((a) => ({ addresses: [a], conditions: { ready: true } })),

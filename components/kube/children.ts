@@ -24,19 +24,33 @@ export function declarePlanned(
 ): pulumi.CustomResource[] {
     const declared = new Map<string, pulumi.CustomResource>(beside);
     return shape.map((planned, i) => {
-        const dependsOn = (planned.after ?? []).map((key) => declared.get(key)).filter((r): r is pulumi.CustomResource => r !== undefined);
-        const res = declareObject(`${name}${planned.suffix}`, planned.object, now ? now[i]!.object : later!.apply((p) => p.objects[i]!.object), {
-            parent,
-            ...(dependsOn.length > 0 && { dependsOn }),
-            ...(deletedWith && planned.object.metadata.namespace === deletedWith.namespace && { deletedWith: deletedWith.resource }),
-        });
+        const dependsOn = (planned.after ?? [])
+            .map((key) => declared.get(key))
+            .filter((r): r is pulumi.CustomResource => r !== undefined);
+        const res = declareObject(
+            `${name}${planned.suffix}`,
+            planned.object,
+            now ? now[i]!.object : later!.apply((p) => p.objects[i]!.object),
+            {
+                parent,
+                ...(dependsOn.length > 0 && { dependsOn }),
+                ...(deletedWith &&
+                    planned.object.metadata.namespace === deletedWith.namespace && {
+                        deletedWith: deletedWith.resource,
+                    }),
+            },
+        );
         declared.set(`${planned.object.kind}${planned.suffix}`, res);
         return res;
     });
 }
 
 /** Fails loudly if a plan made from resolved args has other objects than the shape declared: a bug, not bad input. */
-export function sameShape<T extends { objects: PlannedObject[] }>(component: string, plan: T, shape: { objects: PlannedObject[] }): T {
+export function sameShape<T extends { objects: PlannedObject[] }>(
+    component: string,
+    plan: T,
+    shape: { objects: PlannedObject[] },
+): T {
     const kinds = (p: { objects: PlannedObject[] }) => p.objects.map((o) => `${o.object.kind}${o.suffix}`).join(",");
     if (kinds(plan) !== kinds(shape)) throw new Error(`${component}: planned ${kinds(plan)}, declared ${kinds(shape)}`);
     return plan;

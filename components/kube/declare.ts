@@ -27,7 +27,8 @@ const BUILT_IN: Record<string, Ctor> = {
     "v1/ResourceQuota": k8s.core.v1.ResourceQuota,
     "v1/LimitRange": k8s.core.v1.LimitRange,
     "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy": k8s.admissionregistration.v1.ValidatingAdmissionPolicy,
-    "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding": k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding,
+    "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding":
+        k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding,
 };
 
 /**
@@ -52,5 +53,9 @@ export function declareObject(
     const Typed = BUILT_IN[`${shape.apiVersion}/${shape.kind}`];
     if (Typed) return new Typed(name, args, opts);
     for (const key of outputs) args[key] = undefined;
-    return new k8s.apiextensions.CustomResource(name, { apiVersion: shape.apiVersion, kind: shape.kind, ...args }, opts);
+    return new k8s.apiextensions.CustomResource(
+        name,
+        { apiVersion: shape.apiVersion, kind: shape.kind, ...args },
+        opts,
+    );
 }

@@ -9,7 +9,8 @@ export function checked<T>(component: string, name: string, fn: () => T): T {
     try {
         return fn();
     } catch (e) {
-        if (e instanceof RioInputError) throw new pulumi.ResourceError(`${component} "${name}": ${e.message}`, undefined, true);
+        if (e instanceof RioInputError)
+            throw new pulumi.ResourceError(`${component} "${name}": ${e.message}`, undefined, true);
         throw e;
     }
 }

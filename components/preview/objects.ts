@@ -31,7 +31,11 @@ export function planPreviewIsolation(m: PreviewMeta): { namespace: KubeObject; o
             kind: "Namespace",
             metadata: {
                 name: m.namespace,
-                labels: { ...labels, "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
+                labels: {
+                    ...labels,
+                    "pod-security.kubernetes.io/enforce": "baseline",
+                    "pod-security.kubernetes.io/warn": "restricted",
+                },
                 annotations: {
                     ...(m.branch !== undefined && { "rio.pulumi-rio.dev/branch": m.branch }),
                     ...(m.expiresAt !== undefined && { "rio.pulumi-rio.dev/expires-at": m.expiresAt }),
@@ -48,7 +52,15 @@ export function planPreviewIsolation(m: PreviewMeta): { namespace: KubeObject; o
                     policyTypes: ["Ingress"],
                     ingress: [
                         { from: [{ podSelector: {} }] },
-                        { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": m.systemNamespace } } }] },
+                        {
+                            from: [
+                                {
+                                    namespaceSelector: {
+                                        matchLabels: { "kubernetes.io/metadata.name": m.systemNamespace },
+                                    },
+                                },
+                            ],
+                        },
                     ],
                 },
             },
@@ -56,14 +68,32 @@ export function planPreviewIsolation(m: PreviewMeta): { namespace: KubeObject; o
                 apiVersion: "v1",
                 kind: "ResourceQuota",
                 metadata: metadata("preview-quota"),
-                spec: { hard: { "requests.cpu": "1", "requests.memory": "1Gi", "limits.cpu": "4", "limits.memory": "4Gi", pods: "20", "services.loadbalancers": "0", "services.nodeports": "0" } },
+                spec: {
+                    hard: {
+                        "requests.cpu": "1",
+                        "requests.memory": "1Gi",
+                        "limits.cpu": "4",
+                        "limits.memory": "4Gi",
+                        pods: "20",
+                        "services.loadbalancers": "0",
+                        "services.nodeports": "0",
+                    },
+                },
             },
             {
                 // A quota on limits needs every container to have one: these are the defaults Rio's apps get here.
                 apiVersion: "v1",
                 kind: "LimitRange",
                 metadata: metadata("preview-limits"),
-                spec: { limits: [{ type: "Container", defaultRequest: { cpu: "50m", memory: "64Mi" }, default: { cpu: "500m", memory: "512Mi" } }] },
+                spec: {
+                    limits: [
+                        {
+                            type: "Container",
+                            defaultRequest: { cpu: "50m", memory: "64Mi" },
+                            default: { cpu: "500m", memory: "512Mi" },
+                        },
+                    ],
+                },
             },
         ],
     };

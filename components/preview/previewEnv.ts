@@ -20,7 +20,10 @@ export interface PreviewEnvArgs {
     /** The Riofile to preview (loaded with `loadRiofile`). */
     riofile: Riofile;
     /** The base environment's gateway and registry: `RioSystem.ref`, or a StackReference's `rio` output. */
-    system: pulumi.Input<{ gateway: GatewayRef; registry?: { push: string; pull: string; external?: { host: string } } }>;
+    system: pulumi.Input<{
+        gateway: GatewayRef;
+        registry?: { push: string; pull: string; external?: { host: string } };
+    }>;
     /**
      * Login to the base's registry at `registry.<domain>`, for local folder builds (the base's RioSystem
      * `registryCredentials`, a secret; the project's program exports it as the stack output `registryCredentials`).
@@ -78,8 +81,13 @@ export class PreviewEnv extends pulumi.ComponentResource {
             systemNamespace: args.systemNamespace ?? "rio-system",
         });
         // The expiry moves with every run, so it is not allowed to cause an update on its own.
-        const ns = declareObject(`${name}-namespace`, isolation.namespace, isolation.namespace, { parent: this, ignoreChanges: ['metadata.annotations["rio.pulumi-rio.dev/expires-at"]'] });
-        const inside = isolation.objects.map((o) => declareObject(`${name}-${o.metadata.name}`, o, o, { parent: this, dependsOn: [ns], deletedWith: ns }));
+        const ns = declareObject(`${name}-namespace`, isolation.namespace, isolation.namespace, {
+            parent: this,
+            ignoreChanges: ['metadata.annotations["rio.pulumi-rio.dev/expires-at"]'],
+        });
+        const inside = isolation.objects.map((o) =>
+            declareObject(`${name}-${o.metadata.name}`, o, o, { parent: this, dependsOn: [ns], deletedWith: ns }),
+        );
         const system = pulumi.output(args.system);
         this.deployed = deployRiofile(
             previewRiofile(args.riofile, {

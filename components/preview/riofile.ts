@@ -18,7 +18,11 @@ export interface PreviewOverrides {
 function withEnv(env: ServiceSpec["env"], extra: Record<string, string> | undefined): ServiceSpec["env"] {
     if (!extra || Object.keys(extra).length === 0) return env;
     if (env === undefined) return extra;
-    if (Array.isArray(env)) return [...(env as readonly string[]).filter((e) => !Object.hasOwn(extra, e.split("=")[0]!)), ...Object.entries(extra).map(([k, v]) => `${k}=${v}`)];
+    if (Array.isArray(env))
+        return [
+            ...(env as readonly string[]).filter((e) => !Object.hasOwn(extra, e.split("=")[0]!)),
+            ...Object.entries(extra).map(([k, v]) => `${k}=${v}`),
+        ];
     return { ...(env as Record<string, string>), ...extra };
 }
 
@@ -46,7 +50,12 @@ function previewSpec<S extends ServiceSpec | VersionSpec>(spec: S, o: PreviewOve
         const { revision: _r, tag: _t, onTag: _o, tagInclude: _i, tagExclude: _e, ...rest } = build;
         out.build = { ...rest, branch: o.branch };
     }
-    if (typeof spec.image === "string" && o.branch !== undefined && /^(https?|ssh|git|file):\/\/|^git@/.test(spec.image) && (o.repo === undefined || spec.image === o.repo)) {
+    if (
+        typeof spec.image === "string" &&
+        o.branch !== undefined &&
+        /^(https?|ssh|git|file):\/\/|^git@/.test(spec.image) &&
+        (o.repo === undefined || spec.image === o.repo)
+    ) {
         delete out.image;
         out.build = { repo: spec.image, branch: o.branch };
     }
@@ -63,7 +72,12 @@ export function previewRiofile(riofile: Riofile, o: PreviewOverrides): Riofile {
         services: riofile.services.map(({ name, spec }) => ({
             name,
             spec: spec.versions
-                ? { ...spec, versions: Object.fromEntries(Object.entries(spec.versions).map(([v, vs]) => [v, previewSpec(vs, o)])) }
+                ? {
+                      ...spec,
+                      versions: Object.fromEntries(
+                          Object.entries(spec.versions).map(([v, vs]) => [v, previewSpec(vs, o)]),
+                      ),
+                  }
                 : previewSpec(spec, o),
         })),
     };

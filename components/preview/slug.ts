@@ -14,7 +14,8 @@ export function previewSlug(input: { pullRequest?: number; branch?: string }): s
         return `pr-${input.pullRequest}`;
     }
     const branch = input.branch;
-    if (branch === undefined || branch.trim() === "") throw new RioInputError(["branch"], "a preview needs a pull request number or a branch");
+    if (branch === undefined || branch.trim() === "")
+        throw new RioInputError(["branch"], "a preview needs a pull request number or a branch");
     const safe = branch
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, "-")

@@ -54,15 +54,27 @@ export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePla
             throw riofile.locate ? at.withLocation(riofile.locate(at.path, at.atKey)) : at;
         }
     };
-    const services = riofile.services.map(({ name, spec }) => ({ name, plan: located(["services", name], () => planApp(normalizeApp(name, spec), context)) }));
-    const routers = riofile.routers.map(({ name, spec }) => ({ name, plan: located(["routers", name], () => planRouter(normalizeRouter(name, spec), context)) }));
+    const services = riofile.services.map(({ name, spec }) => ({
+        name,
+        plan: located(["services", name], () => planApp(normalizeApp(name, spec), context)),
+    }));
+    const routers = riofile.routers.map(({ name, spec }) => ({
+        name,
+        plan: located(["routers", name], () => planRouter(normalizeRouter(name, spec), context)),
+    }));
     const externalServices = riofile.externalServices.map(({ name, spec }) => ({
         name,
-        objects: located(["externalservices", name], () => planExternalService(normalizeExternalService(name, spec, context), context.namespace)).map(
-            (object): PlannedObject => ({ suffix: object.kind === "EndpointSlice" ? `-${object.metadata.name.split("-").pop()}` : "", object }),
-        ),
+        objects: located(["externalservices", name], () =>
+            planExternalService(normalizeExternalService(name, spec, context), context.namespace),
+        ).map((object): PlannedObject => ({
+            suffix: object.kind === "EndpointSlice" ? `-${object.metadata.name.split("-").pop()}` : "",
+            object,
+        })),
     }));
-    const manifest = planManifest(riofile.manifest, context.namespace).map((object: KubeObject): PlannedObject => ({ suffix: "", object }));
+    const manifest = planManifest(riofile.manifest, context.namespace).map((object: KubeObject): PlannedObject => ({
+        suffix: "",
+        object,
+    }));
     // One object, one owner: a manifest object or external service that names an object the Riofile already
     // plans would have two resources fighting over it.
     const owners = new Map<string, (string | number)[]>();
@@ -70,7 +82,11 @@ export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePla
         const key = `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
         const first = owners.get(key);
         located([], () => {
-            if (first) throw new RioInputError(at, `${o.kind} "${o.metadata.name}" is also declared by ${formatKeyPath(first)}`);
+            if (first)
+                throw new RioInputError(
+                    at,
+                    `${o.kind} "${o.metadata.name}" is also declared by ${formatKeyPath(first)}`,
+                );
         });
         owners.set(key, at);
     };
@@ -82,7 +98,10 @@ export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePla
         context,
         externalServices,
         manifest,
-        configs: riofile.configs.map(({ name, data }) => ({ name, object: { suffix: "", object: planConfigMap(name, data, context.namespace) } })),
+        configs: riofile.configs.map(({ name, data }) => ({
+            name,
+            object: { suffix: "", object: planConfigMap(name, data, context.namespace) },
+        })),
         services,
         routers,
     };

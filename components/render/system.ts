@@ -40,5 +40,10 @@ export function systemObjects(plan: SystemPlan, domain: string): KubeObject[] {
 /** `rio render --system`: the CRD bundles as comments (they are fetched, not generated), then every object. */
 export function renderSystem(plan: SystemPlan, domain: string): string {
     const header = plan.crds.map((c) => `# ${c.feature}: CRDs applied first from ${c.url}\n`).join("");
-    return header + systemObjects(plan, domain).map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join("");
+    return (
+        header +
+        systemObjects(plan, domain)
+            .map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`)
+            .join("")
+    );
 }

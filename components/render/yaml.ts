@@ -10,7 +10,8 @@ export function yamlDocument(value: unknown): Document {
     const doc = new Document(value, { aliasDuplicateObjects: false });
     visit(doc, {
         Scalar(_, node: Scalar) {
-            if (typeof node.value === "string" && node.value.includes("\n") && node.value.trim() === "") node.type = Scalar.QUOTE_DOUBLE;
+            if (typeof node.value === "string" && node.value.includes("\n") && node.value.trim() === "")
+                node.type = Scalar.QUOTE_DOUBLE;
         },
     });
     return doc;

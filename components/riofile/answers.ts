@@ -29,7 +29,14 @@ export function readAnswersFile(file: string, optional = false): AnswerFile | un
     } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (optional && code === "ENOENT") return undefined;
-        throw new RioInputError([], code === "ENOENT" ? `${file}: no such answers file` : code === "EISDIR" ? `${file} is a directory, not an answers file` : `${file}: ${(e as Error).message}`);
+        throw new RioInputError(
+            [],
+            code === "ENOENT"
+                ? `${file}: no such answers file`
+                : code === "EISDIR"
+                  ? `${file} is a directory, not an answers file`
+                  : `${file}: ${(e as Error).message}`,
+        );
     }
     return parseAnswers(text, file);
 }
@@ -43,12 +50,19 @@ export function parseAnswers(text: string, file: string): AnswerFile {
         return { file, line, column: col };
     };
     const bad = doc.errors[0];
-    if (bad) throw new RioInputError([], `invalid YAML in the answers file: ${bad.message.split("\n")[0]}`, at(bad.pos[0]));
+    if (bad)
+        throw new RioInputError([], `invalid YAML in the answers file: ${bad.message.split("\n")[0]}`, at(bad.pos[0]));
     const values = new Map<string, string>();
     const where = new Map<string, number>();
     const contents = doc.contents as Node | null;
-    if (contents === null || (isScalar(contents) && contents.value === null)) return { file, values, locate: () => at(0) };
-    if (!isMap(contents)) throw new RioInputError([], "an answers file is a map of variable names to answers (NAME: value)", at(contents.range?.[0] ?? 0));
+    if (contents === null || (isScalar(contents) && contents.value === null))
+        return { file, values, locate: () => at(0) };
+    if (!isMap(contents))
+        throw new RioInputError(
+            [],
+            "an answers file is a map of variable names to answers (NAME: value)",
+            at(contents.range?.[0] ?? 0),
+        );
     for (const pair of contents.items) {
         const key = pair.key as Node | null;
         if (!isScalar(key) || key.value === null || typeof key.value === "object") {
@@ -56,7 +70,13 @@ export function parseAnswers(text: string, file: string): AnswerFile {
         }
         const name = String(key.value);
         const value = pair.value as Node | null;
-        if (value !== null && !isScalar(value)) throw new RioInputError([name], "an answer is a single value, not a map or list", at(value.range?.[0] ?? 0), false);
+        if (value !== null && !isScalar(value))
+            throw new RioInputError(
+                [name],
+                "an answer is a single value, not a map or list",
+                at(value.range?.[0] ?? 0),
+                false,
+            );
         const v = value?.value;
         if (v !== null && v !== undefined && typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") {
             throw new RioInputError([name], "an answer is a string, number or boolean", at(value!.range?.[0] ?? 0));
@@ -71,7 +91,8 @@ export function parseAnswers(text: string, file: string): AnswerFile {
 /** Answers given as a stack config object (`rio:answers`): names to strings, numbers or booleans. */
 export function answersFromConfig(value: unknown, key = "rio:answers"): Record<string, string> {
     if (value === undefined || value === null) return {};
-    if (typeof value !== "object" || Array.isArray(value)) throw new RioInputError([key], "must be a map of variable names to answers");
+    if (typeof value !== "object" || Array.isArray(value))
+        throw new RioInputError([key], "must be a map of variable names to answers");
     const out: Record<string, string> = {};
     for (const [name, v] of Object.entries(value)) {
         if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") {
@@ -88,7 +109,12 @@ export function answersFromConfig(value: unknown, key = "rio:answers"): Record<s
  */
 export function gitRevision(dir: string): string | undefined {
     try {
-        const out = execFileSync("git", ["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10_000 });
+        const out = execFileSync("git", ["rev-parse", "--verify", "--quiet", "HEAD"], {
+            cwd: dir,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+            timeout: 10_000,
+        });
         const sha = out.trim();
         return /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
     } catch {

@@ -14,10 +14,18 @@ export function normalizeConfig(name: string, data: unknown): Record<string, str
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(data)) {
         if (!CONFIG_KEY.test(key) || key.length > 253) {
-            throw new RioInputError([key], "a config key may only contain letters, digits, '-', '_' and '.'", undefined, true);
+            throw new RioInputError(
+                [key],
+                "a config key may only contain letters, digits, '-', '_' and '.'",
+                undefined,
+                true,
+            );
         }
         if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
-            throw new RioInputError([key], `must be text, not ${value === null ? "null" : Array.isArray(value) ? "a list" : typeof value}`);
+            throw new RioInputError(
+                [key],
+                `must be text, not ${value === null ? "null" : Array.isArray(value) ? "a list" : typeof value}`,
+            );
         }
         out[key] = String(value);
     }

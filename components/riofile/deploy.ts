@@ -60,10 +60,18 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
         ...(target.hostLabel !== undefined && { hostLabel: target.hostLabel }),
         ...(target.allow && { allow: target.allow }),
         // A registry still to be created is checked against a stand-in; each RioService plans with the real one.
-        registry: isPlain(target.registry) ? (target.registry as RiofileTarget["registry"]) : { push: "pending.invalid", pull: "pending.invalid", external: { host: "pending.invalid" } },
+        registry: isPlain(target.registry)
+            ? (target.registry as RiofileTarget["registry"])
+            : { push: "pending.invalid", pull: "pending.invalid", external: { host: "pending.invalid" } },
         gateway: known
-            ? { ...(target.gateway as GatewayRef | undefined), ...(target.gatewayImplementation && { implementation: target.gatewayImplementation }) }
-            : { domain: "pending.invalid", ...(target.gatewayImplementation && { implementation: target.gatewayImplementation }) },
+            ? {
+                  ...(target.gateway as GatewayRef | undefined),
+                  ...(target.gatewayImplementation && { implementation: target.gatewayImplementation }),
+              }
+            : {
+                  domain: "pending.invalid",
+                  ...(target.gatewayImplementation && { implementation: target.gatewayImplementation }),
+              },
     });
     const childOpts: pulumi.CustomResourceOptions = {
         parent: opts?.parent,
@@ -87,7 +95,9 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
                     ...(target.hostLabel !== undefined && { hostLabel: target.hostLabel }),
                     ...(target.allow && { allow: target.allow }),
                     ...(target.registry !== undefined && { registry: target.registry }),
-                    ...(target.registryCredentials !== undefined && { registryCredentials: target.registryCredentials }),
+                    ...(target.registryCredentials !== undefined && {
+                        registryCredentials: target.registryCredentials,
+                    }),
                     // A Riofile's local folders are relative to the Riofile.
                     baseDir: path.dirname(path.resolve(riofile.file)),
                 },
@@ -117,8 +127,12 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
         e.objects.map(({ suffix, object }) => declareObject(`${e.name}${suffix}`, object, object, childOpts)),
     );
     const manifest = plan.manifest.map(({ object }) =>
-        declareObject(`manifest-${object.kind.toLowerCase()}-${object.metadata.namespace ? `${object.metadata.namespace}-` : ""}${object.metadata.name}`, object, object, childOpts),
+        declareObject(
+            `manifest-${object.kind.toLowerCase()}-${object.metadata.namespace ? `${object.metadata.namespace}-` : ""}${object.metadata.name}`,
+            object,
+            object,
+            childOpts,
+        ),
     );
     return { services, configMaps, routers, externalServices, manifest };
 }
-

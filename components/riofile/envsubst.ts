@@ -85,7 +85,11 @@ class Parser {
     expr(start: number): Expr {
         const src = this.src;
         let i = start + 2;
-        const unclosed = () => this.fail(start, `"${src.slice(start, Math.min(src.length, start + 30)).split(/\r?\n/)[0]}" is not closed: a } is missing`);
+        const unclosed = () =>
+            this.fail(
+                start,
+                `"${src.slice(start, Math.min(src.length, start + 30)).split(/\r?\n/)[0]}" is not closed: a } is missing`,
+            );
         if (src[i] === "#") {
             const name = this.name(i + 1);
             if (name === "") return this.fail(i + 1, `bad substitution: a variable name must follow "\${#"`);
@@ -97,7 +101,10 @@ class Parser {
         const name = this.name(i);
         if (name === "") {
             if (i >= src.length) unclosed();
-            return this.fail(i, `bad substitution: "\${" must be followed by a variable name (write $$ for a literal $)`);
+            return this.fail(
+                i,
+                `bad substitution: "\${" must be followed by a variable name (write $$ for a literal $)`,
+            );
         }
         i += name.length;
         const c = src[i];
@@ -121,7 +128,10 @@ class Parser {
                     return close({ kind: "default", whenEmpty: true, word: w.word }, w.end);
                 }
                 if (next === "?" || next === "+") {
-                    return this.fail(start, `\${${name}:${next}...} is not supported by envSubst (drone/envsubst); use \${${name}:-default}`);
+                    return this.fail(
+                        start,
+                        `\${${name}:${next}...} is not supported by envSubst (drone/envsubst); use \${${name}:-default}`,
+                    );
                 }
                 const offset = this.word(i + 1, ":}", start);
                 if (src[offset.end] === ":") {
@@ -147,14 +157,21 @@ class Parser {
             }
             case "/": {
                 const second = src[i + 1];
-                const how = (second === "/" || second === "#" || second === "%" ? `/${second}` : "/") as "/" | "//" | "/#" | "/%";
+                const how = (second === "/" || second === "#" || second === "%" ? `/${second}` : "/") as
+                    "/" | "//" | "/#" | "/%";
                 const pattern = this.word(i + how.length, "/}", start, true);
                 if (src[pattern.end] === "/") {
                     const replacement = this.word(pattern.end + 1, "}", start, true);
-                    return close({ kind: "replace", how, pattern: pattern.word, replacement: replacement.word }, replacement.end);
+                    return close(
+                        { kind: "replace", how, pattern: pattern.word, replacement: replacement.word },
+                        replacement.end,
+                    );
                 }
                 // Bash reads ${v/a} as ${v/a/}: delete the match.
-                return close({ kind: "replace", how, pattern: pattern.word, replacement: { pieces: [], at: pattern.end } }, pattern.end);
+                return close(
+                    { kind: "replace", how, pattern: pattern.word, replacement: { pieces: [], at: pattern.end } },
+                    pattern.end,
+                );
             }
             default:
                 return this.bad(start, i);
@@ -163,7 +180,10 @@ class Parser {
 
     private bad(start: number, at: number): never {
         const shown = this.src.slice(start, at + 1).split(/\r?\n/)[0];
-        return this.fail(at, `bad substitution: "${shown}" (envSubst reads \${name}, \${name:-default}, \${name/from/to}, …; write $$ for a literal $)`);
+        return this.fail(
+            at,
+            `bad substitution: "${shown}" (envSubst reads \${name}, \${name:-default}, \${name/from/to}, …; write $$ for a literal $)`,
+        );
     }
 
     private name(i: number): string {
@@ -302,8 +322,13 @@ class Evaluator {
         if (value === undefined) {
             const written = this.src.slice(e.start, e.end);
             const hint = this.options.unsetHint?.(e.name);
-            const dash = e.name.includes("-") ? ` (a name may contain "-": for a default, write \${${e.name.split("-")[0]}:-…})` : "";
-            this.fail(e.start, `${written.length <= 40 && !/[\r\n]/.test(written) ? written : `\${${e.name}}`} is not set${hint ? `: ${hint}` : ""}${dash}`);
+            const dash = e.name.includes("-")
+                ? ` (a name may contain "-": for a default, write \${${e.name.split("-")[0]}:-…})`
+                : "";
+            this.fail(
+                e.start,
+                `${written.length <= 40 && !/[\r\n]/.test(written) ? written : `\${${e.name}}`} is not set${hint ? `: ${hint}` : ""}${dash}`,
+            );
         }
         switch (op.kind) {
             case "value":
@@ -329,7 +354,8 @@ class Evaluator {
         const chars = [...value];
         const integer = (w: Word, what: string): number => {
             const text = this.word(w).trim();
-            if (!/^[+-]?\d+$/.test(text)) this.fail(w.at, `in \${${e.name}:…}: the ${what} "${text}" is not a whole number`);
+            if (!/^[+-]?\d+$/.test(text))
+                this.fail(w.at, `in \${${e.name}:…}: the ${what} "${text}" is not a whole number`);
             return Number(text);
         };
         let offset = integer(offsetWord, "offset");
@@ -339,7 +365,8 @@ class Evaluator {
         const length = integer(lengthWord, "length");
         // Bash: a negative length is an end counted from the end.
         const end = length < 0 ? chars.length + length : offset + length;
-        if (end < offset) this.fail(lengthWord.at, `in \${${e.name}:…}: the length ${length} ends before the offset ${offset}`);
+        if (end < offset)
+            this.fail(lengthWord.at, `in \${${e.name}:…}: the length ${length} ends before the offset ${offset}`);
         return chars.slice(offset, end).join("");
     }
 }

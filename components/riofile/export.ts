@@ -38,7 +38,13 @@ export function exportedServices(services: Riofile["services"]): [string, Record
             const { name: workload, ...keys }: VersionSpec = own;
             return [
                 workload ?? `${appName}-${version}`,
-                ordered({ ...shared, ...keys, app: appName, version, ...(i === 0 && hostnames !== undefined && { hostnames }) }),
+                ordered({
+                    ...shared,
+                    ...keys,
+                    app: appName,
+                    version,
+                    ...(i === 0 && hostnames !== undefined && { hostnames }),
+                }),
             ];
         });
     });
@@ -66,7 +72,9 @@ export function canonicalRouter(spec: RouterSpec): RouterSpec {
                     match: {
                         ...match,
                         ...(match.path && { path: canonicalMatch(match.path) }),
-                        ...(match.headers && { headers: match.headers.map((h) => ({ ...h, value: canonicalMatch(h.value) })) }),
+                        ...(match.headers && {
+                            headers: match.headers.map((h) => ({ ...h, value: canonicalMatch(h.value) })),
+                        }),
                     },
                 };
             }),
@@ -88,8 +96,12 @@ export function exportedContent(riofile: Riofile): Record<string, unknown> {
     return {
         ...(riofile.services.length > 0 && { services: map(exportedServices(riofile.services)) }),
         ...(riofile.configs.length > 0 && { configs: map(riofile.configs.map(({ name, data }) => [name, data])) }),
-        ...(riofile.routers.length > 0 && { routers: map(riofile.routers.map(({ name, spec }) => [name, canonicalRouter(spec)])) }),
-        ...(riofile.externalServices.length > 0 && { externalservices: map(riofile.externalServices.map(({ name, spec }) => [name, spec])) }),
+        ...(riofile.routers.length > 0 && {
+            routers: map(riofile.routers.map(({ name, spec }) => [name, canonicalRouter(spec)])),
+        }),
+        ...(riofile.externalServices.length > 0 && {
+            externalservices: map(riofile.externalServices.map(({ name, spec }) => [name, spec])),
+        }),
         ...(riofile.manifest.length > 0 && { kubernetes: { manifest: manifestText(riofile.manifest) } }),
     };
 }

@@ -15,7 +15,9 @@ export function isPlainKubernetes(text: string): boolean {
     if (!Array.isArray(docs)) return false;
     const first = docs.find((d) => d.contents !== null && !(isScalar(d.contents) && d.contents.value === null));
     const top = first?.contents;
-    return isMap(top) && top.items.some((p) => isScalar(p.key) && (p.key.value === "kind" || p.key.value === "apiVersion"));
+    return (
+        isMap(top) && top.items.some((p) => isScalar(p.key) && (p.key.value === "kind" || p.key.value === "apiVersion"))
+    );
 }
 
 /** Loads plain Kubernetes YAML as a Riofile with only a manifest. */
@@ -48,7 +50,9 @@ export function parsePlainKubernetes(text: string, file: string): Riofile {
         throw new RioInputError([], `invalid YAML: ${(e as Error).message}`, at(0));
     }
     // Errors found when planning name kubernetes.manifest[i]: the i-th object, which is a document of the file.
-    const documentOf = docs.flatMap((d, i) => (d.contents === null || (isScalar(d.contents) && d.contents.value === null) ? [] : [i]));
+    const documentOf = docs.flatMap((d, i) =>
+        d.contents === null || (isScalar(d.contents) && d.contents.value === null) ? [] : [i],
+    );
     return {
         file,
         services: [],

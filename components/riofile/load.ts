@@ -20,7 +20,8 @@ export const RIOFILE_KEYS = ["services", "configs", "routers", "externalservices
 /** Rio's other top-level keys: accepted by Rio, refused here by name until pulumi-rio implements them. */
 export const PLANNED_RIOFILE_KEYS: string[] = [];
 
-const PLAIN_KUBERNETES_YAML = "is a Kubernetes object's key: load plain Kubernetes YAML with loadRiofile or parseRiofile, or put the objects in kubernetes.manifest";
+const PLAIN_KUBERNETES_YAML =
+    "is a Kubernetes object's key: load plain Kubernetes YAML with loadRiofile or parseRiofile, or put the objects in kubernetes.manifest";
 
 /** A loaded, fully checked Riofile. */
 export interface Riofile {
@@ -42,13 +43,15 @@ export interface Riofile {
 
 function mapEntries(value: unknown, what: string): [string, unknown][] {
     if (value === null || value === undefined) return [];
-    if (typeof value !== "object" || Array.isArray(value)) throw new RioInputError([], `${what} must be a map of names to definitions`);
+    if (typeof value !== "object" || Array.isArray(value))
+        throw new RioInputError([], `${what} must be a map of names to definitions`);
     return Object.entries(value);
 }
 
 /** Checks a Riofile's parsed content; errors carry key paths from the top of the file. */
 export function checkRiofile(content: unknown, file: string): Riofile {
-    if (content === null || content === undefined) return { file, services: [], configs: [], routers: [], externalServices: [], manifest: [] };
+    if (content === null || content === undefined)
+        return { file, services: [], configs: [], routers: [], externalServices: [], manifest: [] };
     if (typeof content !== "object" || Array.isArray(content)) {
         throw new RioInputError([], "a Riofile must be a map with services and configs");
     }
@@ -60,7 +63,12 @@ export function checkRiofile(content: unknown, file: string): Riofile {
         }
         if (key === "template") {
             // parseRiofile takes the section out; one it could not find is not at the start of a line.
-            throw new RioInputError([key], "the template section must start a line of the Riofile (template: in column 1), as Rio read it", undefined, true);
+            throw new RioInputError(
+                [key],
+                "the template section must start a line of the Riofile (template: in column 1), as Rio read it",
+                undefined,
+                true,
+            );
         }
         if (PLANNED_RIOFILE_KEYS.includes(key)) {
             throw new RioInputError([key], "is a Rio key that pulumi-rio does not support yet", undefined, true);
@@ -77,7 +85,9 @@ export function checkRiofile(content: unknown, file: string): Riofile {
     );
     const grouped = groupVersions(services);
     const configs = under(["configs"], () =>
-        mapEntries(top.configs, "configs").map(([name, data]) => under([name], () => ({ name, data: normalizeConfig(name, data) }))),
+        mapEntries(top.configs, "configs").map(([name, data]) =>
+            under([name], () => ({ name, data: normalizeConfig(name, data) })),
+        ),
     );
     const routers = under(["routers"], () =>
         mapEntries(top.routers, "routers").map(([name, spec]) =>
@@ -104,7 +114,8 @@ export function checkRiofile(content: unknown, file: string): Riofile {
         for (const key of Object.keys(k)) if (key !== "manifest") throw unknownKey(key, ["manifest"]);
         const text = (k as { manifest?: unknown }).manifest;
         if (text === undefined) return [];
-        if (typeof text !== "string") throw new RioInputError(["manifest"], "must be multi-document YAML text (manifest: |-)");
+        if (typeof text !== "string")
+            throw new RioInputError(["manifest"], "must be multi-document YAML text (manifest: |-)");
         return under(["manifest"], () => parseManifest(text));
     });
     return { file, services: grouped, configs, routers, externalServices, manifest };
@@ -114,27 +125,48 @@ export function checkRiofile(content: unknown, file: string): Riofile {
  * A router in a Riofile sends to the Riofile's own apps (Rio's routers reached only their namespace): a
  * destination no service declares is most likely a typo, so it is an error, naming the apps there are.
  */
-function checkDestinations(router: NormalizedRouter, spec: RouterSpec, services: { name: string; spec: ServiceSpec }[]): RouterSpec {
-    const apps = new Map(services.map(({ name, spec }) => {
-        const app = normalizeApp(name, spec);
-        return [app.app, app.versions.map((v) => v.version)] as const;
-    }));
+function checkDestinations(
+    router: NormalizedRouter,
+    spec: RouterSpec,
+    services: { name: string; spec: ServiceSpec }[],
+): RouterSpec {
+    const apps = new Map(
+        services.map(({ name, spec }) => {
+            const app = normalizeApp(name, spec);
+            return [app.app, app.versions.map((v) => v.version)] as const;
+        }),
+    );
     router.routes.forEach((r, i) => {
-        const dests = [...r.to.map((d, j) => ({ d, at: ["routes", i, "to", j] })), ...(r.mirror ? [{ d: r.mirror, at: ["routes", i, "mirror"] }] : [])];
+        const dests = [
+            ...r.to.map((d, j) => ({ d, at: ["routes", i, "to", j] })),
+            ...(r.mirror ? [{ d: r.mirror, at: ["routes", i, "mirror"] }] : []),
+        ];
         for (const { d, at } of dests) {
             const versions = apps.get(d.app);
-            if (!versions) throw new RioInputError([...at, "app"], `no service of this Riofile is app "${d.app}" (apps: ${[...apps.keys()].join(", ") || "none"})`);
+            if (!versions)
+                throw new RioInputError(
+                    [...at, "app"],
+                    `no service of this Riofile is app "${d.app}" (apps: ${[...apps.keys()].join(", ") || "none"})`,
+                );
             if (d.version !== undefined && !versions.includes(d.version)) {
-                throw new RioInputError([...at, "version"], `app "${d.app}" has no version "${d.version}" (versions: ${versions.join(", ")})`);
+                throw new RioInputError(
+                    [...at, "version"],
+                    `app "${d.app}" has no version "${d.version}" (versions: ${versions.join(", ")})`,
+                );
             }
         }
     });
     // A one-version app has no Service per version: its only version is the app's Service.
     const single = (app: string) => apps.get(app)?.length === 1;
-    const unversioned = <D extends { app: string; version?: string }>(d: D): D => (single(d.app) ? { ...d, version: undefined } : d);
+    const unversioned = <D extends { app: string; version?: string }>(d: D): D =>
+        single(d.app) ? { ...d, version: undefined } : d;
     return {
         ...spec,
-        routes: spec.routes?.map((r) => ({ ...r, ...(r.to && { to: r.to.map(unversioned) }), ...(r.mirror && { mirror: unversioned(r.mirror) }) })),
+        routes: spec.routes?.map((r) => ({
+            ...r,
+            ...(r.to && { to: r.to.map(unversioned) }),
+            ...(r.mirror && { mirror: unversioned(r.mirror) }),
+        })),
     };
 }
 
@@ -161,7 +193,10 @@ export function groupVersions(services: { name: string; spec: ServiceSpec }[]): 
             const { app: _app, version = "v0", hostnames: own = [], ...rest } = spec;
             if (Object.hasOwn(versions, version)) {
                 const other = members.find((m) => (m.spec.version ?? "v0") === version)!.name;
-                throw new RioInputError(["services", name, ...(spec.version !== undefined ? ["version"] : [])], `version "${version}" of app "${app}" is already service "${other}"`);
+                throw new RioInputError(
+                    ["services", name, ...(spec.version !== undefined ? ["version"] : [])],
+                    `version "${version}" of app "${app}" is already service "${other}"`,
+                );
             }
             versions[version] = { ...rest, name };
             hostnames.push(...own);
@@ -173,9 +208,15 @@ export function groupVersions(services: { name: string; spec: ServiceSpec }[]): 
             // Name the service the problem belongs to: versions.<v>.<key> is services.<service>.<key> in the file.
             if (!(e instanceof RioInputError)) throw e;
             const [head, version, ...rest] = e.path;
-            const member = head === "versions" && typeof version === "string" ? members.find((m) => (m.spec.version ?? "v0") === version) : undefined;
+            const member =
+                head === "versions" && typeof version === "string"
+                    ? members.find((m) => (m.spec.version ?? "v0") === version)
+                    : undefined;
             if (member) throw new RioInputError(["services", member.name, ...rest], e.detail, undefined, e.atKey);
-            throw new RioInputError(["services", members[0]!.name], `app "${app}" (services ${members.map((m) => m.name).join(", ")}): ${e.detail}`);
+            throw new RioInputError(
+                ["services", members[0]!.name],
+                `app "${app}" (services ${members.map((m) => m.name).join(", ")}): ${e.detail}`,
+            );
         }
         out.push({ name: app, spec: grouped });
     }
@@ -200,9 +241,15 @@ export function parseRiofile(source: string, file: string, options: RiofileOptio
         const at = { file, line: pos.line, column: pos.col };
         if (bad.code === "MULTIPLE_DOCS") {
             // Several documents, the first not a Kubernetes object (those are plain Kubernetes YAML): a mistake.
-            throw new RioInputError([], "a Riofile is one YAML document, but this file has several (a --- separator)", at);
+            throw new RioInputError(
+                [],
+                "a Riofile is one YAML document, but this file has several (a --- separator)",
+                at,
+            );
         }
-        const hint = substituted ? " (after envSubst: a value substituted before this point may have broken the YAML)" : "";
+        const hint = substituted
+            ? " (after envSubst: a value substituted before this point may have broken the YAML)"
+            : "";
         throw new RioInputError([], `invalid YAML: ${bad.message.split("\n")[0]}${hint}`, at);
     }
     // What YAML allows but a Riofile cannot mean: a map or list as a key, an alias to nothing.
@@ -211,12 +258,20 @@ export function parseRiofile(source: string, file: string, options: RiofileOptio
         Pair(_, pair) {
             if (structural || !isCollection(pair.key)) return;
             const { line, col } = lines.linePos((pair.key as Node).range?.[0] ?? 0);
-            structural = new RioInputError([], "invalid YAML: a key must be a plain value, not a map or list", { file, line, column: col });
+            structural = new RioInputError([], "invalid YAML: a key must be a plain value, not a map or list", {
+                file,
+                line,
+                column: col,
+            });
         },
         Alias(_, alias) {
             if (structural || alias.resolve(doc)) return;
             const { line, col } = lines.linePos(alias.range?.[0] ?? 0);
-            structural = new RioInputError([], `invalid YAML: the alias *${alias.source} has no anchor &${alias.source} before it`, { file, line, column: col });
+            structural = new RioInputError(
+                [],
+                `invalid YAML: the alias *${alias.source} has no anchor &${alias.source} before it`,
+                { file, line, column: col },
+            );
         },
     });
     if (structural) throw structural;
@@ -228,7 +283,13 @@ export function parseRiofile(source: string, file: string, options: RiofileOptio
         throw new RioInputError([], `invalid YAML: ${(e as Error).message}`, { file, line: 1, column: 1 });
     }
     const proto = protoKey(content, []);
-    if (proto) throw new RioInputError(proto, `"__proto__" cannot be used as a key`, locate(doc, lines, file, proto, true), true);
+    if (proto)
+        throw new RioInputError(
+            proto,
+            `"__proto__" cannot be used as a key`,
+            locate(doc, lines, file, proto, true),
+            true,
+        );
     try {
         return { ...checkRiofile(content, file), locate: (path, atKey) => locate(doc, lines, file, path, atKey) };
     } catch (e) {
@@ -257,18 +318,29 @@ function protoKey(value: unknown, at: (string | number)[]): (string | number)[] 
 
 /** Reads and checks a Riofile from disk; its folder's `Riofile-answers` and git commit answer its template. */
 export function loadRiofile(file: string, options: RiofileOptions = {}): Riofile {
-    const dockerfile = /(^|\/)Dockerfile[^/]*$/.test(file) ? file : !fs.existsSync(file) ? path.join(path.dirname(file), "Dockerfile") : undefined;
-    if (dockerfile !== undefined && fs.existsSync(dockerfile) && fs.statSync(dockerfile).isFile()) return dockerfileRiofile(dockerfile);
+    const dockerfile = /(^|\/)Dockerfile[^/]*$/.test(file)
+        ? file
+        : !fs.existsSync(file)
+          ? path.join(path.dirname(file), "Dockerfile")
+          : undefined;
+    if (dockerfile !== undefined && fs.existsSync(dockerfile) && fs.statSync(dockerfile).isFile())
+        return dockerfileRiofile(dockerfile);
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new RioInputError([], code === "ENOENT" ? `${file}: no such file` : code === "EISDIR" ? `${file} is a directory` : `${file}: ${(e as Error).message}`);
+        throw new RioInputError(
+            [],
+            code === "ENOENT"
+                ? `${file}: no such file`
+                : code === "EISDIR"
+                  ? `${file} is a directory`
+                  : `${file}: ${(e as Error).message}`,
+        );
     }
     return parseRiofile(text, file, { dir: path.dirname(file), ...options });
 }
-
 
 /**
  * Rio's `rio up` in a folder with a Dockerfile and no Riofile (or `-f Dockerfile`): one service named after the
@@ -276,9 +348,16 @@ export function loadRiofile(file: string, options: RiofileOptions = {}): Riofile
  */
 export function dockerfileRiofile(dockerfile: string): Riofile {
     const dir = path.dirname(path.resolve(dockerfile));
-    const base = path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+    const base = path
+        .basename(dir)
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/^-+|-+$/g, "");
     const name = (/^[a-z]/.test(base) ? base : `app-${base}`).slice(0, 63).replace(/-+$/, "");
     const file = path.basename(dockerfile);
-    const service = file === "Dockerfile" ? { image: "./", ports: "80:8080/http" } : { build: { context: ".", dockerfile: file }, ports: "80:8080/http" };
+    const service =
+        file === "Dockerfile"
+            ? { image: "./", ports: "80:8080/http" }
+            : { build: { context: ".", dockerfile: file }, ports: "80:8080/http" };
     return checkRiofile({ services: { [name]: service } }, path.join(dir, "Riofile"));
 }

@@ -4,10 +4,28 @@ import { KubeObject } from "../kube/object";
 
 /** Kinds that live outside namespaces: they keep no namespace when a manifest is applied to one. */
 const CLUSTER_SCOPED = new Set([
-    "Namespace", "Node", "PersistentVolume", "StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "ClusterRole",
-    "ClusterRoleBinding", "CustomResourceDefinition", "APIService", "PriorityClass", "RuntimeClass", "IngressClass",
-    "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding", "GatewayClass", "ClusterIssuer", "FlowSchema", "PriorityLevelConfiguration",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "StorageClass",
+    "CSIDriver",
+    "CSINode",
+    "VolumeAttachment",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "APIService",
+    "PriorityClass",
+    "RuntimeClass",
+    "IngressClass",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "GatewayClass",
+    "ClusterIssuer",
+    "FlowSchema",
+    "PriorityLevelConfiguration",
 ]);
 
 /**
@@ -24,7 +42,11 @@ export function parseManifest(text: string): KubeObject[] {
     const documentOf: number[] = [];
     list.forEach((doc, i) => {
         const bad = doc.errors[0];
-        if (bad) throw new RioInputError([i], `invalid YAML (line ${lines.linePos(bad.pos[0]).line} of the manifest): ${bad.message.split("\n")[0]}`);
+        if (bad)
+            throw new RioInputError(
+                [i],
+                `invalid YAML (line ${lines.linePos(bad.pos[0]).line} of the manifest): ${bad.message.split("\n")[0]}`,
+            );
         let o: unknown;
         try {
             o = doc.toJS();
@@ -33,12 +55,14 @@ export function parseManifest(text: string): KubeObject[] {
             throw new RioInputError([i], `invalid YAML: ${(e as Error).message.split("\n")[0]}`);
         }
         if (o === null || o === undefined) return; // an empty document, e.g. a trailing ---
-        if (typeof o !== "object" || Array.isArray(o)) throw new RioInputError([i], "a manifest document must be a Kubernetes object");
+        if (typeof o !== "object" || Array.isArray(o))
+            throw new RioInputError([i], "a manifest document must be a Kubernetes object");
         const obj = o as Partial<KubeObject>;
         for (const key of ["apiVersion", "kind"] as const) {
             if (typeof obj[key] !== "string" || obj[key] === "") throw new RioInputError([i, key], "is required");
         }
-        if (typeof obj.metadata?.name !== "string" || obj.metadata.name === "") throw new RioInputError([i, "metadata", "name"], "is required");
+        if (typeof obj.metadata?.name !== "string" || obj.metadata.name === "")
+            throw new RioInputError([i, "metadata", "name"], "is required");
         objects.push(obj as KubeObject);
         documentOf.push(i);
     });
@@ -46,7 +70,8 @@ export function parseManifest(text: string): KubeObject[] {
     objects.forEach((o, i) => {
         const key = `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
         // Report the document's own index (empty documents count), as the other manifest errors do.
-        if (seen.has(key)) throw new RioInputError([documentOf[i]!], `${o.kind} "${o.metadata.name}" is declared twice`);
+        if (seen.has(key))
+            throw new RioInputError([documentOf[i]!], `${o.kind} "${o.metadata.name}" is declared twice`);
         seen.add(key);
     });
     return objects;
@@ -55,6 +80,8 @@ export function parseManifest(text: string): KubeObject[] {
 /** The manifest's objects in the target namespace (unless they name one, or live outside namespaces). */
 export function planManifest(objects: KubeObject[], namespace: string): KubeObject[] {
     return objects.map((o) =>
-        CLUSTER_SCOPED.has(o.kind) || o.metadata.namespace !== undefined ? o : { ...o, metadata: { ...o.metadata, namespace } },
+        CLUSTER_SCOPED.has(o.kind) || o.metadata.namespace !== undefined
+            ? o
+            : { ...o, metadata: { ...o.metadata, namespace } },
     );
 }

@@ -16,11 +16,19 @@ export function featuresNeeded(riofile: Riofile): Partial<Record<Feature, boolea
         // Builds need the builder; they push to the in-cluster registry unless they all name their own.
         build: versions.some((v) => v.build !== undefined),
         // Local folders are built where Pulumi runs, and pushed to the registry too unless they name their own.
-        registry: versions.some((v) => (v.build !== undefined && v.build.pushRegistry === undefined) || (v.localBuild !== undefined && v.localBuild.pushRegistry === undefined)),
+        registry: versions.some(
+            (v) =>
+                (v.build !== undefined && v.build.pushRegistry === undefined) ||
+                (v.localBuild !== undefined && v.localBuild.pushRegistry === undefined),
+        ),
     };
 }
 
 /** True when a local folder build pushes to RioSystem's registry, which must then be served outside the cluster. */
 export function registryExposureNeeded(riofile: Riofile): boolean {
-    return riofile.services.some(({ name, spec }) => normalizeApp(name, spec).versions.some((v) => v.localBuild !== undefined && v.localBuild.pushRegistry === undefined));
+    return riofile.services.some(({ name, spec }) =>
+        normalizeApp(name, spec).versions.some(
+            (v) => v.localBuild !== undefined && v.localBuild.pushRegistry === undefined,
+        ),
+    );
 }

@@ -8,7 +8,16 @@ import { fromZod } from "../service/spec";
 import { isVariableName } from "./envsubst";
 
 /** Question types: Rio's string, int, bool and enum, plus Rancher catalog's text-like ones a Riofile can use. */
-export const QUESTION_TYPES = ["string", "multiline", "password", "hostname", "int", "bool", "boolean", "enum"] as const;
+export const QUESTION_TYPES = [
+    "string",
+    "multiline",
+    "password",
+    "hostname",
+    "int",
+    "bool",
+    "boolean",
+    "enum",
+] as const;
 
 /** A YAML scalar as the text Rio's string fields held (`default: 3` is "3"). */
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -87,7 +96,10 @@ export function parseCondition(text: string): Condition {
             const eq = test.indexOf("=");
             const variable = test.slice(0, eq).trim();
             if (eq === -1 || !isVariableName(variable)) {
-                throw new RioInputError([], `"${test.trim()}" is not a condition: write VARIABLE=value, joined with && or ||`);
+                throw new RioInputError(
+                    [],
+                    `"${test.trim()}" is not a condition: write VARIABLE=value, joined with && or ||`,
+                );
             }
             return { variable, value: test.slice(eq + 1).trim() };
         }),
@@ -111,14 +123,20 @@ export function answerProblem(q: Question, value: string): string | undefined {
         if (q.min !== undefined && n < q.min) return `must be at least ${q.min}`;
         if (q.max !== undefined && n > q.max) return `must be at most ${q.max}`;
     }
-    if ((type === "bool" || type === "boolean") && value !== "true" && value !== "false") return "must be true or false";
-    if (type === "enum" && !(q.options ?? []).includes(value)) return `must be one of ${(q.options ?? []).map((o) => JSON.stringify(o)).join(", ")}`;
-    if (type === "hostname" && !DNS_NAME.test(value)) return "must be a DNS name (lowercase letters, digits, '-' and '.')";
-    if (q.minLength !== undefined && chars.length < q.minLength) return `must be at least ${q.minLength} characters long`;
-    if (q.maxLength !== undefined && chars.length > q.maxLength) return `must be at most ${q.maxLength} characters long`;
+    if ((type === "bool" || type === "boolean") && value !== "true" && value !== "false")
+        return "must be true or false";
+    if (type === "enum" && !(q.options ?? []).includes(value))
+        return `must be one of ${(q.options ?? []).map((o) => JSON.stringify(o)).join(", ")}`;
+    if (type === "hostname" && !DNS_NAME.test(value))
+        return "must be a DNS name (lowercase letters, digits, '-' and '.')";
+    if (q.minLength !== undefined && chars.length < q.minLength)
+        return `must be at least ${q.minLength} characters long`;
+    if (q.maxLength !== undefined && chars.length > q.maxLength)
+        return `must be at most ${q.maxLength} characters long`;
     if (q.validChars !== undefined) {
         const bad = chars.find((c) => !q.validChars!.includes(c));
-        if (bad !== undefined) return `may only contain the characters ${JSON.stringify(q.validChars)}, not ${JSON.stringify(bad)}`;
+        if (bad !== undefined)
+            return `may only contain the characters ${JSON.stringify(q.validChars)}, not ${JSON.stringify(bad)}`;
     }
     if (q.invalidChars !== undefined) {
         const bad = chars.find((c) => q.invalidChars!.includes(c));
@@ -130,11 +148,17 @@ export function answerProblem(q: Question, value: string): string | undefined {
 /** Checks one question on its own: its variable, bounds, options, default and showIf. Paths are the question's. */
 function checkQuestion(q: Question): void {
     if (!isVariableName(q.variable)) {
-        throw new RioInputError(["variable"], `"${q.variable}" cannot be written as \${${q.variable}}: use letters, digits, _ and -`);
+        throw new RioInputError(
+            ["variable"],
+            `"${q.variable}" cannot be written as \${${q.variable}}: use letters, digits, _ and -`,
+        );
     }
-    if (q.type === "enum" && (q.options ?? []).length === 0) throw new RioInputError(["options"], "an enum question needs options (the answers it accepts)");
-    if (q.min !== undefined && q.max !== undefined && q.min > q.max) throw new RioInputError(["min"], `is above max (${q.max})`);
-    if (q.minLength !== undefined && q.maxLength !== undefined && q.minLength > q.maxLength) throw new RioInputError(["minLength"], `is above maxLength (${q.maxLength})`);
+    if (q.type === "enum" && (q.options ?? []).length === 0)
+        throw new RioInputError(["options"], "an enum question needs options (the answers it accepts)");
+    if (q.min !== undefined && q.max !== undefined && q.min > q.max)
+        throw new RioInputError(["min"], `is above max (${q.max})`);
+    if (q.minLength !== undefined && q.maxLength !== undefined && q.minLength > q.maxLength)
+        throw new RioInputError(["minLength"], `is above maxLength (${q.maxLength})`);
     if (q.default !== undefined && q.default !== "") {
         const problem = answerProblem(q, q.default);
         if (problem) throw new RioInputError(["default"], `${JSON.stringify(q.default)} ${problem}`);
@@ -151,19 +175,27 @@ export function parseTemplateMeta(raw: unknown): { meta: TemplateMeta; questions
     if (!parsed.success) throw fromZod(parsed.error, templateSchema);
     const meta = parsed.data;
     if (meta.goTemplate) {
-        throw new RioInputError(["goTemplate"], "Go templates are not supported by pulumi-rio; use envSubst: true with ${VARIABLE} (bash-style) instead");
+        throw new RioInputError(
+            ["goTemplate"],
+            "Go templates are not supported by pulumi-rio; use envSubst: true with ${VARIABLE} (bash-style) instead",
+        );
     }
     const questions: PlacedQuestion[] = [];
     (meta.questions ?? []).forEach((question, i) => {
         const placed: PlacedQuestion = { question, path: ["questions", i] };
         questions.push(placed);
-        (question.subquestions ?? []).forEach((sub, j) => questions.push({ question: sub, path: ["questions", i, "subquestions", j], parent: placed }));
+        (question.subquestions ?? []).forEach((sub, j) =>
+            questions.push({ question: sub, path: ["questions", i, "subquestions", j], parent: placed }),
+        );
     });
     const seen = new Map<string, KeyPath>();
     for (const { question, path } of questions) {
         under(path, () => checkQuestion(question));
         if (seen.has(question.variable)) {
-            throw new RioInputError([...path, "variable"], `${question.variable} is already asked by ${formatKeyPath(["template", ...seen.get(question.variable)!])}`);
+            throw new RioInputError(
+                [...path, "variable"],
+                `${question.variable} is already asked by ${formatKeyPath(["template", ...seen.get(question.variable)!])}`,
+            );
         }
         seen.set(question.variable, path);
     }

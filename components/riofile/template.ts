@@ -44,7 +44,8 @@ export interface RenderedText {
     substituted?: boolean;
 }
 
-const WHERE_TO_ANSWER = "answer it in an --answers file (rio render), in rio:answers (stack config) or in a Riofile-answers file next to the Riofile";
+const WHERE_TO_ANSWER =
+    "answer it in an --answers file (rio render), in rio:answers (stack config) or in a Riofile-answers file next to the Riofile";
 
 /** Positions in `text`, counted as the YAML parser counts them. */
 function linesOf(text: string): LineCounter {
@@ -83,7 +84,8 @@ export function templateSections(text: string): { start: number; end: number }[]
 
 /** The template section parsed on its own, with errors located in the file. */
 function readSection(text: string, file: string, section: { start: number; end: number }) {
-    const only = blank(text.slice(0, section.start)) + text.slice(section.start, section.end) + blank(text.slice(section.end));
+    const only =
+        blank(text.slice(0, section.start)) + text.slice(section.start, section.end) + blank(text.slice(section.end));
     const lines = new LineCounter();
     const doc = parseDocument(only, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const at = (offset: number): SourceLocation => {
@@ -95,7 +97,8 @@ function readSection(text: string, file: string, section: { start: number; end: 
     let proto: number | undefined;
     visit(doc, {
         Pair(_, pair) {
-            if (proto === undefined && isScalar(pair.key) && pair.key.value === "__proto__") proto = pair.key.range?.[0];
+            if (proto === undefined && isScalar(pair.key) && pair.key.value === "__proto__")
+                proto = pair.key.range?.[0];
         },
     });
     if (proto !== undefined) throw new RioInputError([], `"__proto__" cannot be used as a key`, at(proto));
@@ -134,12 +137,19 @@ export function renderTemplate(text: string, file: string, options: TemplateOpti
         const { line, col } = source.linePos(offset);
         return { file, line, column: col };
     };
-    if (sections.length > 1) throw new RioInputError(["template"], "is given twice: keep one template section", sourceAt(sections[1]!.start), true);
+    if (sections.length > 1)
+        throw new RioInputError(
+            ["template"],
+            "is given twice: keep one template section",
+            sourceAt(sections[1]!.start),
+            true,
+        );
     const section = sections[0]!;
     const { meta, questions, where } = readSection(text, file, section);
 
     const caller = options.answers ?? {};
-    const answersFile: AnswerFile | undefined = options.dir !== undefined ? readAnswersFile(path.join(options.dir, RIOFILE_ANSWERS), true) : undefined;
+    const answersFile: AnswerFile | undefined =
+        options.dir !== undefined ? readAnswersFile(path.join(options.dir, RIOFILE_ANSWERS), true) : undefined;
     const asked = new Map(questions.map((q) => [q.question.variable, q]));
     let revision: { sha: string | undefined } | undefined;
 
@@ -147,11 +157,18 @@ export function renderTemplate(text: string, file: string, options: TemplateOpti
     if (builtIn !== undefined) {
         // NAMESPACE is where the stack deploys: an answer naming another would make the Riofile lie about it.
         if (Object.hasOwn(caller, "NAMESPACE") && caller.NAMESPACE !== builtIn) {
-            throw new RioInputError(["NAMESPACE"], `is built in: the namespace deployed into ("${builtIn}"), so it cannot be answered "${caller.NAMESPACE}"`);
+            throw new RioInputError(
+                ["NAMESPACE"],
+                `is built in: the namespace deployed into ("${builtIn}"), so it cannot be answered "${caller.NAMESPACE}"`,
+            );
         }
         const written = answersFile?.values.get("NAMESPACE");
         if (written !== undefined && written !== builtIn) {
-            throw new RioInputError(["NAMESPACE"], `is built in: the namespace deployed into ("${builtIn}"), so it cannot be answered "${written}"`, answersFile!.locate("NAMESPACE"));
+            throw new RioInputError(
+                ["NAMESPACE"],
+                `is built in: the namespace deployed into ("${builtIn}"), so it cannot be answered "${written}"`,
+                answersFile!.locate("NAMESPACE"),
+            );
         }
     }
 
@@ -182,15 +199,24 @@ export function renderTemplate(text: string, file: string, options: TemplateOpti
 
     const unsetHint = (name: string): string => {
         const q = asked.get(name);
-        if (q) return `question ${formatKeyPath(["template", ...q.path])} has no default and no answer was given; ${WHERE_TO_ANSWER}`;
-        if (name === "NAMESPACE") return "NAMESPACE is the namespace deployed into, which is not known here; give the namespace, or write ${NAMESPACE:-default}";
+        if (q)
+            return `question ${formatKeyPath(["template", ...q.path])} has no default and no answer was given; ${WHERE_TO_ANSWER}`;
+        if (name === "NAMESPACE")
+            return "NAMESPACE is the namespace deployed into, which is not known here; give the namespace, or write ${NAMESPACE:-default}";
         if (name === "REVISION") {
-            const why = options.dir === undefined ? "the Riofile's folder is not known here" : `${options.dir} is not in a git repository with a commit`;
+            const why =
+                options.dir === undefined
+                    ? "the Riofile's folder is not known here"
+                    : `${options.dir} is not in a git repository with a commit`;
             return `REVISION is the commit of the git repository the Riofile is in, but ${why}; answer REVISION, or write \${REVISION:-dev}`;
         }
         return `no question asks for it and no answer was given; ${WHERE_TO_ANSWER}, or write \${${name}:-default}`;
     };
-    const { text: substituted, segments } = substitute(withoutSection, { lookup: (name) => resolve(name)?.value, locate: sourceAt, unsetHint });
+    const { text: substituted, segments } = substitute(withoutSection, {
+        lookup: (name) => resolve(name)?.value,
+        locate: sourceAt,
+        unsetHint,
+    });
     const lines = new LineCounter();
     // The parser still records the substituted text's line starts; positions come from the original's.
     lines.linePos = (offset: number) => source.linePos(toSourceOffset(segments, offset));
@@ -217,7 +243,11 @@ function checkAnswer(
     const q = placed.question;
     if (answer === undefined || answer.value === "") {
         if (q.required) {
-            throw new RioInputError(["template", ...placed.path], `${q.variable}${q.label ? ` (${q.label})` : ""} is required and has no answer or default: ${WHERE_TO_ANSWER}`, at.where(placed.path));
+            throw new RioInputError(
+                ["template", ...placed.path],
+                `${q.variable}${q.label ? ` (${q.label})` : ""} is required and has no answer or default: ${WHERE_TO_ANSWER}`,
+                at.where(placed.path),
+            );
         }
         return;
     }
@@ -226,13 +256,30 @@ function checkAnswer(
     const shownValue = JSON.stringify(answer.value);
     switch (answer.from) {
         case "file":
-            throw new RioInputError([q.variable], `${shownValue} ${problem} (question ${formatKeyPath(["template", ...placed.path])} of ${at.file})`, at.answersFile!.locate(q.variable));
+            throw new RioInputError(
+                [q.variable],
+                `${shownValue} ${problem} (question ${formatKeyPath(["template", ...placed.path])} of ${at.file})`,
+                at.answersFile!.locate(q.variable),
+            );
         case "default":
             // Checked with the template section already; here only if a showIf made it matter.
-            throw new RioInputError(["template", ...placed.path, "default"], `${shownValue} ${problem}`, at.where([...placed.path, "default"]));
+            throw new RioInputError(
+                ["template", ...placed.path, "default"],
+                `${shownValue} ${problem}`,
+                at.where([...placed.path, "default"]),
+            );
         default: {
-            const given = answer.from === "caller" ? `the answer given for ${q.variable}` : answer.from === "namespace" ? "the built-in NAMESPACE" : "the built-in REVISION";
-            throw new RioInputError(["template", ...placed.path], `${given}, ${shownValue}, ${problem}`, at.where(placed.path));
+            const given =
+                answer.from === "caller"
+                    ? `the answer given for ${q.variable}`
+                    : answer.from === "namespace"
+                      ? "the built-in NAMESPACE"
+                      : "the built-in REVISION";
+            throw new RioInputError(
+                ["template", ...placed.path],
+                `${given}, ${shownValue}, ${problem}`,
+                at.where(placed.path),
+            );
         }
     }
 }

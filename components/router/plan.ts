@@ -14,10 +14,21 @@ export interface RouterPlan {
 
 /** Router features each gateway implementation expresses, and how (the README's table is this). */
 export const ROUTER_SUPPORT = {
-    traefik: { timeoutSeconds: false, mirror: false, fault: false, retry: "Middleware (ExtensionRef)", retryTimeout: false },
-    envoy: { timeoutSeconds: "HTTPRoute timeouts", mirror: "RequestMirror", fault: "BackendTrafficPolicy", retry: "BackendTrafficPolicy", retryTimeout: "BackendTrafficPolicy" },
+    traefik: {
+        timeoutSeconds: false,
+        mirror: false,
+        fault: false,
+        retry: "Middleware (ExtensionRef)",
+        retryTimeout: false,
+    },
+    envoy: {
+        timeoutSeconds: "HTTPRoute timeouts",
+        mirror: "RequestMirror",
+        fault: "BackendTrafficPolicy",
+        retry: "BackendTrafficPolicy",
+        retryTimeout: "BackendTrafficPolicy",
+    },
 } as const;
-
 
 function serviceOf(d: Destination): string {
     return d.version !== undefined ? `${d.app}-${d.version}` : d.app;
@@ -37,7 +48,13 @@ function overlap(a: NormalizedRoute, b: NormalizedRoute): boolean {
         if (pa.type === "Exact" && pb.type === "Exact" && pa.value !== pb.value) return false;
         if (pa.type === "Exact" && pb.type === "PathPrefix" && !covers(pb.value, pa.value)) return false;
         if (pb.type === "Exact" && pa.type === "PathPrefix" && !covers(pa.value, pb.value)) return false;
-        if (pa.type === "PathPrefix" && pb.type === "PathPrefix" && !covers(pa.value, pb.value) && !covers(pb.value, pa.value)) return false;
+        if (
+            pa.type === "PathPrefix" &&
+            pb.type === "PathPrefix" &&
+            !covers(pa.value, pb.value) &&
+            !covers(pb.value, pa.value)
+        )
+            return false;
     }
     if (a.methods.length > 0 && b.methods.length > 0 && !a.methods.some((m) => b.methods.includes(m))) return false;
     for (const h of a.headers) {
@@ -51,7 +68,12 @@ function overlap(a: NormalizedRoute, b: NormalizedRoute): boolean {
 function rank(r: NormalizedRoute): number[] | undefined {
     const p: PathMatch = r.path ?? { type: "PathPrefix", value: "/" };
     if (p.type === "RegularExpression") return undefined;
-    return [p.type === "Exact" ? 1 : 0, p.type === "Exact" ? 0 : p.value.length, r.methods.length > 0 ? 1 : 0, r.headers.length];
+    return [
+        p.type === "Exact" ? 1 : 0,
+        p.type === "Exact" ? 0 : p.value.length,
+        r.methods.length > 0 ? 1 : 0,
+        r.headers.length,
+    ];
 }
 
 function outranks(a: number[], b: number[]): boolean {
@@ -96,13 +118,22 @@ function matchesOf(r: NormalizedRoute): Record<string, unknown>[] {
  * fault injection. A feature the gateway cannot do at all is refused, naming the gateway that can.
  */
 export function planRouter(router: NormalizedRouter, ctx: ServiceContext): RouterPlan {
-    if (ctx.gateway.domain === undefined) throw new RioInputError([], "a router needs a cluster domain (gateway.domain, or --domain for rio render)");
+    if (ctx.gateway.domain === undefined)
+        throw new RioInputError([], "a router needs a cluster domain (gateway.domain, or --domain for rio render)");
     checkOrder(router.routes);
     const impl = ctx.gateway.implementation;
     const label = `${router.name}-${ctx.hostLabel}`;
-    if (label.length > 63) throw new RioInputError([], `the hostname label "${label}" is ${label.length} characters long (at most 63); shorten the router name or the namespace`);
+    if (label.length > 63)
+        throw new RioInputError(
+            [],
+            `the hostname label "${label}" is ${label.length} characters long (at most 63); shorten the router name or the namespace`,
+        );
     const hostnames = [...new Set([`${label}.${ctx.gateway.domain}`, ...router.hostnames])];
-    const labels = { "app.kubernetes.io/name": router.name, "app.kubernetes.io/component": "router", "app.kubernetes.io/managed-by": MANAGED_BY };
+    const labels = {
+        "app.kubernetes.io/name": router.name,
+        "app.kubernetes.io/component": "router",
+        "app.kubernetes.io/managed-by": MANAGED_BY,
+    };
     const metadata = (name: string) => ({ name, namespace: ctx.namespace, labels });
     const extra: PlannedObject[] = [];
     const rules = router.routes.map((r, i) => {
@@ -115,7 +146,9 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
                 requestRedirect: {
                     ...(r.redirect.toHTTPS && { scheme: "https" }),
                     ...(r.redirect.host !== undefined && { hostname: r.redirect.host }),
-                    ...(r.redirect.path !== undefined && { path: { type: "ReplaceFullPath", replaceFullPath: r.redirect.path } }),
+                    ...(r.redirect.path !== undefined && {
+                        path: { type: "ReplaceFullPath", replaceFullPath: r.redirect.path },
+                    }),
                     statusCode: 301,
                 },
             });
@@ -127,7 +160,9 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
                 urlRewrite: {
                     ...(r.rewrite.host !== undefined && { hostname: r.rewrite.host }),
                     ...(r.rewrite.path !== undefined && {
-                        path: exact ? { type: "ReplaceFullPath", replaceFullPath: r.rewrite.path } : { type: "ReplacePrefixMatch", replacePrefixMatch: r.rewrite.path },
+                        path: exact
+                            ? { type: "ReplaceFullPath", replaceFullPath: r.rewrite.path }
+                            : { type: "ReplacePrefixMatch", replacePrefixMatch: r.rewrite.path },
                     }),
                 },
             });
@@ -136,22 +171,49 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
             const { add, set, remove } = r.headerEdits;
             filters.push({
                 type: "RequestHeaderModifier",
-                requestHeaderModifier: { ...(add.length > 0 && { add }), ...(set.length > 0 && { set }), ...(remove.length > 0 && { remove }) },
+                requestHeaderModifier: {
+                    ...(add.length > 0 && { add }),
+                    ...(set.length > 0 && { set }),
+                    ...(remove.length > 0 && { remove }),
+                },
             });
         }
         if (r.mirror) {
-            if (impl === "traefik") throw traefikCannot([...at, "mirror"], "mirror requests", "no HTTPRoute RequestMirror support");
-            filters.push({ type: "RequestMirror", requestMirror: { backendRef: { group: "", kind: "Service", name: serviceOf(r.mirror), port: r.mirror.port } } });
+            if (impl === "traefik")
+                throw traefikCannot([...at, "mirror"], "mirror requests", "no HTTPRoute RequestMirror support");
+            filters.push({
+                type: "RequestMirror",
+                requestMirror: {
+                    backendRef: { group: "", kind: "Service", name: serviceOf(r.mirror), port: r.mirror.port },
+                },
+            });
         }
         if (r.timeoutSeconds !== undefined && impl === "traefik") {
-            throw traefikCannot([...at, "timeoutSeconds"], "time out requests per route", "no HTTPRoute request timeouts");
+            throw traefikCannot(
+                [...at, "timeoutSeconds"],
+                "time out requests per route",
+                "no HTTPRoute request timeouts",
+            );
         }
         if (r.fault && impl === "traefik") throw traefikCannot([...at, "fault"], "inject faults", "no fault injection");
         if (r.retry) {
             if (impl === "traefik") {
-                if (r.retry.timeoutSeconds !== undefined) throw traefikCannot([...at, "retry", "timeoutSeconds"], "time out each retry", "its retry middleware has attempts only");
+                if (r.retry.timeoutSeconds !== undefined)
+                    throw traefikCannot(
+                        [...at, "retry", "timeoutSeconds"],
+                        "time out each retry",
+                        "its retry middleware has attempts only",
+                    );
                 const name = `${router.name}-${ruleName}-retry`;
-                extra.push({ suffix: `-${ruleName}-retry`, object: { apiVersion: "traefik.io/v1alpha1", kind: "Middleware", metadata: metadata(name), spec: { retry: { attempts: r.retry.attempts } } } });
+                extra.push({
+                    suffix: `-${ruleName}-retry`,
+                    object: {
+                        apiVersion: "traefik.io/v1alpha1",
+                        kind: "Middleware",
+                        metadata: metadata(name),
+                        spec: { retry: { attempts: r.retry.attempts } },
+                    },
+                });
                 filters.push({ type: "ExtensionRef", extensionRef: { group: "traefik.io", kind: "Middleware", name } });
             }
         }
@@ -161,14 +223,30 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
                 kind: "BackendTrafficPolicy",
                 metadata: metadata(`${router.name}-${ruleName}`),
                 spec: {
-                    targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: router.name, sectionName: ruleName }],
+                    targetRefs: [
+                        {
+                            group: "gateway.networking.k8s.io",
+                            kind: "HTTPRoute",
+                            name: router.name,
+                            sectionName: ruleName,
+                        },
+                    ],
                     ...(r.retry && {
-                        retry: { numRetries: r.retry.attempts, ...(r.retry.timeoutSeconds !== undefined && { perRetry: { timeout: `${r.retry.timeoutSeconds}s` } }) },
+                        retry: {
+                            numRetries: r.retry.attempts,
+                            ...(r.retry.timeoutSeconds !== undefined && {
+                                perRetry: { timeout: `${r.retry.timeoutSeconds}s` },
+                            }),
+                        },
                     }),
                     ...(r.fault && {
                         faultInjection: {
-                            ...(r.fault.delayMillis !== undefined && { delay: { fixedDelay: `${r.fault.delayMillis}ms`, percentage: r.fault.percentage } }),
-                            ...(r.fault.abortHTTPStatus !== undefined && { abort: { httpStatus: r.fault.abortHTTPStatus, percentage: r.fault.percentage } }),
+                            ...(r.fault.delayMillis !== undefined && {
+                                delay: { fixedDelay: `${r.fault.delayMillis}ms`, percentage: r.fault.percentage },
+                            }),
+                            ...(r.fault.abortHTTPStatus !== undefined && {
+                                abort: { httpStatus: r.fault.abortHTTPStatus, percentage: r.fault.percentage },
+                            }),
                         },
                     }),
                 },
@@ -180,7 +258,13 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
             matches: matchesOf(r),
             ...(filters.length > 0 && { filters }),
             ...(r.to.length > 0 && {
-                backendRefs: r.to.map((d) => ({ group: "", kind: "Service", name: serviceOf(d), port: d.port, ...(d.weight !== undefined && { weight: d.weight }) })),
+                backendRefs: r.to.map((d) => ({
+                    group: "",
+                    kind: "Service",
+                    name: serviceOf(d),
+                    port: d.port,
+                    ...(d.weight !== undefined && { weight: d.weight }),
+                })),
             }),
             ...(r.timeoutSeconds !== undefined && { timeouts: { request: `${r.timeoutSeconds}s` } }),
         };
@@ -195,5 +279,9 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
             rules,
         },
     };
-    return { objects: [{ suffix: "", object: route }, ...extra], hostnames, urls: hostnames.map((h) => `${ctx.gateway.scheme}://${h}`) };
+    return {
+        objects: [{ suffix: "", object: route }, ...extra],
+        hostnames,
+        urls: hostnames.map((h) => `${ctx.gateway.scheme}://${h}`),
+    };
 }

@@ -33,9 +33,18 @@ export interface RioRouterArgs {
     gatewayImplementation?: "traefik" | "envoy";
 }
 
-function planArgs(name: string, spec: RouterSpec, namespace: string | undefined, gateway: GatewayRef | undefined, hostLabel?: string): RouterPlan {
+function planArgs(
+    name: string,
+    spec: RouterSpec,
+    namespace: string | undefined,
+    gateway: GatewayRef | undefined,
+    hostLabel?: string,
+): RouterPlan {
     return checked("RioRouter", name, () => {
-        return planRouter(normalizeRouter(name, spec), resolveContext(namespace, gateway, hostLabel !== undefined ? { hostLabel } : {}));
+        return planRouter(
+            normalizeRouter(name, spec),
+            resolveContext(namespace, gateway, hostLabel !== undefined ? { hostLabel } : {}),
+        );
     });
 }
 
@@ -52,32 +61,70 @@ export class RioRouter extends pulumi.ComponentResource {
     public readonly hostnames!: pulumi.Output<string[]>;
 
     constructor(name: string, args: RioRouterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const spec: RouterSpec = { routes: args.routes, ...(args.hostnames && { hostnames: args.hostnames }), ...(args.internal !== undefined && { internal: args.internal }) };
+        const spec: RouterSpec = {
+            routes: args.routes,
+            ...(args.hostnames && { hostnames: args.hostnames }),
+            ...(args.internal !== undefined && { internal: args.internal }),
+        };
         if (!isPlain(spec)) {
-            throw new pulumi.ResourceError(`RioRouter "${name}": routes, hostnames and internal must be plain values: they decide which objects are created`, undefined, true);
+            throw new pulumi.ResourceError(
+                `RioRouter "${name}": routes, hostnames and internal must be plain values: they decide which objects are created`,
+                undefined,
+                true,
+            );
         }
         const known = isPlain(args.namespace) && isPlain(args.gateway);
-        const implementation = args.gatewayImplementation ?? (known ? (args.gateway as GatewayRef | undefined)?.implementation : undefined);
+        const implementation =
+            args.gatewayImplementation ??
+            (known ? (args.gateway as GatewayRef | undefined)?.implementation : undefined);
         const now = known
-            ? planArgs(name, spec, args.namespace as string | undefined, { ...(args.gateway as GatewayRef | undefined), ...(implementation && { implementation }) }, args.hostLabel)
+            ? planArgs(
+                  name,
+                  spec,
+                  args.namespace as string | undefined,
+                  { ...(args.gateway as GatewayRef | undefined), ...(implementation && { implementation }) },
+                  args.hostLabel,
+              )
             : undefined;
-        const shape = now ?? planArgs(name, spec, "x", { domain: "shape.invalid", ...(implementation && { implementation }) });
+        const shape =
+            now ?? planArgs(name, spec, "x", { domain: "shape.invalid", ...(implementation && { implementation }) });
         super("pulumi-rio:index:RioRouter", name, {}, opts);
 
         const later = now
             ? undefined
-            : pulumi
-                  .all([pulumi.output(args.namespace), pulumi.output(args.gateway)])
-                  .apply(([ns, gw]) => {
-                      const decided = implementation ?? "traefik";
-                      const actual = (gw as GatewayRef | undefined)?.implementation;
-                      if (actual !== undefined && actual !== decided) {
-                          throw new pulumi.ResourceError(`RioRouter "${name}": the gateway is ${actual}: pass gatewayImplementation: "${actual}" (it decides which objects exist)`, this);
-                      }
-                      return sameShape(`RioRouter "${name}"`, planArgs(name, spec, ns, { ...(gw as GatewayRef | undefined), implementation: decided }, args.hostLabel), shape);
-                  });
+            : pulumi.all([pulumi.output(args.namespace), pulumi.output(args.gateway)]).apply(([ns, gw]) => {
+                  const decided = implementation ?? "traefik";
+                  const actual = (gw as GatewayRef | undefined)?.implementation;
+                  if (actual !== undefined && actual !== decided) {
+                      throw new pulumi.ResourceError(
+                          `RioRouter "${name}": the gateway is ${actual}: pass gatewayImplementation: "${actual}" (it decides which objects exist)`,
+                          this,
+                      );
+                  }
+                  return sameShape(
+                      `RioRouter "${name}"`,
+                      planArgs(
+                          name,
+                          spec,
+                          ns,
+                          { ...(gw as GatewayRef | undefined), implementation: decided },
+                          args.hostLabel,
+                      ),
+                      shape,
+                  );
+              });
         // The shape's objects are in "x" when the namespace was an Output, in the namespace itself otherwise.
-        const children = declarePlanned(this, name, shape.objects, now?.objects, later, opts?.deletedWith && { resource: opts.deletedWith, namespace: shape.objects[0]!.object.metadata.namespace! });
+        const children = declarePlanned(
+            this,
+            name,
+            shape.objects,
+            now?.objects,
+            later,
+            opts?.deletedWith && {
+                resource: opts.deletedWith,
+                namespace: shape.objects[0]!.object.metadata.namespace!,
+            },
+        );
         const plan = now ? pulumi.output(now) : later!;
         this.urls = pulumi.all([pulumi.all(children.map((c) => c.id)), plan]).apply(([, p]) => p.urls);
         this.url = this.urls.apply((u) => u[0]!);

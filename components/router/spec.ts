@@ -9,7 +9,9 @@ const stringMatch = z
     .strict();
 const nameValue = z.object({ name: z.string().min(1), value: z.string() }).strict();
 const headerEdits = z.union([z.array(nameValue), z.record(z.string())]);
-const destination = z.object({ app: z.string(), version: z.string().optional(), port: z.number().int().min(1).max(65535).optional() }).strict();
+const destination = z
+    .object({ app: z.string(), version: z.string().optional(), port: z.number().int().min(1).max(65535).optional() })
+    .strict();
 
 /** Rio's router keys (v0.8: `pkg/apis/rio.cattle.io/v1/router.go`), accepting the docs' `regxp` spelling too. */
 export const routeSchema = z
@@ -25,15 +27,27 @@ export const routeSchema = z
         to: z.array(destination.extend({ weight: z.number().int().min(0).max(1_000_000).optional() }).strict()),
         redirect: z.object({ host: z.string(), path: z.string(), toHTTPS: z.boolean() }).partial().strict(),
         rewrite: z.object({ host: z.string(), path: z.string() }).partial().strict(),
-        headers: z.object({ add: headerEdits, set: headerEdits, remove: z.array(z.string()) }).partial().strict(),
+        headers: z
+            .object({ add: headerEdits, set: headerEdits, remove: z.array(z.string()) })
+            .partial()
+            .strict(),
         mirror: destination,
         timeoutSeconds: z.number().int().min(1, "timeoutSeconds must be at least 1"),
-        retry: z.object({ attempts: z.number().int().min(1, "attempts must be at least 1"), timeoutSeconds: z.number().int().min(1).optional() }).strict(),
+        retry: z
+            .object({
+                attempts: z.number().int().min(1, "attempts must be at least 1"),
+                timeoutSeconds: z.number().int().min(1).optional(),
+            })
+            .strict(),
         fault: z
             .object({
                 percentage: z.number().min(0).max(100, "percentage is at most 100"),
                 delayMillis: z.number().int().min(0),
-                abortHTTPStatus: z.number().int().min(200, "abortHTTPStatus must be an HTTP status (200-599)").max(599, "abortHTTPStatus must be an HTTP status (200-599)"),
+                abortHTTPStatus: z
+                    .number()
+                    .int()
+                    .min(200, "abortHTTPStatus must be an HTTP status (200-599)")
+                    .max(599, "abortHTTPStatus must be an HTTP status (200-599)"),
             })
             .partial()
             .strict(),
@@ -42,7 +56,11 @@ export const routeSchema = z
     .strict();
 
 export const routerSchema = z
-    .object({ routes: z.array(routeSchema).min(1, "a router needs at least one route"), internal: z.boolean(), hostnames: z.array(z.string()) })
+    .object({
+        routes: z.array(routeSchema).min(1, "a router needs at least one route"),
+        internal: z.boolean(),
+        hostnames: z.array(z.string()),
+    })
     .partial()
     .strict();
 
@@ -95,7 +113,10 @@ function regexp(source: string): string {
     return source;
 }
 
-function oneMatch(m: z.infer<typeof stringMatch>, what: string): { kind: "exact" | "prefix" | "regexp"; value: string } {
+function oneMatch(
+    m: z.infer<typeof stringMatch>,
+    what: string,
+): { kind: "exact" | "prefix" | "regexp"; value: string } {
     const given = (["exact", "prefix", "regexp", "regxp"] as const).filter((k) => m[k] !== undefined);
     if (given.length !== 1) throw new RioInputError([], `${what} takes exactly one of exact, prefix or regexp`);
     const k = given[0]!;
@@ -105,7 +126,12 @@ function oneMatch(m: z.infer<typeof stringMatch>, what: string): { kind: "exact"
 function destinationOf(d: { app: string; version?: string; port?: number; weight?: number }): Destination {
     under(["app"], () => assertDnsLabel(d.app, "app"));
     if (d.version !== undefined) under(["version"], () => assertDnsLabel(d.version!, "version"));
-    return { app: d.app, ...(d.version !== undefined && { version: d.version }), port: d.port ?? 80, ...(d.weight !== undefined && { weight: d.weight }) };
+    return {
+        app: d.app,
+        ...(d.version !== undefined && { version: d.version }),
+        port: d.port ?? 80,
+        ...(d.weight !== undefined && { weight: d.weight }),
+    };
 }
 
 function edits(e: z.infer<typeof headerEdits> | undefined): { name: string; value: string }[] {
@@ -115,19 +141,23 @@ function edits(e: z.infer<typeof headerEdits> | undefined): { name: string; valu
 
 function normalizeRoute(r: RouteInput): NormalizedRoute {
     const m = r.match ?? {};
-    const path = m.path && under(["match", "path"], () => {
-        const p = oneMatch(m.path!, "a path match");
-        if (p.kind !== "regexp" && !p.value.startsWith("/")) throw new RioInputError([p.kind], `a path starts with "/", not "${p.value}"`);
-        return p.kind === "exact"
-            ? { type: "Exact" as const, value: p.value }
-            : p.kind === "prefix"
-              ? { type: "PathPrefix" as const, value: p.value }
-              : { type: "RegularExpression" as const, value: under([p.kind], () => regexp(p.value)) };
-    });
+    const path =
+        m.path &&
+        under(["match", "path"], () => {
+            const p = oneMatch(m.path!, "a path match");
+            if (p.kind !== "regexp" && !p.value.startsWith("/"))
+                throw new RioInputError([p.kind], `a path starts with "/", not "${p.value}"`);
+            return p.kind === "exact"
+                ? { type: "Exact" as const, value: p.value }
+                : p.kind === "prefix"
+                  ? { type: "PathPrefix" as const, value: p.value }
+                  : { type: "RegularExpression" as const, value: under([p.kind], () => regexp(p.value)) };
+        });
     const methods = (m.methods ?? []).map((method, i) =>
         under(["match", "methods", i], () => {
             const up = method.toUpperCase();
-            if (!METHODS.includes(up)) throw new RioInputError([], `"${method}" is not an HTTP method (${METHODS.join(", ")})`);
+            if (!METHODS.includes(up))
+                throw new RioInputError([], `"${method}" is not an HTTP method (${METHODS.join(", ")})`);
             return up;
         }),
     );
@@ -136,26 +166,37 @@ function normalizeRoute(r: RouteInput): NormalizedRoute {
             const v = oneMatch(h.value, "a header match");
             return v.kind === "exact"
                 ? { type: "Exact" as const, name: h.name, value: v.value }
-                : { type: "RegularExpression" as const, name: h.name, value: v.kind === "prefix" ? `^${escapeRegExp(v.value)}.*` : regexp(v.value) };
+                : {
+                      type: "RegularExpression" as const,
+                      name: h.name,
+                      value: v.kind === "prefix" ? `^${escapeRegExp(v.value)}.*` : regexp(v.value),
+                  };
         }),
     );
     const to = (r.to ?? []).map((d, i) => under(["to", i], () => destinationOf(d)));
     if (r.redirect !== undefined) {
-        if (to.length > 0) throw new RioInputError(["redirect"], "a route either redirects or sends to services (to), not both");
+        if (to.length > 0)
+            throw new RioInputError(["redirect"], "a route either redirects or sends to services (to), not both");
         if (r.redirect.host === undefined && r.redirect.path === undefined && !r.redirect.toHTTPS) {
             throw new RioInputError(["redirect"], "a redirect needs a host, a path or toHTTPS");
         }
-        if (r.redirect.host !== undefined) under(["redirect", "host"], () => assertHostname(r.redirect!.host!, "redirect host"));
+        if (r.redirect.host !== undefined)
+            under(["redirect", "host"], () => assertHostname(r.redirect!.host!, "redirect host"));
     } else if (to.length === 0) {
         throw new RioInputError([], "a route needs a destination (to) or a redirect");
     }
-    if (to.length > 0 && to.every((d) => d.weight === 0)) throw new RioInputError(["to"], "no destination receives traffic: give at least one a weight above 0");
+    if (to.length > 0 && to.every((d) => d.weight === 0))
+        throw new RioInputError(["to"], "no destination receives traffic: give at least one a weight above 0");
     if (r.rewrite !== undefined) {
         if (r.redirect !== undefined) throw new RioInputError(["rewrite"], "a route cannot both rewrite and redirect");
         if (r.rewrite.path !== undefined && path?.type === "RegularExpression") {
-            throw new RioInputError(["rewrite", "path"], "a path rewrite needs an exact or prefix path match, not a regexp");
+            throw new RioInputError(
+                ["rewrite", "path"],
+                "a path rewrite needs an exact or prefix path match, not a regexp",
+            );
         }
-        if (r.rewrite.host !== undefined) under(["rewrite", "host"], () => assertHostname(r.rewrite!.host!, "rewrite host"));
+        if (r.rewrite.host !== undefined)
+            under(["rewrite", "host"], () => assertHostname(r.rewrite!.host!, "rewrite host"));
     }
     if (r.fault !== undefined && r.fault.delayMillis === undefined && r.fault.abortHTTPStatus === undefined) {
         throw new RioInputError(["fault"], "a fault needs delayMillis or abortHTTPStatus");
@@ -165,13 +206,27 @@ function normalizeRoute(r: RouteInput): NormalizedRoute {
         methods,
         headers,
         to,
-        ...(r.redirect && { redirect: { ...(r.redirect.host !== undefined && { host: r.redirect.host }), ...(r.redirect.path !== undefined && { path: r.redirect.path }), toHTTPS: r.redirect.toHTTPS ?? false } }),
+        ...(r.redirect && {
+            redirect: {
+                ...(r.redirect.host !== undefined && { host: r.redirect.host }),
+                ...(r.redirect.path !== undefined && { path: r.redirect.path }),
+                toHTTPS: r.redirect.toHTTPS ?? false,
+            },
+        }),
         ...(r.rewrite && { rewrite: r.rewrite }),
-        ...(r.headers && { headerEdits: { add: edits(r.headers.add), set: edits(r.headers.set), remove: r.headers.remove ?? [] } }),
+        ...(r.headers && {
+            headerEdits: { add: edits(r.headers.add), set: edits(r.headers.set), remove: r.headers.remove ?? [] },
+        }),
         ...(r.mirror && { mirror: under(["mirror"], () => destinationOf(r.mirror!)) }),
         ...(r.timeoutSeconds !== undefined && { timeoutSeconds: r.timeoutSeconds }),
         ...(r.retry && { retry: r.retry }),
-        ...(r.fault && { fault: { percentage: r.fault.percentage ?? 100, ...(r.fault.delayMillis !== undefined && { delayMillis: r.fault.delayMillis }), ...(r.fault.abortHTTPStatus !== undefined && { abortHTTPStatus: r.fault.abortHTTPStatus }) } }),
+        ...(r.fault && {
+            fault: {
+                percentage: r.fault.percentage ?? 100,
+                ...(r.fault.delayMillis !== undefined && { delayMillis: r.fault.delayMillis }),
+                ...(r.fault.abortHTTPStatus !== undefined && { abortHTTPStatus: r.fault.abortHTTPStatus }),
+            },
+        }),
     };
 }
 
@@ -182,7 +237,12 @@ export function normalizeRouter(name: string, input: unknown): NormalizedRouter 
     if (!parsed.success) throw fromZod(parsed.error, routerSchema);
     const r = parsed.data;
     if (r.internal) {
-        throw new RioInputError(["internal"], "internal routers need a service mesh (Gateway API for meshes, GAMMA), which pulumi-rio does not install; remove internal", undefined, true);
+        throw new RioInputError(
+            ["internal"],
+            "internal routers need a service mesh (Gateway API for meshes, GAMMA), which pulumi-rio does not install; remove internal",
+            undefined,
+            true,
+        );
     }
     if (r.routes === undefined) throw new RioInputError([], "a router needs routes");
     return {

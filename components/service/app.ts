@@ -36,25 +36,39 @@ export function normalizeApp(name: string, input: unknown): NormalizedApp {
     if (!isMap(versions) || Object.keys(versions).length === 0) {
         throw new RioInputError(["versions"], "must map each version name to its settings (at least one)");
     }
-    if (base.version !== undefined) throw new RioInputError(["version"], "is the key of each entry of versions here; remove it", undefined, true);
-    if (base.weight !== undefined) throw new RioInputError(["weight"], "is set per version (versions.<version>.weight)", undefined, true);
+    if (base.version !== undefined)
+        throw new RioInputError(["version"], "is the key of each entry of versions here; remove it", undefined, true);
+    if (base.weight !== undefined)
+        throw new RioInputError(["weight"], "is set per version (versions.<version>.weight)", undefined, true);
     const normalized = Object.entries(versions).map(([version, override]) => {
         if (!isMap(override)) throw new RioInputError(["versions", version], "must be a map of service keys");
         for (const key of [...APP_KEYS, "version"]) {
             if (override[key] !== undefined) {
-                throw new RioInputError(["versions", version, key], `is set for the whole app, not per version`, undefined, true);
+                throw new RioInputError(
+                    ["versions", version, key],
+                    `is set for the whole app, not per version`,
+                    undefined,
+                    true,
+                );
             }
         }
         const { name: workload, ...keys } = override;
-        if (workload !== undefined && typeof workload !== "string") throw new RioInputError(["versions", version, "name"], "must be a string");
+        if (workload !== undefined && typeof workload !== "string")
+            throw new RioInputError(["versions", version, "name"], "must be a string");
         try {
             // The app is the component's (or the template's `app`), not each workload's name.
-            return normalizeService(workload ?? `${name}-${version}`, { ...base, app: base.app ?? name, ...keys, version });
+            return normalizeService(workload ?? `${name}-${version}`, {
+                ...base,
+                app: base.app ?? name,
+                ...keys,
+                version,
+            });
         } catch (e) {
             // Report the key where it is written: in this version's entry, or in the template.
             if (!(e instanceof RioInputError)) throw e;
             const own = typeof e.path[0] === "string" ? e.path[0] in keys : e.path.length === 0;
-            if (e.path.length === 0 && e.detail.startsWith("service name")) throw e.withPrefix(["versions", version, "name"]);
+            if (e.path.length === 0 && e.detail.startsWith("service name"))
+                throw e.withPrefix(["versions", version, "name"]);
             throw own ? e.withPrefix(["versions", version]) : e;
         }
     });
@@ -64,9 +78,13 @@ export function normalizeApp(name: string, input: unknown): NormalizedApp {
     normalized.forEach((v, i) => {
         const version = Object.keys(versions)[i]!;
         if (!isDeepStrictEqual(v.ports, first.ports)) {
-            throw new RioInputError(["versions", version, "ports"], `every version of an app serves the same ports (${Object.keys(versions)[0]} differs)`);
+            throw new RioInputError(
+                ["versions", version, "ports"],
+                `every version of an app serves the same ports (${Object.keys(versions)[0]} differs)`,
+            );
         }
-        if (workloads.has(v.name)) throw new RioInputError(["versions", version, "name"], `workload "${v.name}" is already another version's`);
+        if (workloads.has(v.name))
+            throw new RioInputError(["versions", version, "name"], `workload "${v.name}" is already another version's`);
         workloads.add(v.name);
     });
     if (normalized.every((v) => v.weight === 0)) {

@@ -26,7 +26,11 @@ export function planAppService(svc: NormalizedService, namespace: string, perVer
     return {
         apiVersion: "v1",
         kind: "Service",
-        metadata: { name: perVersion ? `${svc.app}-${svc.version}` : svc.app, namespace, labels: perVersion ? objectLabels(svc) : appObjectLabels(svc) },
+        metadata: {
+            name: perVersion ? `${svc.app}-${svc.version}` : svc.app,
+            namespace,
+            labels: perVersion ? objectLabels(svc) : appObjectLabels(svc),
+        },
         spec: {
             type: "ClusterIP",
             selector: perVersion ? versionLabels(svc) : appLabels(svc),

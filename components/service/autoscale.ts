@@ -23,16 +23,33 @@ export const autoscaleSchema = z
         maxReplicas: z.number().int().min(1, "maxReplicas must be at least 1"),
         maxScale: z.number().int().min(1, "maxScale must be at least 1"),
         max: z.number().int().min(1, "max must be at least 1"),
-        cpu: z.number().int().min(1, "cpu is a target utilization in percent (1-100)").max(100, "cpu is a target utilization in percent (1-100)"),
-        memory: z.number().int().min(1, "memory is a target utilization in percent (1-100)").max(100, "memory is a target utilization in percent (1-100)"),
+        cpu: z
+            .number()
+            .int()
+            .min(1, "cpu is a target utilization in percent (1-100)")
+            .max(100, "cpu is a target utilization in percent (1-100)"),
+        memory: z
+            .number()
+            .int()
+            .min(1, "memory is a target utilization in percent (1-100)")
+            .max(100, "memory is a target utilization in percent (1-100)"),
     })
     .partial()
     .strict();
 export type AutoscaleInput = z.infer<typeof autoscaleSchema>;
 
-function pick(input: AutoscaleInput, keys: ("minReplicas" | "minScale" | "min" | "maxReplicas" | "maxScale" | "max")[]): number | undefined {
+function pick(
+    input: AutoscaleInput,
+    keys: ("minReplicas" | "minScale" | "min" | "maxReplicas" | "maxScale" | "max")[],
+): number | undefined {
     const given = keys.filter((k) => input[k] !== undefined);
-    if (given.length > 1) throw new RioInputError(["autoscale", given[1]!], `sets the same thing as ${given[0]}; keep one`, undefined, true);
+    if (given.length > 1)
+        throw new RioInputError(
+            ["autoscale", given[1]!],
+            `sets the same thing as ${given[0]}; keep one`,
+            undefined,
+            true,
+        );
     return given.length === 1 ? input[given[0]!] : undefined;
 }
 
@@ -43,24 +60,42 @@ export function parseScaleRange(text: string): { min: number; max: number } | un
 }
 
 /** Checks `autoscale` (and `scale: "MIN-MAX"`): bounds in order, one kind of signal. Paths are relative to the service. */
-export function resolveAutoscale(input: AutoscaleInput | undefined, range: { min: number; max: number } | undefined): Autoscale | undefined {
+export function resolveAutoscale(
+    input: AutoscaleInput | undefined,
+    range: { min: number; max: number } | undefined,
+): Autoscale | undefined {
     if (input === undefined && range === undefined) return undefined;
     if (input !== undefined && range !== undefined) {
         throw new RioInputError(["scale"], "a scale range and autoscale both set the bounds; keep one");
     }
     const a = input ?? {};
-    const min = range?.min ?? (pick(a, ["minReplicas", "minScale", "min"]) ?? 1);
-    const max = range?.max ?? (pick(a, ["maxReplicas", "maxScale", "max"]) ?? 10);
+    const min = range?.min ?? pick(a, ["minReplicas", "minScale", "min"]) ?? 1;
+    const max = range?.max ?? pick(a, ["maxReplicas", "maxScale", "max"]) ?? 10;
     const at = range ? ["scale"] : ["autoscale"];
     if (min > max) throw new RioInputError(at, `the minimum (${min}) is above the maximum (${max})`);
     if (max < 1) throw new RioInputError(at, "the maximum must be at least 1");
     if (a.cpu !== undefined || a.memory !== undefined) {
         if (a.concurrency !== undefined) {
-            throw new RioInputError(["autoscale", "concurrency"], "scale on concurrency or on cpu/memory, not both", undefined, true);
+            throw new RioInputError(
+                ["autoscale", "concurrency"],
+                "scale on concurrency or on cpu/memory, not both",
+                undefined,
+                true,
+            );
         }
         // A HorizontalPodAutoscaler cannot scale to zero (without an alpha feature gate).
-        if (min < 1) throw new RioInputError(at, "scaling on cpu/memory needs at least 1 replica; scale to zero works with concurrency");
-        return { kind: "resource", ...(a.cpu !== undefined && { cpu: a.cpu }), ...(a.memory !== undefined && { memory: a.memory }), min, max };
+        if (min < 1)
+            throw new RioInputError(
+                at,
+                "scaling on cpu/memory needs at least 1 replica; scale to zero works with concurrency",
+            );
+        return {
+            kind: "resource",
+            ...(a.cpu !== undefined && { cpu: a.cpu }),
+            ...(a.memory !== undefined && { memory: a.memory }),
+            min,
+            max,
+        };
     }
     return { kind: "concurrency", concurrency: a.concurrency ?? DEFAULT_CONCURRENCY, min, max };
 }

@@ -23,7 +23,11 @@ export interface InterceptedTarget {
  * zero answers the first request instead of failing it), and a ScaledObject with the bounds, fed by the
  * add-on's scaler. On cpu/memory: a HorizontalPodAutoscaler (autoscaling/v2).
  */
-export function planAutoscaler(svc: NormalizedService, ctx: ServiceContext, target: InterceptedTarget | undefined): KubeObject[] {
+export function planAutoscaler(
+    svc: NormalizedService,
+    ctx: ServiceContext,
+    target: InterceptedTarget | undefined,
+): KubeObject[] {
     const a = svc.autoscale;
     if (!a) return [];
     const metadata = { name: svc.name, namespace: ctx.namespace, labels: objectLabels(svc) };
@@ -42,26 +46,36 @@ export function planAutoscaler(svc: NormalizedService, ctx: ServiceContext, targ
                     scaleTargetRef,
                     minReplicas: a.min,
                     maxReplicas: a.max,
-                    metrics: [...(a.cpu !== undefined ? [metric("cpu", a.cpu)] : []), ...(a.memory !== undefined ? [metric("memory", a.memory)] : [])],
+                    metrics: [
+                        ...(a.cpu !== undefined ? [metric("cpu", a.cpu)] : []),
+                        ...(a.memory !== undefined ? [metric("memory", a.memory)] : []),
+                    ],
                 },
             },
         ];
     }
     if (!target) return []; // refused earlier: concurrency needs an exposed port (normalizeService)
     return [
-        ...([
-                  {
-                      apiVersion: "http.keda.sh/v1beta1",
-                      kind: "InterceptorRoute",
-                      metadata,
-                      spec: {
-                          target: { service: target.service, port: target.port },
-                          rules: [{ hosts: target.hosts, ...(target.header !== undefined && { headers: [{ name: VERSION_HEADER, value: target.header }] }) }],
-                          scalingMetric: { concurrency: { targetValue: a.concurrency } },
-                          timeouts: { readiness: "60s" },
-                      },
-                  },
-        ]),
+        ...[
+            {
+                apiVersion: "http.keda.sh/v1beta1",
+                kind: "InterceptorRoute",
+                metadata,
+                spec: {
+                    target: { service: target.service, port: target.port },
+                    rules: [
+                        {
+                            hosts: target.hosts,
+                            ...(target.header !== undefined && {
+                                headers: [{ name: VERSION_HEADER, value: target.header }],
+                            }),
+                        },
+                    ],
+                    scalingMetric: { concurrency: { targetValue: a.concurrency } },
+                    timeouts: { readiness: "60s" },
+                },
+            },
+        ],
         {
             apiVersion: "keda.sh/v1alpha1",
             kind: "ScaledObject",
@@ -70,7 +84,12 @@ export function planAutoscaler(svc: NormalizedService, ctx: ServiceContext, targ
                 scaleTargetRef: { name: svc.name },
                 minReplicaCount: a.min,
                 maxReplicaCount: a.max,
-                triggers: [{ type: "external-push", metadata: { interceptorRoute: svc.name, scalerAddress: ctx.autoscaling.scalerAddress } }],
+                triggers: [
+                    {
+                        type: "external-push",
+                        metadata: { interceptorRoute: svc.name, scalerAddress: ctx.autoscaling.scalerAddress },
+                    },
+                ],
             },
         },
     ];

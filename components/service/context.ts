@@ -52,19 +52,34 @@ export interface ServiceContext {
     baseDir: string;
     /** Which commit a git ref is now (real `git ls-remote`, memoized per context). */
     resolveCommit: CommitResolver;
-    gateway: Required<Omit<GatewayRef, "domain" | "listener" | "customDomains">> & { domain?: string; listener?: string; customDomains?: string[] };
+    gateway: Required<Omit<GatewayRef, "domain" | "listener" | "customDomains">> & {
+        domain?: string;
+        listener?: string;
+        customDomains?: string[];
+    };
     autoscaling: { namespace: string; interceptor: { name: string; port: number }; scalerAddress: string };
 }
 
 /** Service names the keda-add-ons-http chart (0.15.0) gives its interceptor proxy and external scaler. */
-export const KEDA_HTTP = { interceptor: "keda-add-ons-http-interceptor-proxy", interceptorPort: 8080, scaler: "keda-add-ons-http-external-scaler", scalerPort: 9090 };
+export const KEDA_HTTP = {
+    interceptor: "keda-add-ons-http-interceptor-proxy",
+    interceptorPort: 8080,
+    scaler: "keda-add-ons-http-external-scaler",
+    scalerPort: 9090,
+};
 
 export const DEFAULT_NAMESPACE = "default";
-export const DEFAULT_GATEWAY = { name: "rio-gateway", namespace: "rio-system", scheme: "https", implementation: "traefik" } as const;
+export const DEFAULT_GATEWAY = {
+    name: "rio-gateway",
+    namespace: "rio-system",
+    scheme: "https",
+    implementation: "traefik",
+} as const;
 
 function oneImplementation(v: string | undefined): "traefik" | "envoy" {
     if (v === undefined) return DEFAULT_GATEWAY.implementation;
-    if (v !== "traefik" && v !== "envoy") throw new RioInputError(["gateway", "implementation"], `must be traefik or envoy, not "${v}"`);
+    if (v !== "traefik" && v !== "envoy")
+        throw new RioInputError(["gateway", "implementation"], `must be traefik or envoy, not "${v}"`);
     return v;
 }
 
@@ -83,18 +98,24 @@ export interface ContextOptions {
     allow?: readonly string[];
 }
 
-export function resolveContext(namespace: string | undefined, gateway: GatewayRef | undefined, options: ContextOptions = {}): ServiceContext {
+export function resolveContext(
+    namespace: string | undefined,
+    gateway: GatewayRef | undefined,
+    options: ContextOptions = {},
+): ServiceContext {
     const g = gateway ?? {};
     const kedaNs = options.autoscaling?.namespace ?? "rio-system";
     const scheme = g.scheme ?? DEFAULT_GATEWAY.scheme;
-    if (scheme !== "https" && scheme !== "http") throw new RioInputError(["gateway", "scheme"], `must be https or http, not "${scheme}"`);
+    if (scheme !== "https" && scheme !== "http")
+        throw new RioInputError(["gateway", "scheme"], `must be https or http, not "${scheme}"`);
     const ns = under(["namespace"], () => assertDnsLabel(namespace ?? DEFAULT_NAMESPACE, "namespace"));
     return {
         namespace: ns,
         hostLabel: options.hostLabel ?? ns,
         allow: (options.allow ?? []).map((a, i) =>
             under(["allow", i], () => {
-                if (!(ALLOWABLE as readonly string[]).includes(a)) throw new RioInputError([], `"${a}" cannot be allowed (only ${ALLOWABLE.join(", ")})`);
+                if (!(ALLOWABLE as readonly string[]).includes(a))
+                    throw new RioInputError([], `"${a}" cannot be allowed (only ${ALLOWABLE.join(", ")})`);
                 return a as Allowable;
             }),
         ),
@@ -103,11 +124,17 @@ export function resolveContext(namespace: string | undefined, gateway: GatewayRe
         resolveCommit: options.resolveCommit ?? cached(gitResolver),
         gateway: {
             name: under(["gateway", "name"], () => assertDnsLabel(g.name ?? DEFAULT_GATEWAY.name, "gateway name")),
-            namespace: under(["gateway", "namespace"], () => assertDnsLabel(g.namespace ?? DEFAULT_GATEWAY.namespace, "gateway namespace")),
+            namespace: under(["gateway", "namespace"], () =>
+                assertDnsLabel(g.namespace ?? DEFAULT_GATEWAY.namespace, "gateway namespace"),
+            ),
             scheme,
             implementation: oneImplementation(g.implementation),
-            ...(g.domain !== undefined && { domain: under(["gateway", "domain"], () => assertHostname(g.domain!, "domain")) }),
-            ...(g.listener !== undefined && { listener: under(["gateway", "listener"], () => assertDnsLabel(g.listener!, "listener name")) }),
+            ...(g.domain !== undefined && {
+                domain: under(["gateway", "domain"], () => assertHostname(g.domain!, "domain")),
+            }),
+            ...(g.listener !== undefined && {
+                listener: under(["gateway", "listener"], () => assertDnsLabel(g.listener!, "listener name")),
+            }),
             ...(g.customDomains !== undefined && { customDomains: [...g.customDomains] }),
         },
         autoscaling: {
@@ -120,5 +147,8 @@ export function resolveContext(namespace: string | undefined, gateway: GatewayRe
 
 /** The error for a route feature Traefik lacks, naming the gateway that has it. */
 export function traefikCannot(at: (string | number)[], feature: string, why: string): RioInputError {
-    return new RioInputError(at, `Traefik cannot ${feature} (${why}); use gatewayImplementation: envoy (Envoy Gateway) for it`);
+    return new RioInputError(
+        at,
+        `Traefik cannot ${feature} (${why}); use gatewayImplementation: envoy (Envoy Gateway) for it`,
+    );
 }

@@ -38,7 +38,10 @@ function envVar(name: string, value: string): EnvVar {
     if (self) {
         const field = SELF_FIELDS[self[1]!];
         if (!field) {
-            throw new RioInputError([], `"${value}": $(self/…) takes ${Object.keys(SELF_FIELDS).join(", ")} (labels and annotations only reach a pod through a volume)`);
+            throw new RioInputError(
+                [],
+                `"${value}": $(self/…) takes ${Object.keys(SELF_FIELDS).join(", ")} (labels and annotations only reach a pod through a volume)`,
+            );
         }
         return { name, valueFrom: { fieldRef: { fieldPath: field } } };
     }

@@ -41,7 +41,10 @@ function hostname(label: string, domain: string): string {
 
 function domainOf(ctx: ServiceContext): string {
     if (ctx.gateway.domain === undefined) {
-        throw new RioInputError(["ports"], "exposed ports need a cluster domain (gateway.domain, or --domain for rio render)");
+        throw new RioInputError(
+            ["ports"],
+            "exposed ports need a cluster domain (gateway.domain, or --domain for rio render)",
+        );
     }
     return ctx.gateway.domain;
 }
@@ -52,7 +55,12 @@ function domainOf(ctx: ServiceContext): string {
  * gateway's custom domains are known (RioSystem's `domains`).
  */
 export function parentRefsFor(ctx: ServiceContext, hostnames: string[]): Record<string, unknown>[] {
-    const base = { group: "gateway.networking.k8s.io", kind: "Gateway", name: ctx.gateway.name, namespace: ctx.gateway.namespace };
+    const base = {
+        group: "gateway.networking.k8s.io",
+        kind: "Gateway",
+        name: ctx.gateway.name,
+        namespace: ctx.gateway.namespace,
+    };
     const { listener, customDomains, domain } = ctx.gateway;
     const main = { ...base, ...(listener !== undefined && { sectionName: listener }) };
     if (listener === undefined || customDomains === undefined) return [main];
@@ -79,7 +87,15 @@ function timeouts(svc: NormalizedService, ctx: ServiceContext): Record<string, u
     return { timeouts: { request: `${svc.requestTimeoutSeconds}s` } };
 }
 
-function route(name: string, hostnames: string[], backends: Backend[], port: Port, labels: Record<string, string>, ctx: ServiceContext, ruleExtra: Record<string, unknown> = {}): KubeObject {
+function route(
+    name: string,
+    hostnames: string[],
+    backends: Backend[],
+    port: Port,
+    labels: Record<string, string>,
+    ctx: ServiceContext,
+    ruleExtra: Record<string, unknown> = {},
+): KubeObject {
     return {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "HTTPRoute",
@@ -97,7 +113,9 @@ function route(name: string, hostnames: string[], backends: Backend[], port: Por
                         ...(b.namespace !== undefined && { namespace: b.namespace }),
                         port: b.port ?? port.port,
                         ...(b.weight !== undefined && { weight: b.weight }),
-                        ...(b.header && { filters: [{ type: "RequestHeaderModifier", requestHeaderModifier: { set: [b.header] } }] }),
+                        ...(b.header && {
+                            filters: [{ type: "RequestHeaderModifier", requestHeaderModifier: { set: [b.header] } }],
+                        }),
                     })),
                     ...ruleExtra,
                 },
@@ -136,12 +154,24 @@ export function planHttpRoutes(app: NormalizedApp, ctx: ServiceContext): Exposed
     const multi = app.versions.length > 1;
     return exposed.map((port, i) => {
         const primary = i === 0;
-        const backends: Backend[] = app.versions.map((v) => ({ ...backendOf(v, multi, ctx, primary), ...(multi && { weight: v.weight }) }));
+        const backends: Backend[] = app.versions.map((v) => ({
+            ...backendOf(v, multi, ctx, primary),
+            ...(multi && { weight: v.weight }),
+        }));
         const hostnames = [
-            ...new Set(primary ? [hostname(`${app.app}-${ctx.hostLabel}`, domain), ...app.hostnames] : [hostname(`${app.app}-${port.port}-${ctx.hostLabel}`, domain)]),
+            ...new Set(
+                primary
+                    ? [hostname(`${app.app}-${ctx.hostLabel}`, domain), ...app.hostnames]
+                    : [hostname(`${app.app}-${port.port}-${ctx.hostLabel}`, domain)],
+            ),
         ];
         const name = primary ? app.app : `${app.app}-${port.port}`;
-        return { port, hostnames, route: route(name, hostnames, backends, port, appObjectLabels(first), ctx, timeouts(first, ctx)), suffix: primary ? "" : `-${port.port}` };
+        return {
+            port,
+            hostnames,
+            route: route(name, hostnames, backends, port, appObjectLabels(first), ctx, timeouts(first, ctx)),
+            suffix: primary ? "" : `-${port.port}`,
+        };
     });
 }
 
@@ -151,5 +181,18 @@ export function planVersionRoute(svc: NormalizedService, ctx: ServiceContext): E
     if (!port) return undefined;
     const name = `${svc.app}-${svc.version}`;
     const hostnames = [hostname(`${name}-${ctx.hostLabel}`, domainOf(ctx))];
-    return { port, hostnames, route: route(name, hostnames, [backendOf(svc, true, ctx, true)], port, objectLabels(svc), ctx, timeouts(svc, ctx)), suffix: `-${svc.version}` };
+    return {
+        port,
+        hostnames,
+        route: route(
+            name,
+            hostnames,
+            [backendOf(svc, true, ctx, true)],
+            port,
+            objectLabels(svc),
+            ctx,
+            timeouts(svc, ctx),
+        ),
+        suffix: `-${svc.version}`,
+    };
 }

@@ -3,12 +3,54 @@ import { RioInputError } from "../errors";
 
 /** Keys this release implements, in their canonical (camelCase) spelling. */
 export const SERVICE_KEYS = [
-    "image", "ports", "env", "configs", "secrets", "command", "args", "workingDir", "cpus", "memory", "scale",
-    "labels", "annotations", "readinessProbe", "livenessProbe", "imagePullPolicy", "imagePullSecrets", "app",
-    "version", "hostnames", "weight", "versions", "autoscale", "build", "dns", "hostAliases", "hostname", "stdin",
-    "stdinOnce", "tty", "runAsUser", "runAsGroup", "readOnlyRootFilesystem", "nodeAffinity", "podAffinity",
-    "podAntiAffinity", "maxUnavailable", "maxSurge", "volumes", "requestTimeoutSeconds", "global", "volumeTemplates",
-    "containers", "hostNetwork", "privileged", "permissions", "globalPermissions", "serviceMesh",
+    "image",
+    "ports",
+    "env",
+    "configs",
+    "secrets",
+    "command",
+    "args",
+    "workingDir",
+    "cpus",
+    "memory",
+    "scale",
+    "labels",
+    "annotations",
+    "readinessProbe",
+    "livenessProbe",
+    "imagePullPolicy",
+    "imagePullSecrets",
+    "app",
+    "version",
+    "hostnames",
+    "weight",
+    "versions",
+    "autoscale",
+    "build",
+    "dns",
+    "hostAliases",
+    "hostname",
+    "stdin",
+    "stdinOnce",
+    "tty",
+    "runAsUser",
+    "runAsGroup",
+    "readOnlyRootFilesystem",
+    "nodeAffinity",
+    "podAffinity",
+    "podAntiAffinity",
+    "maxUnavailable",
+    "maxSurge",
+    "volumes",
+    "requestTimeoutSeconds",
+    "global",
+    "volumeTemplates",
+    "containers",
+    "hostNetwork",
+    "privileged",
+    "permissions",
+    "globalPermissions",
+    "serviceMesh",
 ] as const;
 
 /**
@@ -47,8 +89,10 @@ export const SERVICE_ALIASES: Readonly<Record<string, string>> = {
 export const UNSUPPORTED_SERVICE_KEYS: Readonly<Record<string, string>> = {
     rollout:
         "pulumi-rio applies weights as written on each pulumi up instead of moving them step by step; change them in steps yourself (README: Versions and traffic)",
-    rolloutDuration: "pulumi-rio applies weights as written on each pulumi up instead of moving them over time (README: Versions and traffic)",
-    template: "pulumi-rio rolls the same workload to each new commit of a build instead of making a service per commit; pull requests get a PreviewEnv",
+    rolloutDuration:
+        "pulumi-rio applies weights as written on each pulumi up instead of moving them over time (README: Versions and traffic)",
+    template:
+        "pulumi-rio rolls the same workload to each new commit of a build instead of making a service per commit; pull requests get a PreviewEnv",
     stageOnly: "pulumi-rio makes no staged service per commit; pull requests get a PreviewEnv",
 };
 
@@ -79,9 +123,15 @@ export function unknownKey(key: string, known?: readonly string[]): RioInputErro
  * Maps aliases to canonical keys and rejects unknown or not-yet-implemented ones. `spelling` remembers how
  * the user wrote each canonical key, so later errors point at what is in their file.
  */
-export function checkKeys(input: unknown, extra: readonly string[] = []): { value: Record<string, unknown>; spelling: Map<string, string> } {
+export function checkKeys(
+    input: unknown,
+    extra: readonly string[] = [],
+): { value: Record<string, unknown>; spelling: Map<string, string> } {
     if (input === null || typeof input !== "object" || Array.isArray(input)) {
-        throw new RioInputError([], `a service must be a map of keys, not ${input === null ? "null" : Array.isArray(input) ? "a list" : typeof input}`);
+        throw new RioInputError(
+            [],
+            `a service must be a map of keys, not ${input === null ? "null" : Array.isArray(input) ? "a list" : typeof input}`,
+        );
     }
     const value: Record<string, unknown> = {};
     const spelling = new Map<string, string>();
@@ -97,7 +147,8 @@ export function checkKeys(input: unknown, extra: readonly string[] = []): { valu
         } else if (key === "net") {
             // Rio's `--net host`: the only network mode it had besides the pod's own.
             canonical = "hostNetwork";
-            if (v !== "host" && v !== "default" && v !== "") throw new RioInputError([key], `"${String(v)}" is not a network mode: use host (or hostNetwork: true)`);
+            if (v !== "host" && v !== "default" && v !== "")
+                throw new RioInputError([key], `"${String(v)}" is not a network mode: use host (or hostNetwork: true)`);
             converted = v === "host";
         } else if ((key === "template" || key === "stageOnly") && v === false) {
             // Rio's default, written out by `rio export` and in Rio's docs: exactly what pulumi-rio does.
@@ -106,7 +157,8 @@ export function checkKeys(input: unknown, extra: readonly string[] = []): { valu
             throw new RioInputError([key], `is not supported: ${UNSUPPORTED_SERVICE_KEYS[key]}`, undefined, true);
         } else throw unknownKey(key, extra.length > 0 ? [...ALL_SPELLINGS, ...extra] : undefined);
         const earlier = spelling.get(canonical);
-        if (earlier !== undefined) throw new RioInputError([key], `sets the same thing as "${earlier}"; keep one`, undefined, true);
+        if (earlier !== undefined)
+            throw new RioInputError([key], `sets the same thing as "${earlier}"; keep one`, undefined, true);
         spelling.set(canonical, key);
         value[canonical] = converted;
     }

@@ -5,7 +5,14 @@ export const MANAGED_BY = "pulumi-rio";
 
 /** Labels on every pod of a service version: app.kubernetes.io/* plus Rio's own `app` and `version`. */
 export function podLabels(svc: NormalizedService): Record<string, string> {
-    return { ...svc.labels, ...selectorLabels(svc), ...appLabels(svc), "app.kubernetes.io/version": svc.version, app: svc.app, version: svc.version };
+    return {
+        ...svc.labels,
+        ...selectorLabels(svc),
+        ...appLabels(svc),
+        "app.kubernetes.io/version": svc.version,
+        app: svc.app,
+        version: svc.version,
+    };
 }
 
 /** What the workload selects: its own pods only (immutable on a Deployment, so derived from stable names). */
@@ -25,7 +32,12 @@ export function appObjectLabels(svc: NormalizedService): Record<string, string> 
 
 /** Labels on one version's objects (workload, version Service, version route). */
 export function objectLabels(svc: NormalizedService): Record<string, string> {
-    return { ...svc.labels, ...appLabels(svc), "app.kubernetes.io/instance": svc.name, "app.kubernetes.io/version": svc.version };
+    return {
+        ...svc.labels,
+        ...appLabels(svc),
+        "app.kubernetes.io/instance": svc.name,
+        "app.kubernetes.io/version": svc.version,
+    };
 }
 
 /** What a version's Service selects: that version's pods only. */

@@ -40,7 +40,8 @@ type MountList = string | readonly string[] | undefined;
 function entriesOf(source: Mount["source"], key: "configs" | "secrets", list: MountList) {
     if (list === undefined) return [];
     // A single mount written as a scalar has no index in the user's file.
-    const items = typeof list === "string" ? [{ at: [key], spec: list }] : list.map((spec, i) => ({ at: [key, i], spec }));
+    const items =
+        typeof list === "string" ? [{ at: [key], spec: list }] : list.map((spec, i) => ({ at: [key, i], spec }));
     return items.map(({ at, spec }) => ({ at, mount: under(at, () => parseMount(source, spec)) }));
 }
 

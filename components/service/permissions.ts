@@ -47,8 +47,21 @@ export const WRITE_VERBS: readonly string[] = ["create", "delete", "get", "list"
  * then granted nothing, silently, so anything else is refused.
  */
 const RESOURCE_VERBS: readonly string[] = [
-    "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection",
-    "use", "bind", "escalate", "impersonate", "approve", "sign", "attest",
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    "use",
+    "bind",
+    "escalate",
+    "impersonate",
+    "approve",
+    "sign",
+    "attest",
 ];
 /** On a non-resource URL the verb is the HTTP method, lowercased. */
 const URL_VERBS: readonly string[] = ["get", "post", "put", "patch", "delete", "head", "options"];
@@ -78,7 +91,11 @@ export function parsePermission(text: string, scope: PermissionScope = "cluster"
     const trimmed = text.trim();
     if (trimmed.startsWith("role=")) return { role: checkRoleName(trimmed.slice("role=".length).trim()) };
     const body = trimmed.startsWith("rule=") ? trimmed.slice("rule=".length).trim() : trimmed;
-    if (body === "") throw new RioInputError([], "a permission cannot be empty: write [verbs] [apiGroup/]resource [resourceName], or role=<name>");
+    if (body === "")
+        throw new RioInputError(
+            [],
+            "a permission cannot be empty: write [verbs] [apiGroup/]resource [resourceName], or role=<name>",
+        );
 
     const words = body.split(/\s+/);
     const urls = words.filter((w) => w.startsWith("url="));
@@ -86,7 +103,10 @@ export function parsePermission(text: string, scope: PermissionScope = "cluster"
     if (urls.length > 0) return parseUrlRule(urls, rest, scope);
 
     if (rest.length > 3) {
-        throw new RioInputError([], `too many words (${rest.length}): a permission is [verbs] [apiGroup/]resource [resourceName]`);
+        throw new RioInputError(
+            [],
+            `too many words (${rest.length}): a permission is [verbs] [apiGroup/]resource [resourceName]`,
+        );
     }
     const verbs = rest.length === 1 ? [...READ_VERBS] : parseVerbs(rest[0]!, "resource");
     const { group, resource } = parseGroupResource(rest.length === 1 ? rest[0]! : rest[1]!);
@@ -97,16 +117,25 @@ export function parsePermission(text: string, scope: PermissionScope = "cluster"
 
 function parseUrlRule(urls: string[], rest: string[], scope: PermissionScope): PolicyRule {
     if (scope === "namespace") {
-        throw new RioInputError([], "url= grants a non-resource URL, which only a cluster-wide role can: move it to globalPermissions");
+        throw new RioInputError(
+            [],
+            "url= grants a non-resource URL, which only a cluster-wide role can: move it to globalPermissions",
+        );
     }
     if (urls.length > 1) throw new RioInputError([], `url= is given ${urls.length} times; a permission grants one URL`);
     const url = urls[0]!.slice("url=".length);
     // Kubernetes matches a non-resource URL exactly, or by prefix when it ends in `*`.
     if (!/^(\*|\/[^*]*\*?)$/.test(url)) {
-        throw new RioInputError([], `url "${url}" is not a URL path: it must start with "/" (a "*" may only end it, as in "/healthz/*")`);
+        throw new RioInputError(
+            [],
+            `url "${url}" is not a URL path: it must start with "/" (a "*" may only end it, as in "/healthz/*")`,
+        );
     }
     if (rest.length > 1) {
-        throw new RioInputError([], `a url= permission is [verbs] url=/path and grants no resource: drop "${rest.slice(1).join(" ")}"`);
+        throw new RioInputError(
+            [],
+            `a url= permission is [verbs] url=/path and grants no resource: drop "${rest.slice(1).join(" ")}"`,
+        );
     }
     const verbs = rest.length === 0 ? ["get"] : parseVerbs(rest[0]!, "url");
     return { verbs, nonResourceURLs: [url] };
@@ -125,7 +154,10 @@ function parseVerbs(word: string, on: "resource" | "url"): string[] {
         } else if (on === "resource") {
             throw new RioInputError([], `unknown verb "${verb}": use ${known.join(", ")}, read, write or *`);
         } else {
-            throw new RioInputError([], `unknown verb "${verb}" for a url= permission: use the HTTP methods ${known.join(", ")} or *`);
+            throw new RioInputError(
+                [],
+                `unknown verb "${verb}" for a url= permission: use the HTTP methods ${known.join(", ")} or *`,
+            );
         }
     }
     return out.has("*") ? ["*"] : [...out].sort();
@@ -137,7 +169,10 @@ function parseGroupResource(word: string): { group: string; resource: string } {
     const group = slash < 0 ? "" : word.slice(0, slash);
     const resource = slash < 0 ? word : word.slice(slash + 1);
     if (group !== "" && group !== "*" && !(group.length <= 253 && DNS_SUBDOMAIN.test(group))) {
-        throw new RioInputError([], `API group "${group}" is not valid: use lowercase letters, digits, '-' and '.' (like "apps" or "cert-manager.io"), or *`);
+        throw new RioInputError(
+            [],
+            `API group "${group}" is not valid: use lowercase letters, digits, '-' and '.' (like "apps" or "cert-manager.io"), or *`,
+        );
     }
     if (resource === "") throw new RioInputError([], `"${word}" names no resource after the "/"`);
     const segments = resource.split("/");
@@ -191,7 +226,10 @@ export function formatPermission(p: Permission): string {
  * list of them, each in Rio's grammar (see parsePermission). Absent means none.
  * @throws RioInputError under the list index (none for a single string).
  */
-export function resolvePermissions(input: string | readonly string[] | undefined, scope: PermissionScope): Permission[] {
+export function resolvePermissions(
+    input: string | readonly string[] | undefined,
+    scope: PermissionScope,
+): Permission[] {
     if (input === undefined) return [];
     if (typeof input === "string") return [parsePermission(input, scope)];
     return input.map((text, i) => under([i], () => parsePermission(text, scope)));
@@ -204,7 +242,11 @@ const RBAC_GROUP = "rbac.authorization.k8s.io";
  * then mount no token at all). A pod that uses it sets `serviceAccountName` and
  * `automountServiceAccountToken: true` itself.
  */
-export function rbacServiceAccount(svcName: string, permissions: readonly Permission[], globalPermissions: readonly Permission[]): string | undefined {
+export function rbacServiceAccount(
+    svcName: string,
+    permissions: readonly Permission[],
+    globalPermissions: readonly Permission[],
+): string | undefined {
     return permissions.length + globalPermissions.length > 0 ? svcName : undefined;
 }
 
@@ -234,9 +276,16 @@ export function planRbac(
     if (account === undefined) return [];
     const labels = svc.labels;
     const subjects = [{ kind: "ServiceAccount", name: account, namespace: svc.namespace }];
-    const out: KubeObject[] = [{ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: account, namespace: svc.namespace, labels } }];
+    const out: KubeObject[] = [
+        { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: account, namespace: svc.namespace, labels } },
+    ];
 
-    const binding = (kind: "RoleBinding" | "ClusterRoleBinding", name: string, roleKind: "Role" | "ClusterRole", roleName: string): KubeObject => ({
+    const binding = (
+        kind: "RoleBinding" | "ClusterRoleBinding",
+        name: string,
+        roleKind: "Role" | "ClusterRole",
+        roleName: string,
+    ): KubeObject => ({
         apiVersion: `${RBAC_GROUP}/v1`,
         kind,
         metadata: { name, ...(kind === "RoleBinding" && { namespace: svc.namespace }), labels },
@@ -251,7 +300,12 @@ export function planRbac(
     }
     if (rules.length > 0) {
         const name = `rio-${svc.name}`;
-        out.push({ apiVersion: `${RBAC_GROUP}/v1`, kind: "Role", metadata: { name, namespace: svc.namespace, labels }, rules: rules.map(copyRule) });
+        out.push({
+            apiVersion: `${RBAC_GROUP}/v1`,
+            kind: "Role",
+            metadata: { name, namespace: svc.namespace, labels },
+            rules: rules.map(copyRule),
+        });
         out.push(binding("RoleBinding", name, "Role", name));
     }
     for (const role of uniqueRoles(permissions)) {
@@ -261,7 +315,12 @@ export function planRbac(
     const clusterRules = globalPermissions.filter((p): p is PolicyRule => !isRoleGrant(p));
     const clusterName = `rio-${svc.namespace}.${svc.name}`;
     if (clusterRules.length > 0) {
-        out.push({ apiVersion: `${RBAC_GROUP}/v1`, kind: "ClusterRole", metadata: { name: clusterName, labels }, rules: clusterRules.map(copyRule) });
+        out.push({
+            apiVersion: `${RBAC_GROUP}/v1`,
+            kind: "ClusterRole",
+            metadata: { name: clusterName, labels },
+            rules: clusterRules.map(copyRule),
+        });
         out.push(binding("ClusterRoleBinding", clusterName, "ClusterRole", clusterName));
     }
     for (const role of uniqueRoles(globalPermissions)) {

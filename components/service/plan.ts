@@ -38,9 +38,17 @@ export interface ServicePlan {
  * builds and pushes it, and the version running exactly that image. Errors name `build.*`, or `image` when the
  * build was a git URL given as the image.
  */
-function built(v: NormalizedService, ctx: ServiceContext): { version: NormalizedService; job?: KubeObject; local?: LocalImage } {
+function built(
+    v: NormalizedService,
+    ctx: ServiceContext,
+): { version: NormalizedService; job?: KubeObject; local?: LocalImage } {
     if (v.localBuild) {
-        const { image, pull } = planLocalImage(v.localBuild, ctx.baseDir, `${ctx.namespace}/${v.name}`, ctx.build.registry);
+        const { image, pull } = planLocalImage(
+            v.localBuild,
+            ctx.baseDir,
+            `${ctx.namespace}/${v.name}`,
+            ctx.build.registry,
+        );
         return { version: { ...v, image: pull }, local: image };
     }
     const b = v.build;
@@ -48,7 +56,13 @@ function built(v: NormalizedService, ctx: ServiceContext): { version: Normalized
     try {
         const commit = ctx.resolveCommit(b.repo, b.ref);
         const refs = imageRefs(b, ctx.namespace, v.name, imageTag(commit, b), ctx.build);
-        const job = planBuildJob(b, commit, refs, { namespace: ctx.namespace, workload: v.name, app: v.app }, ctx.build);
+        const job = planBuildJob(
+            b,
+            commit,
+            refs,
+            { namespace: ctx.namespace, workload: v.name, app: v.app },
+            ctx.build,
+        );
         return { version: { ...v, image: refs.pull }, job };
     } catch (e) {
         if (!(e instanceof RioInputError)) throw e;
@@ -62,17 +76,40 @@ function built(v: NormalizedService, ctx: ServiceContext): { version: Normalized
  */
 function guard(v: NormalizedService, ctx: ServiceContext): void {
     const uses: { feature: Allowable; at: (string | number)[]; what: string }[] = [];
-    const where = (container: string | undefined) => (container === undefined ? [] : ["containers", v.sidecars.findIndex((c) => c.name === container)]);
+    const where = (container: string | undefined) =>
+        container === undefined ? [] : ["containers", v.sidecars.findIndex((c) => c.name === container)];
     v.ports.forEach((p) => {
         if (!p.hostPort) return;
-        const own = p.container === undefined ? v.ports.filter((q) => q.container === undefined) : v.sidecars.find((c) => c.name === p.container)!.ports;
-        uses.push({ feature: "hostPort", at: [...where(p.container), "ports", own.indexOf(p)], what: "hostport binds a port on every node the pod runs on" });
+        const own =
+            p.container === undefined
+                ? v.ports.filter((q) => q.container === undefined)
+                : v.sidecars.find((c) => c.name === p.container)!.ports;
+        uses.push({
+            feature: "hostPort",
+            at: [...where(p.container), "ports", own.indexOf(p)],
+            what: "hostport binds a port on every node the pod runs on",
+        });
     });
-    if (v.hostNetwork) uses.push({ feature: "hostNetwork", at: ["hostNetwork"], what: "hostNetwork puts the pod on the node's own network" });
+    if (v.hostNetwork)
+        uses.push({
+            feature: "hostNetwork",
+            at: ["hostNetwork"],
+            what: "hostNetwork puts the pod on the node's own network",
+        });
     [{ name: undefined, c: v }, ...v.sidecars.map((c) => ({ name: c.name, c }))].forEach(({ name, c }) => {
-        if (c.security.privileged === true) uses.push({ feature: "privileged", at: [...where(name), "privileged"], what: "a privileged container is root on the node" });
+        if (c.security.privileged === true)
+            uses.push({
+                feature: "privileged",
+                at: [...where(name), "privileged"],
+                what: "a privileged container is root on the node",
+            });
         c.volumes.forEach((vol, j) => {
-            if (vol.hostPath !== undefined) uses.push({ feature: "hostPath", at: [...where(name), "volumes", j], what: `a hostPath volume reads and writes the node's ${vol.hostPath}` });
+            if (vol.hostPath !== undefined)
+                uses.push({
+                    feature: "hostPath",
+                    at: [...where(name), "volumes", j],
+                    what: `a hostPath volume reads and writes the node's ${vol.hostPath}`,
+                });
         });
     });
     const refused = uses.find((u) => !ctx.allow.includes(u.feature));
@@ -111,21 +148,35 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext): ServicePlan 
     });
     const intercepted = app.versions.some((v) => v.autoscale?.kind === "concurrency");
     const objects: PlannedObject[] = [
-        ...app.versions.flatMap((v, i) => (builds[i]!.job ? [{ suffix: `${suffix(v)}-build`, object: builds[i]!.job! }] : [])),
+        ...app.versions.flatMap((v, i) =>
+            builds[i]!.job ? [{ suffix: `${suffix(v)}-build`, object: builds[i]!.job! }] : [],
+        ),
         // Rio's permissions: the version's ServiceAccount, roles and bindings, before the pods that use them.
         ...app.versions.flatMap((v) =>
-            planRbac({ name: v.name, namespace: ctx.namespace, labels: objectLabels(v) }, v.permissions, v.globalPermissions).map((object) => ({
+            planRbac(
+                { name: v.name, namespace: ctx.namespace, labels: objectLabels(v) },
+                v.permissions,
+                v.globalPermissions,
+            ).map((object) => ({
                 suffix: object.kind === "ServiceAccount" ? suffix(v) : `${suffix(v)}-${object.metadata.name}`,
                 object,
             })),
         ),
         // A workload rolls to a built image only once its build has succeeded.
         ...app.versions.map((v, i) => {
-            const after = [...(builds[i]!.job ? [`Job${suffix(v)}-build`] : []), ...(builds[i]!.local ? [`Image${suffix(v)}`] : []), ...(v.permissions.length + v.globalPermissions.length > 0 ? [`ServiceAccount${suffix(v)}`] : [])];
+            const after = [
+                ...(builds[i]!.job ? [`Job${suffix(v)}-build`] : []),
+                ...(builds[i]!.local ? [`Image${suffix(v)}`] : []),
+                ...(v.permissions.length + v.globalPermissions.length > 0 ? [`ServiceAccount${suffix(v)}`] : []),
+            ];
             return { suffix: suffix(v), object: planWorkload(v, ctx.namespace), ...(after.length > 0 && { after }) };
         }),
         ...(service ? [{ suffix: "", object: service }] : []),
-        ...(multi ? app.versions.flatMap((v) => planAppService(v, ctx.namespace, true) ?? []).map((object, i) => ({ suffix: `-${app.versions[i]!.version}`, object })) : []),
+        ...(multi
+            ? app.versions
+                  .flatMap((v) => planAppService(v, ctx.namespace, true) ?? [])
+                  .map((object, i) => ({ suffix: `-${app.versions[i]!.version}`, object }))
+            : []),
         ...exposed.map((e) => ({ suffix: e.suffix, object: e.route })),
         ...versionRoutes.map((e) => ({ suffix: e.suffix, object: e.route })),
         ...autoscalers,
@@ -137,19 +188,36 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext): ServicePlan 
         ...app.versions.flatMap((v) => {
             // One claim per persistent volume name, whichever containers mount it.
             const persistent = [...v.volumes, ...v.sidecars.flatMap((c) => c.volumes)].filter((vol) => vol.persistent);
-            return persistent.filter((vol, i) => persistent.findIndex((w) => w.name === vol.name) === i).map((vol) => ({ suffix: `-vol-${vol.name}`, object: planVolumeClaim(vol, ctx.namespace, objectLabels(v)) }));
+            return persistent
+                .filter((vol, i) => persistent.findIndex((w) => w.name === vol.name) === i)
+                .map((vol) => ({
+                    suffix: `-vol-${vol.name}`,
+                    object: planVolumeClaim(vol, ctx.namespace, objectLabels(v)),
+                }));
         }),
     ];
     // Two objects of one kind and name would overwrite each other (a version named like a port, say).
     const seen = new Set<string>();
     for (const { object, suffix } of objects) {
         for (const key of [`${object.kind}/${object.metadata.name}`, `${object.kind}#${suffix}`]) {
-            if (seen.has(key)) throw new RioInputError(["versions"], `two objects would share the ${object.kind} name "${object.metadata.name}"; rename a version`);
+            if (seen.has(key))
+                throw new RioInputError(
+                    ["versions"],
+                    `two objects would share the ${object.kind} name "${object.metadata.name}"; rename a version`,
+                );
             seen.add(key);
         }
     }
-    const images = app.versions.flatMap((v, i) => (builds[i]!.local ? [{ suffix: suffix(v), image: builds[i]!.local! }] : []));
-    return { objects, images, serviceName: service?.metadata.name, hostnames, urls: hostnames.map((h) => `${ctx.gateway.scheme}://${h}`) };
+    const images = app.versions.flatMap((v, i) =>
+        builds[i]!.local ? [{ suffix: suffix(v), image: builds[i]!.local! }] : [],
+    );
+    return {
+        objects,
+        images,
+        serviceName: service?.metadata.name,
+        hostnames,
+        urls: hostnames.map((h) => `${ctx.gateway.scheme}://${h}`),
+    };
 }
 
 /** A single-version service's plan (what most services are). */

@@ -81,7 +81,8 @@ export function parsePortString(spec: string): PortSpec {
                 out.expose = value === "" || value === "true";
                 break;
             case "internal":
-                if (value !== "" && value !== "true" && value !== "false") throw new RioInputError([], `internal must be true or false, not "${value}"`);
+                if (value !== "" && value !== "true" && value !== "false")
+                    throw new RioInputError([], `internal must be true or false, not "${value}"`);
                 out.expose = value === "false";
                 break;
             case "hostport":
@@ -91,7 +92,11 @@ export function parsePortString(spec: string): PortSpec {
                 out.hostPort = value !== "false";
                 break;
             default:
-                if (eq >= 0) throw new RioInputError([], `unknown port option "${key}" (expected name, expose, internal or hostport)`);
+                if (eq >= 0)
+                    throw new RioInputError(
+                        [],
+                        `unknown port option "${key}" (expected name, expose, internal or hostport)`,
+                    );
                 out.name = key;
         }
     }
@@ -113,12 +118,20 @@ const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Fills Rio's defaults into one port and checks it. */
 export function resolvePort(input: string | number | PortSpec): Port {
     const spec: PortSpec =
-        typeof input === "string" ? parsePortString(input) : typeof input === "number" ? parsePortString(String(input)) : input;
+        typeof input === "string"
+            ? parsePortString(input)
+            : typeof input === "number"
+              ? parsePortString(String(input))
+              : input;
     const port = spec.port ?? spec.targetPort;
     const targetPort = spec.targetPort ?? spec.port;
     if (port === undefined || targetPort === undefined) throw new RioInputError([], "a port needs port or targetPort");
-    for (const [what, n] of [["port", port], ["targetPort", targetPort]] as const) {
-        if (!Number.isInteger(n) || n < 1 || n > 65535) throw new RioInputError([], `${what} ${n} is out of range (1-65535)`);
+    for (const [what, n] of [
+        ["port", port],
+        ["targetPort", targetPort],
+    ] as const) {
+        if (!Number.isInteger(n) || n < 1 || n > 65535)
+            throw new RioInputError([], `${what} ${n} is out of range (1-65535)`);
     }
     const protocol = spec.protocol === undefined ? "http" : parseProtocol(spec.protocol);
     const name = spec.name ?? `${protocol}-${port}`;
@@ -155,7 +168,8 @@ export function resolvePorts(input: string | number | readonly (string | number 
         if (prev !== undefined) throw new RioInputError(at(i), `port ${p.port} is already declared by ports[${prev}]`);
         seenPort.set(key, i);
         const prevName = seenName.get(p.name);
-        if (prevName !== undefined) throw new RioInputError(at(i), `port name "${p.name}" is already used by ports[${prevName}]`);
+        if (prevName !== undefined)
+            throw new RioInputError(at(i), `port name "${p.name}" is already used by ports[${prevName}]`);
         seenName.set(p.name, i);
     });
     return ports;

@@ -3,7 +3,13 @@ import { splitCommand } from "./command";
 
 /** A Kubernetes Probe (the subset Rio passes through), as `readinessProbe`/`livenessProbe` take it. */
 export interface Probe {
-    httpGet?: { path?: string; port: number | string; host?: string; scheme?: "HTTP" | "HTTPS"; httpHeaders?: { name: string; value: string }[] };
+    httpGet?: {
+        path?: string;
+        port: number | string;
+        host?: string;
+        scheme?: "HTTP" | "HTTPS";
+        httpHeaders?: { name: string; value: string }[];
+    };
     tcpSocket?: { port: number | string; host?: string };
     exec?: { command: string[] };
     grpc?: { port: number; service?: string };
@@ -24,19 +30,38 @@ const URL_FORM = /^(https?|tcp):\/\/([^/:]*)(?::(\d+))?(\/.*)?$/i;
 export function parseProbeShorthand(spec: string): Probe {
     const m = URL_FORM.exec(spec.trim());
     if (!m && /^[a-z][a-z0-9+.-]*:\/\//i.test(spec.trim())) {
-        throw new RioInputError([], `"${spec}" is not a health-check URL: use http://[host]:port/path, https://... or tcp://[host]:port`);
+        throw new RioInputError(
+            [],
+            `"${spec}" is not a health-check URL: use http://[host]:port/path, https://... or tcp://[host]:port`,
+        );
     }
     if (m) {
-        const [, scheme, host, portText, path] = m as unknown as [string, string, string, string | undefined, string | undefined];
-        if (portText === undefined) throw new RioInputError([], `health check "${spec}" needs a port, e.g. http://:8080/healthz`);
+        const [, scheme, host, portText, path] = m as unknown as [
+            string,
+            string,
+            string,
+            string | undefined,
+            string | undefined,
+        ];
+        if (portText === undefined)
+            throw new RioInputError([], `health check "${spec}" needs a port, e.g. http://:8080/healthz`);
         const port = Number(portText);
-        if (port < 1 || port > 65535) throw new RioInputError([], `health check port ${port} is out of range (1-65535)`);
+        if (port < 1 || port > 65535)
+            throw new RioInputError([], `health check port ${port} is out of range (1-65535)`);
         const hostField = host === "" || host === "localhost" ? {} : { host };
         if (scheme.toLowerCase() === "tcp") {
-            if (path !== undefined && path !== "/") throw new RioInputError([], `a tcp health check has no path ("${spec}")`);
+            if (path !== undefined && path !== "/")
+                throw new RioInputError([], `a tcp health check has no path ("${spec}")`);
             return { tcpSocket: { port, ...hostField } };
         }
-        return { httpGet: { path: path ?? "/", port, ...hostField, scheme: scheme.toLowerCase() === "https" ? "HTTPS" : "HTTP" } };
+        return {
+            httpGet: {
+                path: path ?? "/",
+                port,
+                ...hostField,
+                scheme: scheme.toLowerCase() === "https" ? "HTTPS" : "HTTP",
+            },
+        };
     }
     const command = splitCommand(spec);
     if (!command || command.length === 0) throw new RioInputError([], "an empty health check");
@@ -62,7 +87,11 @@ export function resolveProbe(input: string | Probe | undefined): Probe | undefin
         const handler = probe[h];
         if (handler && typeof handler.port === "string") {
             if (/^\d+$/.test(handler.port)) probe[h] = { ...handler, port: Number(handler.port) } as never;
-            else if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(handler.port) || !/[a-z]/.test(handler.port) || handler.port.length > 15) {
+            else if (
+                !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(handler.port) ||
+                !/[a-z]/.test(handler.port) ||
+                handler.port.length > 15
+            ) {
                 throw new RioInputError([h, "port"], `"${handler.port}" is neither a port number nor a port name`);
             }
         }

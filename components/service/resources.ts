@@ -8,8 +8,13 @@ export const DEFAULT_MEMORY = "64Mi";
 const QUANTITY = /^(\d+(\.\d*)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+)?$/;
 
 function quantity(text: string, what: string): string {
-    if (!QUANTITY.test(text)) throw new RioInputError([], `${what} "${text}" is not a Kubernetes quantity (e.g. ${what === "cpus" ? '"500m" or 0.5' : '"128Mi"'})`);
-    if (/^[0.]*([a-zA-Z].*)?$/.test(text)) throw new RioInputError([], `${what} must be greater than zero, not "${text}"`);
+    if (!QUANTITY.test(text))
+        throw new RioInputError(
+            [],
+            `${what} "${text}" is not a Kubernetes quantity (e.g. ${what === "cpus" ? '"500m" or 0.5' : '"128Mi"'})`,
+        );
+    if (/^[0.]*([a-zA-Z].*)?$/.test(text))
+        throw new RioInputError([], `${what} must be greater than zero, not "${text}"`);
     return text;
 }
 
@@ -17,7 +22,8 @@ function quantity(text: string, what: string): string {
 export function resolveCpus(input: string | number | undefined): string {
     if (input === undefined) return DEFAULT_CPU;
     if (typeof input === "number") {
-        if (!Number.isFinite(input) || input <= 0) throw new RioInputError([], `cpus must be greater than zero, not ${input}`);
+        if (!Number.isFinite(input) || input <= 0)
+            throw new RioInputError([], `cpus must be greater than zero, not ${input}`);
         const millis = Math.round(input * 1000);
         if (millis < 1) throw new RioInputError([], `cpus ${input} is below the smallest unit (1m)`);
         if (!Number.isSafeInteger(millis)) throw new RioInputError([], `cpus ${input} is out of range`);
@@ -30,7 +36,8 @@ export function resolveCpus(input: string | number | undefined): string {
 export function resolveMemory(input: string | number | undefined): string {
     if (input === undefined) return DEFAULT_MEMORY;
     if (typeof input === "number") {
-        if (!Number.isSafeInteger(input) || input <= 0) throw new RioInputError([], `memory must be a positive whole number of bytes, not ${input}`);
+        if (!Number.isSafeInteger(input) || input <= 0)
+            throw new RioInputError([], `memory must be a positive whole number of bytes, not ${input}`);
         return String(input);
     }
     return quantity(input.trim(), "memory");

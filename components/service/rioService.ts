@@ -25,7 +25,9 @@ function localImage(
     credentials: RioServiceArgs["registryCredentials"],
     parent: pulumi.Resource,
 ): dockerBuild.Image {
-    const registries = pulumi.all([image, pulumi.output(credentials)]).apply(([i, c]) => (i.registry !== undefined && c !== undefined && c.address === i.registry ? [c] : undefined));
+    const registries = pulumi
+        .all([image, pulumi.output(credentials)])
+        .apply(([i, c]) => (i.registry !== undefined && c !== undefined && c.address === i.registry ? [c] : undefined));
     return new dockerBuild.Image(
         name,
         {
@@ -106,7 +108,9 @@ export interface RioServiceArgs {
      * one version. Blue/green: the new version at weight 0, then swap the weights; canary: any split. Like
      * `ports`, the set of versions is a plain value (each version's keys may be Outputs).
      */
-    versions?: Readonly<Record<string, { [K in keyof VersionSpec]: K extends "name" ? string : pulumi.Input<VersionSpec[K]> }>>;
+    versions?: Readonly<
+        Record<string, { [K in keyof VersionSpec]: K extends "name" ? string : pulumi.Input<VersionSpec[K]> }>
+    >;
     /** Namespace to deploy into. Default `default`. */
     namespace?: pulumi.Input<string>;
     /** The Gateway routes attach to and the cluster domain. Defaults: `rio-gateway` in `rio-system`, `https`. */
@@ -200,7 +204,16 @@ export interface RioServiceArgs {
 
 /** @internal The service keys of the args (everything but where it is deployed). */
 export function specOf(args: RioServiceArgs): Record<string, unknown> {
-    const { namespace: _n, gateway: _g, registry: _r, registryCredentials: _c, baseDir: _b, hostLabel: _h, allow: _a, ...spec } = args;
+    const {
+        namespace: _n,
+        gateway: _g,
+        registry: _r,
+        registryCredentials: _c,
+        baseDir: _b,
+        hostLabel: _h,
+        allow: _a,
+        ...spec
+    } = args;
     return spec;
 }
 
@@ -214,16 +227,46 @@ export function isPlain(value: unknown): boolean {
 /** @internal Plans a service from resolved args; user errors become errors naming the component and key. */
 export function planArgs(
     name: string,
-    args: { spec: unknown; namespace?: string; gateway?: GatewayRef; registry?: ContextOptions["registry"]; hostLabel?: string; allow?: readonly string[]; baseDir?: string },
+    args: {
+        spec: unknown;
+        namespace?: string;
+        gateway?: GatewayRef;
+        registry?: ContextOptions["registry"];
+        hostLabel?: string;
+        allow?: readonly string[];
+        baseDir?: string;
+    },
     options: Pick<ContextOptions, "resolveCommit" | "baseDir"> = {},
 ): ServicePlan {
     return checked("RioService", name, () => {
-        return planApp(normalizeApp(name, args.spec), resolveContext(args.namespace, args.gateway, { ...(args.registry && { registry: args.registry }), ...(args.hostLabel !== undefined && { hostLabel: args.hostLabel }), ...(args.allow && { allow: args.allow }), ...(args.baseDir !== undefined && { baseDir: args.baseDir }), ...options }));
+        return planApp(
+            normalizeApp(name, args.spec),
+            resolveContext(args.namespace, args.gateway, {
+                ...(args.registry && { registry: args.registry }),
+                ...(args.hostLabel !== undefined && { hostLabel: args.hostLabel }),
+                ...(args.allow && { allow: args.allow }),
+                ...(args.baseDir !== undefined && { baseDir: args.baseDir }),
+                ...options,
+            }),
+        );
     });
 }
 
 /** Keys that decide which objects exist (not only what they contain): they must be plain values. */
-const STRUCTURAL = ["ports", "scale", "autoscale", "build", "volumes", "global", "volumeTemplates", "containers", "hostNetwork", "privileged", "permissions", "globalPermissions"] as const;
+const STRUCTURAL = [
+    "ports",
+    "scale",
+    "autoscale",
+    "build",
+    "volumes",
+    "global",
+    "volumeTemplates",
+    "containers",
+    "hostNetwork",
+    "privileged",
+    "permissions",
+    "globalPermissions",
+] as const;
 
 /**
  * @internal The objects a service will have, from its structural keys alone — ports, scale, autoscale, and the
@@ -231,7 +274,11 @@ const STRUCTURAL = ["ports", "scale", "autoscale", "build", "volumes", "global",
  */
 export function shapeOf(name: string, args: RioServiceArgs): ServicePlan {
     const refuse = (key: string) =>
-        new pulumi.ResourceError(`RioService "${name}": ${key} must be a plain value, not an Output: it decides which objects are created`, undefined, true);
+        new pulumi.ResourceError(
+            `RioService "${name}": ${key} must be a plain value, not an Output: it decides which objects are created`,
+            undefined,
+            true,
+        );
     const late = (v: unknown) => pulumi.Output.isInstance(v) || v instanceof Promise;
     const structural = (spec: Record<string, unknown>, at: string) =>
         Object.fromEntries(
@@ -246,15 +293,25 @@ export function shapeOf(name: string, args: RioServiceArgs): ServicePlan {
         Object.fromEntries(
             Object.entries(args.versions).map(([v, spec]) => [
                 v,
-                { ...structural(spec as Record<string, unknown>, `versions.${v}.`), ...(isPlain(spec.name) && { name: spec.name }) },
+                {
+                    ...structural(spec as Record<string, unknown>, `versions.${v}.`),
+                    ...(isPlain(spec.name) && { name: spec.name }),
+                },
             ]),
         );
     // A git URL or a folder given as the image means a build (an Output image is taken for a built one).
-    const image = typeof args.image === "string" && (GIT_URL.test(args.image) || LOCAL_PATH.test(args.image)) ? args.image : "shape";
+    const image =
+        typeof args.image === "string" && (GIT_URL.test(args.image) || LOCAL_PATH.test(args.image))
+            ? args.image
+            : "shape";
     return planArgs(
         name,
         {
-            spec: { ...structural(args as Record<string, unknown>, ""), ...(args.build === undefined && { image }), ...(versions && { versions }) },
+            spec: {
+                ...structural(args as Record<string, unknown>, ""),
+                ...(args.build === undefined && { image }),
+                ...(versions && { versions }),
+            },
             namespace: "x",
             gateway: { domain: "shape.invalid" },
             // A folder build needs somewhere to push even in the shape: the real registry is checked with the plan.
@@ -284,25 +341,54 @@ export class RioService extends pulumi.ComponentResource {
     public readonly serviceName!: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: RioServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const resolved = { spec: specOf(args), namespace: args.namespace, gateway: args.gateway, registry: args.registry, hostLabel: args.hostLabel, allow: args.allow, baseDir: args.baseDir };
+        const resolved = {
+            spec: specOf(args),
+            namespace: args.namespace,
+            gateway: args.gateway,
+            registry: args.registry,
+            hostLabel: args.hostLabel,
+            allow: args.allow,
+            baseDir: args.baseDir,
+        };
         // Plan before registering anything, so bad input leaves nothing behind. When some args are Outputs the
         // full plan waits for them, but the set of objects is known now from the plain `ports`.
         const now = isPlain(resolved) ? planArgs(name, resolved as Parameters<typeof planArgs>[1]) : undefined;
         const shape = now ?? shapeOf(name, args);
         super("pulumi-rio:index:RioService", name, {}, opts);
 
-        const later = now ? undefined : pulumi.output(resolved).apply((r) => sameShape(`RioService "${name}"`, planArgs(name, r as Parameters<typeof planArgs>[1]), shape));
+        const later = now
+            ? undefined
+            : pulumi
+                  .output(resolved)
+                  .apply((r) =>
+                      sameShape(`RioService "${name}"`, planArgs(name, r as Parameters<typeof planArgs>[1]), shape),
+                  );
         // A value of the plan: right away when the args were plain, else once they resolve.
-        const fromPlan = <T>(pick: (p: ServicePlan) => T): pulumi.Output<T> => (now ? (pulumi.output(pick(now)) as pulumi.Output<T>) : (later!.apply(pick) as pulumi.Output<T>));
+        const fromPlan = <T>(pick: (p: ServicePlan) => T): pulumi.Output<T> =>
+            now ? (pulumi.output(pick(now)) as pulumi.Output<T>) : (later!.apply(pick) as pulumi.Output<T>);
         // The shape's objects are in "x" when the namespace was an Output, in the namespace itself otherwise.
         // Local folders are built and pushed first, by @pulumi/docker-build, on the machine running Pulumi.
         const images = new Map(
             shape.images.map(({ suffix }, i) => {
                 const image = now ? pulumi.output(now.images[i]!.image) : later!.apply((p) => p.images[i]!.image);
-                return [`Image${suffix}`, localImage(`${name}${suffix}`, image, args.registryCredentials, this)] as const;
+                return [
+                    `Image${suffix}`,
+                    localImage(`${name}${suffix}`, image, args.registryCredentials, this),
+                ] as const;
             }),
         );
-        const children = declarePlanned(this, name, shape.objects, now?.objects, later, opts?.deletedWith && { resource: opts.deletedWith, namespace: shape.objects.find((o) => WORKLOADS.includes(o.object.kind))!.object.metadata.namespace! }, images);
+        const children = declarePlanned(
+            this,
+            name,
+            shape.objects,
+            now?.objects,
+            later,
+            opts?.deletedWith && {
+                resource: opts.deletedWith,
+                namespace: shape.objects.find((o) => WORKLOADS.includes(o.object.kind))!.object.metadata.namespace!,
+            },
+            images,
+        );
         // URLs are handed out only once every object exists.
         const ready = pulumi.all(children.map((c) => c.id));
         this.urls = now ? ready.apply(() => now.urls) : pulumi.all([ready, later!]).apply(([, p]) => p.urls);

@@ -1,5 +1,12 @@
 import { isIP } from "net";
-import { resolveVolumes, resolveVolumeTemplates, Volume, VolumeSpec, VolumeTemplate, VolumeTemplateSpec } from "./volumes";
+import {
+    resolveVolumes,
+    resolveVolumeTemplates,
+    Volume,
+    VolumeSpec,
+    VolumeTemplate,
+    VolumeTemplateSpec,
+} from "./volumes";
 import { z } from "zod";
 import { RioInputError, under } from "../errors";
 import { splitCommand } from "./command";
@@ -57,7 +64,12 @@ export interface ServiceSpec {
     /** Build the image from git (Rio's `build`); a git URL as `image` means the same, as in `rio run`. */
     build?: BuildSpec;
     /** Pod DNS: `policy` (`ClusterFirst`, `Default`, `None`, `ClusterFirstWithHostNet`, or Rio's `host`), `nameservers`, `searches`, `options`. */
-    dns?: { policy?: string; nameservers?: string[]; searches?: string[]; options?: (string | { name: string; value?: string })[] };
+    dns?: {
+        policy?: string;
+        nameservers?: string[];
+        searches?: string[];
+        options?: (string | { name: string; value?: string })[];
+    };
     /** Extra /etc/hosts entries: Kubernetes HostAliases, or Rio's `host=ip` strings. */
     hostAliases?: readonly (string | { ip: string; hostnames: string[] })[];
     hostname?: string;
@@ -100,9 +112,27 @@ export interface ServiceSpec {
 
 /** The keys a sidecar or init container takes (Rio's `NamedContainer`): the container-level service keys. */
 export const CONTAINER_KEYS = [
-    "image", "command", "args", "workingDir", "ports", "env", "cpus", "memory", "configs", "secrets", "readinessProbe",
-    "livenessProbe", "imagePullPolicy", "stdin", "stdinOnce", "tty", "volumes", "runAsUser", "runAsGroup",
-    "readOnlyRootFilesystem", "privileged",
+    "image",
+    "command",
+    "args",
+    "workingDir",
+    "ports",
+    "env",
+    "cpus",
+    "memory",
+    "configs",
+    "secrets",
+    "readinessProbe",
+    "livenessProbe",
+    "imagePullPolicy",
+    "stdin",
+    "stdinOnce",
+    "tty",
+    "volumes",
+    "runAsUser",
+    "runAsGroup",
+    "readOnlyRootFilesystem",
+    "privileged",
 ] as const;
 
 /** A sidecar (or, with `init: true`, an init container run to completion before the others start). */
@@ -244,7 +274,11 @@ export const serviceSchema = z
         app: z.string(),
         version: z.string(),
         hostnames: stringList,
-        weight: z.number().int("weight must be a whole number").min(0, "weight may not be negative").max(1_000_000, "weight is at most 1000000"),
+        weight: z
+            .number()
+            .int("weight must be a whole number")
+            .min(0, "weight may not be negative")
+            .max(1_000_000, "weight is at most 1000000"),
         versions: z.record(z.unknown()),
         autoscale: autoscaleSchema,
         build: buildSchema,
@@ -253,11 +287,15 @@ export const serviceSchema = z
                 policy: z.string(),
                 nameservers: z.array(z.string()),
                 searches: z.array(z.string()),
-                options: z.array(z.union([z.string(), z.object({ name: z.string(), value: z.string().optional() }).strict()])),
+                options: z.array(
+                    z.union([z.string(), z.object({ name: z.string(), value: z.string().optional() }).strict()]),
+                ),
             })
             .partial()
             .strict(),
-        hostAliases: z.array(z.union([z.string(), z.object({ ip: z.string(), hostnames: z.array(z.string()).min(1) }).strict()])),
+        hostAliases: z.array(
+            z.union([z.string(), z.object({ ip: z.string(), hostnames: z.array(z.string()).min(1) }).strict()]),
+        ),
         hostname: z.string(),
         stdin: z.boolean(),
         stdinOnce: z.boolean(),
@@ -273,7 +311,22 @@ export const serviceSchema = z
         requestTimeoutSeconds: z.number().int().min(1, "requestTimeoutSeconds must be at least 1"),
         volumes: z.union([
             z.string(),
-            z.array(z.union([z.string(), z.object({ name: z.string(), path: z.string(), persistent: z.boolean(), hostPath: z.string(), hostpath: z.string(), hostPathType: z.string() }).partial({ name: true, persistent: true, hostPath: true, hostpath: true, hostPathType: true }).strict()])),
+            z.array(
+                z.union([
+                    z.string(),
+                    z
+                        .object({
+                            name: z.string(),
+                            path: z.string(),
+                            persistent: z.boolean(),
+                            hostPath: z.string(),
+                            hostpath: z.string(),
+                            hostPathType: z.string(),
+                        })
+                        .partial({ name: true, persistent: true, hostPath: true, hostpath: true, hostPathType: true })
+                        .strict(),
+                ]),
+            ),
         ]),
         global: z.boolean(),
         volumeTemplates: z.array(
@@ -287,7 +340,14 @@ export const serviceSchema = z
                     labels: z.record(z.string()),
                     annotations: z.record(z.string()),
                 })
-                .partial({ storage: true, accessModes: true, storageClassName: true, volumeMode: true, labels: true, annotations: true })
+                .partial({
+                    storage: true,
+                    accessModes: true,
+                    storageClassName: true,
+                    volumeMode: true,
+                    labels: true,
+                    annotations: true,
+                })
                 .strict(),
         ),
         // Each entry is checked against the container keys (with Rio's aliases) when normalized.
@@ -297,7 +357,12 @@ export const serviceSchema = z
         // A single string keeps its form, so errors point at it rather than at an index the file does not have.
         permissions: z.union([z.string(), z.array(z.string())]),
         globalPermissions: z.union([z.string(), z.array(z.string())]),
-        serviceMesh: z.literal(false, { errorMap: () => ({ message: "pulumi-rio installs no service mesh: only serviceMesh: false (what happens anyway) is accepted" }) }),
+        serviceMesh: z.literal(false, {
+            errorMap: () => ({
+                message:
+                    "pulumi-rio installs no service mesh: only serviceMesh: false (what happens anyway) is accepted",
+            }),
+        }),
     })
     .partial()
     .strict();
@@ -321,16 +386,19 @@ function unwrap(t: z.ZodTypeAny): z.ZodTypeAny {
 export function keysAt(schema: z.ZodTypeAny, path: readonly (string | number)[]): string[] {
     let options: z.ZodTypeAny[] = [schema];
     for (const seg of path) {
-        options = options.flatMap((o) => {
-            const t = unwrap(o);
-            if (t instanceof z.ZodUnion) return (t._def.options as z.ZodTypeAny[]).map(unwrap);
-            return [t];
-        }).flatMap((t) => {
-            if (t instanceof z.ZodObject && typeof seg === "string" && seg in t.shape) return [t.shape[seg] as z.ZodTypeAny];
-            if (t instanceof z.ZodArray && typeof seg === "number") return [t.element as z.ZodTypeAny];
-            if (t instanceof z.ZodRecord) return [t._def.valueType as z.ZodTypeAny];
-            return [];
-        });
+        options = options
+            .flatMap((o) => {
+                const t = unwrap(o);
+                if (t instanceof z.ZodUnion) return (t._def.options as z.ZodTypeAny[]).map(unwrap);
+                return [t];
+            })
+            .flatMap((t) => {
+                if (t instanceof z.ZodObject && typeof seg === "string" && seg in t.shape)
+                    return [t.shape[seg] as z.ZodTypeAny];
+                if (t instanceof z.ZodArray && typeof seg === "number") return [t.element as z.ZodTypeAny];
+                if (t instanceof z.ZodRecord) return [t._def.valueType as z.ZodTypeAny];
+                return [];
+            });
     }
     const objects = options.flatMap((o) => {
         const t = unwrap(o);
@@ -344,13 +412,13 @@ export function fromZod(error: z.ZodError, schema?: z.ZodTypeAny): RioInputError
     const issue = error.issues[0]!;
     if (issue.code === "unrecognized_keys") {
         const known = schema ? keysAt(schema, issue.path) : [];
-        return known.length > 0 ? unknownKey(issue.keys[0]!, known).withPrefix(issue.path) : new RioInputError([...issue.path, issue.keys[0]!], "unknown key", undefined, true);
+        return known.length > 0
+            ? unknownKey(issue.keys[0]!, known).withPrefix(issue.path)
+            : new RioInputError([...issue.path, issue.keys[0]!], "unknown key", undefined, true);
     }
     if (issue.code === "invalid_union") {
         // zod reports each branch; the most useful is the one that got furthest into the value.
-        const deepest = issue.unionErrors
-            .flatMap((e) => e.issues)
-            .sort((a, b) => b.path.length - a.path.length)[0];
+        const deepest = issue.unionErrors.flatMap((e) => e.issues).sort((a, b) => b.path.length - a.path.length)[0];
         if (deepest && deepest.path.length > issue.path.length) return fromZod(new z.ZodError([deepest]), schema);
         return new RioInputError(issue.path, `has the wrong type (${describeUnion(issue)})`);
     }
@@ -368,7 +436,9 @@ function describeUnion(issue: z.ZodInvalidUnionIssue): string {
             }
         }
     }
-    return expected.size > 0 ? `expected ${[...expected].join(" or ")}, received ${received}` : "no accepted form matches";
+    return expected.size > 0
+        ? `expected ${[...expected].join(" or ")}, received ${received}`
+        : "no accepted form matches";
 }
 
 const PULL_POLICIES: Record<string, NormalizedService["imagePullPolicy"]> = {
@@ -379,21 +449,36 @@ const PULL_POLICIES: Record<string, NormalizedService["imagePullPolicy"]> = {
 };
 
 /** Label keys pulumi-rio sets itself, because selectors are derived from them. */
-const RESERVED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version", "app.kubernetes.io/managed-by", "app", "version"];
+const RESERVED_LABELS = [
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/version",
+    "app.kubernetes.io/managed-by",
+    "app",
+    "version",
+];
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_KEY =
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 function checkLabels(labels: Record<string, string>, what: "labels" | "annotations"): Record<string, string> {
     for (const [k, v] of Object.entries(labels)) {
         under([what, k], () => {
-            if (!LABEL_KEY.test(k) || k.length > 316) throw new RioInputError([], `"${k}" is not a valid ${what === "labels" ? "label" : "annotation"} key`);
+            if (!LABEL_KEY.test(k) || k.length > 316)
+                throw new RioInputError([], `"${k}" is not a valid ${what === "labels" ? "label" : "annotation"} key`);
             if (what === "labels") {
                 if (RESERVED_LABELS.includes(k)) {
-                    throw new RioInputError([], `"${k}" is set by pulumi-rio (selectors use it); use app and version instead`);
+                    throw new RioInputError(
+                        [],
+                        `"${k}" is set by pulumi-rio (selectors use it); use app and version instead`,
+                    );
                 }
                 if (v.length > 63 || !LABEL_VALUE.test(v)) {
-                    throw new RioInputError([], `label value "${v}" must be at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric`);
+                    throw new RioInputError(
+                        [],
+                        `label value "${v}" must be at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric`,
+                    );
                 }
             }
         });
@@ -412,19 +497,28 @@ function resolveScale(input: number | string | undefined): number {
 
 function mountStrings(list: string | readonly (string | DataMountSpec)[] | undefined): string | string[] | undefined {
     if (list === undefined || typeof list === "string") return list;
-    return list.map((m) => (typeof m === "string" ? m : `${m.name}${m.key !== undefined ? `/${m.key}` : ""}:${m.target}`));
+    return list.map((m) =>
+        typeof m === "string" ? m : `${m.name}${m.key !== undefined ? `/${m.key}` : ""}:${m.target}`,
+    );
 }
 
 /** `scale` is a fixed count or Rio's `MIN-MAX` range; `autoscale` gives the bounds and the signal. */
-function scaling(scale: number | string | undefined, autoscale: AutoscaleInput | undefined): { scale: number; autoscale?: Autoscale } {
-    const range = typeof scale === "string" ? under(["scale"], () => {
-        const r = parseScaleRange(scale);
-        if (r && r.max < 1) throw new RioInputError([], `the maximum of "${scale}" must be at least 1`);
-        return r;
-    }) : undefined;
+function scaling(
+    scale: number | string | undefined,
+    autoscale: AutoscaleInput | undefined,
+): { scale: number; autoscale?: Autoscale } {
+    const range =
+        typeof scale === "string"
+            ? under(["scale"], () => {
+                  const r = parseScaleRange(scale);
+                  if (r && r.max < 1) throw new RioInputError([], `the maximum of "${scale}" must be at least 1`);
+                  return r;
+              })
+            : undefined;
     // A fixed scale next to autoscale is the initial count, which the autoscaler then owns (Rio wrote both,
     // e.g. in `rio export`); it is still checked.
-    if (range === undefined && scale !== undefined && autoscale !== undefined) under(["scale"], () => resolveScale(scale));
+    if (range === undefined && scale !== undefined && autoscale !== undefined)
+        under(["scale"], () => resolveScale(scale));
     const auto = resolveAutoscale(autoscale, range);
     return auto ? { scale: auto.min, autoscale: auto } : { scale: under(["scale"], () => resolveScale(scale)) };
 }
@@ -444,20 +538,40 @@ function podSettings(s: z.infer<typeof serviceSchema>): Record<string, unknown> 
         dns?.policy === undefined
             ? undefined
             : under(["dns", "policy"], () => {
-                  const p = Object.hasOwn(DNS_POLICIES, dns.policy!.toLowerCase()) ? DNS_POLICIES[dns.policy!.toLowerCase()] : undefined;
-                  if (!p) throw new RioInputError([], `"${dns.policy}" is not a DNS policy (ClusterFirst, Default or host, None, ClusterFirstWithHostNet)`);
+                  const p = Object.hasOwn(DNS_POLICIES, dns.policy!.toLowerCase())
+                      ? DNS_POLICIES[dns.policy!.toLowerCase()]
+                      : undefined;
+                  if (!p)
+                      throw new RioInputError(
+                          [],
+                          `"${dns.policy}" is not a DNS policy (ClusterFirst, Default or host, None, ClusterFirstWithHostNet)`,
+                      );
                   return p;
               });
-    const config = dns && (dns.nameservers || dns.searches || dns.options)
-        ? {
-              ...(dns.nameservers && { nameservers: dns.nameservers.map((n, i) => under(["dns", "nameservers", i], () => { if (isIP(n) === 0) throw new RioInputError([], `"${n}" is not an IP address`); return n; })) }),
-              ...(dns.searches && { searches: dns.searches }),
-              ...(dns.options && {
-                  // Rio's --dnsoption k:v
-                  options: dns.options.map((o) => (typeof o === "string" ? (o.includes(":") ? { name: o.slice(0, o.indexOf(":")), value: o.slice(o.indexOf(":") + 1) } : { name: o }) : o)),
-              }),
-          }
-        : undefined;
+    const config =
+        dns && (dns.nameservers || dns.searches || dns.options)
+            ? {
+                  ...(dns.nameservers && {
+                      nameservers: dns.nameservers.map((n, i) =>
+                          under(["dns", "nameservers", i], () => {
+                              if (isIP(n) === 0) throw new RioInputError([], `"${n}" is not an IP address`);
+                              return n;
+                          }),
+                      ),
+                  }),
+                  ...(dns.searches && { searches: dns.searches }),
+                  ...(dns.options && {
+                      // Rio's --dnsoption k:v
+                      options: dns.options.map((o) =>
+                          typeof o === "string"
+                              ? o.includes(":")
+                                  ? { name: o.slice(0, o.indexOf(":")), value: o.slice(o.indexOf(":") + 1) }
+                                  : { name: o }
+                              : o,
+                      ),
+                  }),
+              }
+            : undefined;
     if (policy === "None" && !config?.nameservers) throw new RioInputError(["dns", "policy"], "None needs nameservers");
     const hostAliases = s.hostAliases?.map((h, i) =>
         under(["hostAliases", i], () => {
@@ -479,10 +593,14 @@ function podSettings(s: z.infer<typeof serviceSchema>): Record<string, unknown> 
     };
     return {
         // On the node's network the pod still resolves cluster names, as users of other pods expect.
-        ...((policy ?? (s.hostNetwork ? "ClusterFirstWithHostNet" : undefined)) && { dnsPolicy: policy ?? "ClusterFirstWithHostNet" }),
+        ...((policy ?? (s.hostNetwork ? "ClusterFirstWithHostNet" : undefined)) && {
+            dnsPolicy: policy ?? "ClusterFirstWithHostNet",
+        }),
         ...(config && { dnsConfig: config }),
         ...(hostAliases && { hostAliases }),
-        ...(s.hostname !== undefined && { hostname: under(["hostname"], () => assertDnsLabel(s.hostname!, "hostname")) }),
+        ...(s.hostname !== undefined && {
+            hostname: under(["hostname"], () => assertDnsLabel(s.hostname!, "hostname")),
+        }),
         ...(Object.keys(affinity).length > 0 && { affinity }),
     };
 }
@@ -491,27 +609,45 @@ function podSettings(s: z.infer<typeof serviceSchema>): Record<string, unknown> 
  * `maxUnavailable`/`maxSurge`: a number or a percentage; both 0 would never roll. Defaults 0 and 1; on a
  * DaemonSet Kubernetes' 1 and 0, as a surge pod on the same node would clash with a host port or network.
  */
-function rolloutBounds(u: number | string | undefined, s: number | string | undefined, perNode = false): { maxUnavailable: number | string; maxSurge: number | string } {
+function rolloutBounds(
+    u: number | string | undefined,
+    s: number | string | undefined,
+    perNode = false,
+): { maxUnavailable: number | string; maxSurge: number | string } {
     const check = (v: number | string, key: string) =>
         under([key], () => {
-            if (typeof v === "string" && !/^\d{1,3}%$/.test(v)) throw new RioInputError([], `"${v}" must be a number or a percentage like 25%`);
+            if (typeof v === "string" && !/^\d{1,3}%$/.test(v))
+                throw new RioInputError([], `"${v}" must be a number or a percentage like 25%`);
             return v;
         });
     const maxUnavailable = u === undefined ? (perNode ? 1 : 0) : check(u, "maxUnavailable");
     const maxSurge = s === undefined ? (perNode ? 0 : 1) : check(s, "maxSurge");
     const zero = (v: number | string) => v === 0 || v === "0%";
-    if (zero(maxUnavailable) && zero(maxSurge)) throw new RioInputError(["maxSurge"], "maxUnavailable and maxSurge cannot both be 0: the rollout could never start");
+    if (zero(maxUnavailable) && zero(maxSurge))
+        throw new RioInputError(
+            ["maxSurge"],
+            "maxUnavailable and maxSurge cannot both be 0: the rollout could never start",
+        );
     return { maxUnavailable, maxSurge };
 }
 
 /** Runs `fn` on a service's canonical keys, reporting errors in the user's spelling of aliased keys. */
-function withSpelling<T>(input: unknown, fn: (canonical: Record<string, unknown>) => T, extra: readonly string[] = []): T {
+function withSpelling<T>(
+    input: unknown,
+    fn: (canonical: Record<string, unknown>) => T,
+    extra: readonly string[] = [],
+): T {
     const { value, spelling } = checkKeys(input, extra);
     try {
         return fn(value);
     } catch (e) {
         if (e instanceof RioInputError && typeof e.path[0] === "string") {
-            throw new RioInputError([spelling.get(e.path[0]) ?? e.path[0], ...e.path.slice(1)], e.detail, undefined, e.atKey);
+            throw new RioInputError(
+                [spelling.get(e.path[0]) ?? e.path[0], ...e.path.slice(1)],
+                e.detail,
+                undefined,
+                e.atKey,
+            );
         }
         throw e;
     }
@@ -549,10 +685,18 @@ function containerFields(name: string, image: string, s: Parsed): NormalizedCont
             if (s.imagePullPolicy === undefined) return undefined;
             const key = s.imagePullPolicy.toLowerCase();
             const p = Object.hasOwn(PULL_POLICIES, key) ? PULL_POLICIES[key] : undefined;
-            if (!p) throw new RioInputError([], `"${s.imagePullPolicy}" is not a pull policy: use Always, IfNotPresent or Never`);
+            if (!p)
+                throw new RioInputError(
+                    [],
+                    `"${s.imagePullPolicy}" is not a pull policy: use Always, IfNotPresent or Never`,
+                );
             return p;
         }),
-        container: { ...(s.stdin !== undefined && { stdin: s.stdin }), ...(s.stdinOnce !== undefined && { stdinOnce: s.stdinOnce }), ...(s.tty !== undefined && { tty: s.tty }) },
+        container: {
+            ...(s.stdin !== undefined && { stdin: s.stdin }),
+            ...(s.stdinOnce !== undefined && { stdinOnce: s.stdinOnce }),
+            ...(s.tty !== undefined && { tty: s.tty }),
+        },
         security: {
             ...(s.runAsUser !== undefined && { runAsUser: s.runAsUser }),
             ...(s.runAsGroup !== undefined && { runAsGroup: s.runAsGroup }),
@@ -576,14 +720,23 @@ function normalizeSidecars(list: readonly Record<string, unknown>[], service: st
                     const name = under(["name"], () => assertDnsLabel(c.name, "container name"));
                     if (c.image === undefined) throw new RioInputError([], "a container needs an image");
                     if (GIT_URL.test(c.image) || /^(\.{1,2}(\/|$)|\/)/.test(c.image)) {
-                        throw new RioInputError(["image"], "a sidecar runs an image that is already built: build it as a service of its own (or in CI) and give its image here");
+                        throw new RioInputError(
+                            ["image"],
+                            "a sidecar runs an image that is already built: build it as a service of its own (or in CI) and give its image here",
+                        );
                     }
                     const fields = containerFields(name, c.image, c as Parsed);
                     const init = c.init ?? false;
                     if (init) {
                         // Kubernetes refuses probes on init containers; ports on them would serve nothing.
                         for (const key of ["readinessProbe", "livenessProbe", "ports"] as const) {
-                            if (c[key] !== undefined) throw new RioInputError([key], "an init container runs to completion before the others start: it takes no probes or ports", undefined, true);
+                            if (c[key] !== undefined)
+                                throw new RioInputError(
+                                    [key],
+                                    "an init container runs to completion before the others start: it takes no probes or ports",
+                                    undefined,
+                                    true,
+                                );
                         }
                     }
                     return { ...fields, ports: fields.ports.map((p) => ({ ...p, container: name })), init };
@@ -594,7 +747,10 @@ function normalizeSidecars(list: readonly Record<string, unknown>[], service: st
     );
     sidecars.forEach((c, i) => {
         if (c.name === service || sidecars.findIndex((d) => d.name === c.name) !== i) {
-            throw new RioInputError(["containers", i, "name"], `container name "${c.name}" is already used${c.name === service ? " by the service's own container" : ""}`);
+            throw new RioInputError(
+                ["containers", i, "name"],
+                `container name "${c.name}" is already used${c.name === service ? " by the service's own container" : ""}`,
+            );
         }
     });
     return sidecars;
@@ -605,8 +761,17 @@ function podPorts(main: Port[], sidecars: NormalizedSidecar[]): Port[] {
     const all = [...main];
     sidecars.forEach((c, i) =>
         c.ports.forEach((p, j) => {
-            const clash = all.find((q) => q.name === p.name || (q.port === p.port && kubeProtocol(q) === kubeProtocol(p)) || q.targetPort === p.targetPort);
-            if (clash) throw new RioInputError(["containers", i, "ports", j], `port ${p.port} (${p.name}) clashes with ${clash.container ?? "the service"}'s port ${clash.port} (${clash.name})`);
+            const clash = all.find(
+                (q) =>
+                    q.name === p.name ||
+                    (q.port === p.port && kubeProtocol(q) === kubeProtocol(p)) ||
+                    q.targetPort === p.targetPort,
+            );
+            if (clash)
+                throw new RioInputError(
+                    ["containers", i, "ports", j],
+                    `port ${p.port} (${p.name}) clashes with ${clash.container ?? "the service"}'s port ${clash.port} (${clash.name})`,
+                );
             all.push(p);
         }),
     );
@@ -617,24 +782,37 @@ function podPorts(main: Port[], sidecars: NormalizedSidecar[]): Port[] {
  * The pod's volumes, one per name across its containers (Rio: the same name is the same storage), with the
  * names of `volumeTemplates` turned into the StatefulSet's per-replica claims.
  */
-function podVolumes(main: Volume[], sidecars: NormalizedSidecar[], templates: VolumeTemplate[]): { main: Volume[]; sidecars: NormalizedSidecar[] } {
+function podVolumes(
+    main: Volume[],
+    sidecars: NormalizedSidecar[],
+    templates: VolumeTemplate[],
+): { main: Volume[]; sidecars: NormalizedSidecar[] } {
     const named = new Map<string, Volume>();
     const mark = (v: Volume, at: (string | number)[]): Volume => {
         const templated = templates.some((t) => t.name === v.name);
-        if (templated && v.hostPath !== undefined) throw new RioInputError(at, `"${v.name}" is a volume template: it cannot be a host path`);
+        if (templated && v.hostPath !== undefined)
+            throw new RioInputError(at, `"${v.name}" is a volume template: it cannot be a host path`);
         const out: Volume = templated ? { ...v, persistent: false, template: true } : v;
         const seen = named.get(v.name);
         const source = (x: Volume) => JSON.stringify([x.persistent, x.hostPath, x.hostPathType, x.template]);
-        if (seen && source(seen) !== source(out)) throw new RioInputError(at, `volume "${v.name}" is declared differently by another container`);
+        if (seen && source(seen) !== source(out))
+            throw new RioInputError(at, `volume "${v.name}" is declared differently by another container`);
         named.set(v.name, out);
         return out;
     };
     const result = {
         main: main.map((v, j) => mark(v, ["volumes", j])),
-        sidecars: sidecars.map((c, i) => ({ ...c, volumes: c.volumes.map((v, j) => mark(v, ["containers", i, "volumes", j])) })),
+        sidecars: sidecars.map((c, i) => ({
+            ...c,
+            volumes: c.volumes.map((v, j) => mark(v, ["containers", i, "volumes", j])),
+        })),
     };
     templates.forEach((t, i) => {
-        if (!named.has(t.name)) throw new RioInputError(["volumeTemplates", i, "name"], `volume template "${t.name}" is mounted by no container: add volumes: ${t.name}:/path`);
+        if (!named.has(t.name))
+            throw new RioInputError(
+                ["volumeTemplates", i, "name"],
+                `volume template "${t.name}" is mounted by no container: add volumes: ${t.name}:/path`,
+            );
     });
     return result;
 }
@@ -642,15 +820,33 @@ function podVolumes(main: Volume[], sidecars: NormalizedSidecar[], templates: Vo
 /** The workload kind, and the keys that do not fit it refused by name. */
 function workloadKind(s: Parsed, templates: VolumeTemplate[]): WorkloadKind {
     if (s.global) {
-        if (templates.length > 0) throw new RioInputError(["volumeTemplates"], "a global service runs one pod per node (a DaemonSet), which cannot have per-replica claims; use volumes", undefined, true);
+        if (templates.length > 0)
+            throw new RioInputError(
+                ["volumeTemplates"],
+                "a global service runs one pod per node (a DaemonSet), which cannot have per-replica claims; use volumes",
+                undefined,
+                true,
+            );
         for (const key of ["scale", "autoscale"] as const) {
-            if (s[key] !== undefined) throw new RioInputError([key], "a global service runs one pod on every node: it has no scale", undefined, true);
+            if (s[key] !== undefined)
+                throw new RioInputError(
+                    [key],
+                    "a global service runs one pod on every node: it has no scale",
+                    undefined,
+                    true,
+                );
         }
         return "DaemonSet";
     }
     if (templates.length > 0) {
         for (const key of ["maxSurge", "maxUnavailable"] as const) {
-            if (s[key] !== undefined) throw new RioInputError([key], "a service with volumeTemplates is a StatefulSet, which replaces its pods one at a time", undefined, true);
+            if (s[key] !== undefined)
+                throw new RioInputError(
+                    [key],
+                    "a service with volumeTemplates is a StatefulSet, which replaces its pods one at a time",
+                    undefined,
+                    true,
+                );
         }
         return "StatefulSet";
     }
@@ -665,12 +861,19 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
     under([], () => assertDnsLabel(name, "service name"));
     return withSpelling(input, (canonical) => {
         const s = parseCanonical(canonical) as Parsed;
-        if (s.versions !== undefined) throw new RioInputError(["versions"], "is not allowed here: a version cannot have versions", undefined, true);
+        if (s.versions !== undefined)
+            throw new RioInputError(
+                ["versions"],
+                "is not allowed here: a version cannot have versions",
+                undefined,
+                true,
+            );
         if (s.image !== undefined && s.build !== undefined) {
             throw new RioInputError(["build"], "give an image or a build, not both", undefined, true);
         }
         const gitImage = s.image !== undefined && GIT_URL.test(s.image);
-        if (s.image === undefined && s.build === undefined) throw new RioInputError([], "a service needs an image (or a build)");
+        if (s.image === undefined && s.build === undefined)
+            throw new RioInputError([], "a service needs an image (or a build)");
         // Rio built a folder for `image: ./dir`, and for a `build` without `repo`.
         const localBuild =
             s.image !== undefined && !gitImage && LOCAL_PATH.test(s.image)
@@ -689,7 +892,9 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
         const app = under(["app"], () => assertDnsLabel(s.app ?? name, "app"));
         // A build's image is only known once its commit is: the planner puts it in.
         const main = containerFields(name, build ? build.repo : localBuild ? localBuild.context : s.image!, s);
-        const templates = under(["volumeTemplates"], () => resolveVolumeTemplates(s.volumeTemplates as VolumeTemplateSpec[] | undefined));
+        const templates = under(["volumeTemplates"], () =>
+            resolveVolumeTemplates(s.volumeTemplates as VolumeTemplateSpec[] | undefined),
+        );
         const workload = workloadKind(s, templates);
         const volumes = podVolumes(main.volumes, normalizeSidecars(s.containers ?? [], name), templates);
         const ports = podPorts(main.ports, volumes.sidecars);
@@ -700,7 +905,13 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
                 "autoscaling on concurrency counts requests through the gateway, so it needs an exposed port; expose one, or scale on cpu/memory",
             );
         }
-        if (s.hostNetwork && s.hostAliases !== undefined) throw new RioInputError(["hostAliases"], "Kubernetes ignores hostAliases on the node's network (hostNetwork)", undefined, true);
+        if (s.hostNetwork && s.hostAliases !== undefined)
+            throw new RioInputError(
+                ["hostAliases"],
+                "Kubernetes ignores hostAliases on the node's network (hostNetwork)",
+                undefined,
+                true,
+            );
         const version = under(["version"], () => assertDnsLabel(s.version ?? "v0", "version"));
         return {
             ...main,
@@ -719,7 +930,9 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
             globalPermissions: under(["globalPermissions"], () => resolvePermissions(s.globalPermissions, "cluster")),
             labels: checkLabels(s.labels ?? {}, "labels"),
             annotations: checkLabels(s.annotations ?? {}, "annotations"),
-            imagePullSecrets: (s.imagePullSecrets ?? []).map((n, i) => under(["imagePullSecrets", i], () => assertDnsSubdomain(n, "Secret name"))),
+            imagePullSecrets: (s.imagePullSecrets ?? []).map((n, i) =>
+                under(["imagePullSecrets", i], () => assertDnsSubdomain(n, "Secret name")),
+            ),
             hostnames: (s.hostnames ?? []).map((h, i) => under(["hostnames", i], () => assertHostname(h, "hostname"))),
             weight: s.weight ?? 100,
             pod: podSettings(s),

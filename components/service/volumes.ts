@@ -45,12 +45,17 @@ const HOST_PATH_TYPES: Record<string, string> = {
 
 function hostPathType(input: string): string {
     const t = HOST_PATH_TYPES[input.toLowerCase()];
-    if (t === undefined) throw new RioInputError([], `"${input}" is not a host path type (${Object.values(HOST_PATH_TYPES).join(", ")})`);
+    if (t === undefined)
+        throw new RioInputError(
+            [],
+            `"${input}" is not a host path type (${Object.values(HOST_PATH_TYPES).join(", ")})`,
+        );
     return t;
 }
 
 function checkPath(p: string, what: string): string {
-    if (!path.posix.isAbsolute(p) || p.split("/").includes("..")) throw new RioInputError([], `${what} "${p}" must be an absolute path without '..'`);
+    if (!path.posix.isAbsolute(p) || p.split("/").includes(".."))
+        throw new RioInputError([], `${what} "${p}" must be an absolute path without '..'`);
     return path.posix.normalize(p);
 }
 
@@ -80,7 +85,8 @@ export function parseVolume(input: string | VolumeSpec): Volume {
             } else throw new RioInputError([], `unknown volume option "${k}" (expected persistent or hosttype)`);
         }
     } else {
-        if (input.hostPath !== undefined && input.hostpath !== undefined) throw new RioInputError(["hostpath"], "sets the same thing as hostPath; keep one", undefined, true);
+        if (input.hostPath !== undefined && input.hostpath !== undefined)
+            throw new RioInputError(["hostpath"], "sets the same thing as hostPath; keep one", undefined, true);
         const { hostpath, ...rest } = input;
         spec = { ...rest, ...(hostpath !== undefined && { hostPath: hostpath }) };
     }
@@ -89,8 +95,19 @@ export function parseVolume(input: string | VolumeSpec): Volume {
         if (spec.persistent) throw new RioInputError([], "a host path cannot also be persistent");
         const hostPath = checkPath(spec.hostPath, "host path");
         // A stable name from the host path, as the volume's own name is optional here.
-        const name = spec.name !== undefined ? under(["name"], () => assertDnsLabel(spec.name!, "volume name")) : `host-${createHash("sha256").update(hostPath).digest("hex").slice(0, 8)}`;
-        return { name, path: mountPath, persistent: false, hostPath, ...(spec.hostPathType !== undefined && { hostPathType: under(["hostPathType"], () => hostPathType(spec.hostPathType!)) }) };
+        const name =
+            spec.name !== undefined
+                ? under(["name"], () => assertDnsLabel(spec.name!, "volume name"))
+                : `host-${createHash("sha256").update(hostPath).digest("hex").slice(0, 8)}`;
+        return {
+            name,
+            path: mountPath,
+            persistent: false,
+            hostPath,
+            ...(spec.hostPathType !== undefined && {
+                hostPathType: under(["hostPathType"], () => hostPathType(spec.hostPathType!)),
+            }),
+        };
     }
     if (spec.hostPathType !== undefined) throw new RioInputError(["hostPathType"], "needs a hostPath");
     if (spec.name === undefined) throw new RioInputError([], "a volume needs a name");
@@ -104,8 +121,10 @@ export function resolveVolumes(input: string | readonly (string | VolumeSpec)[] 
     const list = typeof input === "string" ? [input] : input;
     const volumes = list.map((v, i) => under(typeof input === "string" ? [] : [i], () => parseVolume(v)));
     volumes.forEach((v, i) => {
-        if (volumes.findIndex((w) => w.name === v.name) !== i) throw new RioInputError([i], `volume "${v.name}" is listed twice`);
-        if (volumes.findIndex((w) => w.path === v.path) !== i) throw new RioInputError([i], `two volumes mount "${v.path}"`);
+        if (volumes.findIndex((w) => w.name === v.name) !== i)
+            throw new RioInputError([i], `volume "${v.name}" is listed twice`);
+        if (volumes.findIndex((w) => w.path === v.path) !== i)
+            throw new RioInputError([i], `two volumes mount "${v.path}"`);
     });
     return volumes;
 }
@@ -139,7 +158,10 @@ const ACCESS_MODES = ["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWri
 const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 
 /** A checked volume template, as the StatefulSet's volumeClaimTemplates entry it becomes. */
-export type VolumeTemplate = Required<Pick<VolumeTemplateSpec, "name" | "accessModes">> & { storage: string } & Omit<VolumeTemplateSpec, "name" | "accessModes" | "storage">;
+export type VolumeTemplate = Required<Pick<VolumeTemplateSpec, "name" | "accessModes">> & { storage: string } & Omit<
+        VolumeTemplateSpec,
+        "name" | "accessModes" | "storage"
+    >;
 
 /**
  * Checks `volumeTemplates`: each must be mounted by a `volumes` entry of the same name (Rio: "a volume entry will
@@ -152,14 +174,20 @@ export function resolveVolumeTemplates(input: readonly VolumeTemplateSpec[] | un
             const storage = String(t.storage ?? VOLUME_SIZE);
             if (!QUANTITY.test(storage)) throw new RioInputError(["storage"], `"${storage}" is not a size like 10Gi`);
             (t.accessModes ?? []).forEach((m, j) => {
-                if (!ACCESS_MODES.includes(m)) throw new RioInputError(["accessModes", j], `"${m}" is not an access mode (${ACCESS_MODES.join(", ")})`);
+                if (!ACCESS_MODES.includes(m))
+                    throw new RioInputError(
+                        ["accessModes", j],
+                        `"${m}" is not an access mode (${ACCESS_MODES.join(", ")})`,
+                    );
             });
-            if (t.volumeMode !== undefined && !["Filesystem", "Block"].includes(t.volumeMode)) throw new RioInputError(["volumeMode"], `"${t.volumeMode}" must be Filesystem or Block`);
+            if (t.volumeMode !== undefined && !["Filesystem", "Block"].includes(t.volumeMode))
+                throw new RioInputError(["volumeMode"], `"${t.volumeMode}" must be Filesystem or Block`);
             return { ...t, name, storage, accessModes: t.accessModes?.length ? t.accessModes : ["ReadWriteOnce"] };
         }),
     );
     list.forEach((t, i) => {
-        if (list.findIndex((u) => u.name === t.name) !== i) throw new RioInputError([i, "name"], `volume template "${t.name}" is listed twice`);
+        if (list.findIndex((u) => u.name === t.name) !== i)
+            throw new RioInputError([i, "name"], `volume template "${t.name}" is listed twice`);
     });
     return list;
 }
@@ -167,7 +195,11 @@ export function resolveVolumeTemplates(input: readonly VolumeTemplateSpec[] | un
 /** A StatefulSet volumeClaimTemplates entry, named `vol-<name>` like the pod volume it backs. */
 export function claimTemplate(t: VolumeTemplate, labels: Record<string, string>): Record<string, unknown> {
     return {
-        metadata: { name: `vol-${t.name}`, labels: { ...labels, ...t.labels }, ...(t.annotations && { annotations: t.annotations }) },
+        metadata: {
+            name: `vol-${t.name}`,
+            labels: { ...labels, ...t.labels },
+            ...(t.annotations && { annotations: t.annotations }),
+        },
         spec: {
             accessModes: t.accessModes,
             resources: { requests: { storage: t.storage } },

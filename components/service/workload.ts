@@ -27,7 +27,13 @@ function podVolumes(containers: NormalizedContainer[]): Record<string, unknown>[
     for (const c of containers) {
         for (const m of c.mounts) {
             const name = mountVolumeName(m);
-            if (!seen.has(name)) seen.set(name, m.source === "config" ? { name, configMap: { name: m.name } } : { name, secret: { secretName: m.name } });
+            if (!seen.has(name))
+                seen.set(
+                    name,
+                    m.source === "config"
+                        ? { name, configMap: { name: m.name } }
+                        : { name, secret: { secretName: m.name } },
+                );
         }
     }
     for (const c of containers) {
@@ -105,10 +111,17 @@ export function planWorkload(svc: NormalizedService, namespace: string): KubeObj
                 : { automountServiceAccountToken: false }),
             securityContext: { seccompProfile: { type: "RuntimeDefault" } },
             ...(svc.hostNetwork && { hostNetwork: true }),
-            ...(svc.imagePullSecrets.length > 0 && { imagePullSecrets: svc.imagePullSecrets.map((name) => ({ name })) }),
+            ...(svc.imagePullSecrets.length > 0 && {
+                imagePullSecrets: svc.imagePullSecrets.map((name) => ({ name })),
+            }),
             ...svc.pod,
-            ...(svc.sidecars.some((c) => c.init) && { initContainers: svc.sidecars.filter((c) => c.init).map((c) => containerSpec(c, undefined)) }),
-            containers: [containerSpec(main, svc.readinessProbe ?? defaultReadinessProbe(main)), ...svc.sidecars.filter((c) => !c.init).map((c) => containerSpec(c, c.readinessProbe))],
+            ...(svc.sidecars.some((c) => c.init) && {
+                initContainers: svc.sidecars.filter((c) => c.init).map((c) => containerSpec(c, undefined)),
+            }),
+            containers: [
+                containerSpec(main, svc.readinessProbe ?? defaultReadinessProbe(main)),
+                ...svc.sidecars.filter((c) => !c.init).map((c) => containerSpec(c, c.readinessProbe)),
+            ],
             ...(volumes.length > 0 && { volumes }),
         },
     };
@@ -116,7 +129,12 @@ export function planWorkload(svc: NormalizedService, namespace: string): KubeObj
     const metadata = { name: svc.name, namespace, labels: objectLabels(svc), ...annotations };
     switch (svc.workload) {
         case "DaemonSet":
-            return { apiVersion: "apps/v1", kind: "DaemonSet", metadata, spec: { selector, updateStrategy: { type: "RollingUpdate", rollingUpdate: svc.rollout }, template } };
+            return {
+                apiVersion: "apps/v1",
+                kind: "DaemonSet",
+                metadata,
+                spec: { selector, updateStrategy: { type: "RollingUpdate", rollingUpdate: svc.rollout }, template },
+            };
         case "StatefulSet":
             return {
                 apiVersion: "apps/v1",

@@ -74,4 +74,3 @@ export const BUDGETS = {
     // The operator's chart asks 200m/128Mi; it idles between runs. Each run's workspace pod is the program's own cost.
     pulumiOperator: r("50m", "96Mi", "500m", "256Mi"),
 } as const;
-

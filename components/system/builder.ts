@@ -16,13 +16,34 @@ export function planBuilder(s: SystemSettings): KubeObject[] {
     const policy = "rio-builder-rootless-only";
     const containers = "object.spec.containers + (has(object.spec.initContainers) ? object.spec.initContainers : [])";
     const validations = [
-        [`${containers}.all(c, !has(c.securityContext) || !has(c.securityContext.privileged) || c.securityContext.privileged == false)`, "privileged containers are not allowed in the builder namespace"],
-        ["!has(object.spec.hostNetwork) || object.spec.hostNetwork == false", "hostNetwork is not allowed in the builder namespace"],
-        ["!has(object.spec.hostPID) || object.spec.hostPID == false", "hostPID is not allowed in the builder namespace"],
-        ["!has(object.spec.hostIPC) || object.spec.hostIPC == false", "hostIPC is not allowed in the builder namespace"],
-        ["!has(object.spec.volumes) || object.spec.volumes.all(v, !has(v.hostPath))", "hostPath volumes are not allowed in the builder namespace"],
-        [`${containers}.all(c, !has(c.securityContext) || !has(c.securityContext.capabilities) || !has(c.securityContext.capabilities.add))`, "added capabilities are not allowed in the builder namespace"],
-        [`${containers}.all(c, has(c.securityContext) && has(c.securityContext.runAsUser) && c.securityContext.runAsUser != 0) || (has(object.spec.securityContext) && has(object.spec.securityContext.runAsUser) && object.spec.securityContext.runAsUser != 0)`, "builder pods must run as a non-root user (rootless BuildKit runs as 1000)"],
+        [
+            `${containers}.all(c, !has(c.securityContext) || !has(c.securityContext.privileged) || c.securityContext.privileged == false)`,
+            "privileged containers are not allowed in the builder namespace",
+        ],
+        [
+            "!has(object.spec.hostNetwork) || object.spec.hostNetwork == false",
+            "hostNetwork is not allowed in the builder namespace",
+        ],
+        [
+            "!has(object.spec.hostPID) || object.spec.hostPID == false",
+            "hostPID is not allowed in the builder namespace",
+        ],
+        [
+            "!has(object.spec.hostIPC) || object.spec.hostIPC == false",
+            "hostIPC is not allowed in the builder namespace",
+        ],
+        [
+            "!has(object.spec.volumes) || object.spec.volumes.all(v, !has(v.hostPath))",
+            "hostPath volumes are not allowed in the builder namespace",
+        ],
+        [
+            `${containers}.all(c, !has(c.securityContext) || !has(c.securityContext.capabilities) || !has(c.securityContext.capabilities.add))`,
+            "added capabilities are not allowed in the builder namespace",
+        ],
+        [
+            `${containers}.all(c, has(c.securityContext) && has(c.securityContext.runAsUser) && c.securityContext.runAsUser != 0) || (has(object.spec.securityContext) && has(object.spec.securityContext.runAsUser) && object.spec.securityContext.runAsUser != 0)`,
+            "builder pods must run as a non-root user (rootless BuildKit runs as 1000)",
+        ],
     ].map(([expression, message]) => ({ expression, message }));
     return [
         {
@@ -50,7 +71,11 @@ export function planBuilder(s: SystemSettings): KubeObject[] {
             metadata: { name: policy, labels },
             spec: {
                 failurePolicy: "Fail",
-                matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] }] },
+                matchConstraints: {
+                    resourceRules: [
+                        { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] },
+                    ],
+                },
                 validations,
             },
         },

@@ -11,7 +11,11 @@ export const CHARTS = {
     traefik: { chart: "traefik", repo: "https://traefik.github.io/charts", version: "41.3.0" },
     envoyGateway: { chart: "oci://docker.io/envoyproxy/gateway-helm", version: "v1.9.0" },
     certManager: { chart: "oci://quay.io/jetstack/charts/cert-manager", version: "v1.21.1" },
-    metricsServer: { chart: "metrics-server", repo: "https://kubernetes-sigs.github.io/metrics-server/", version: "3.13.1" },
+    metricsServer: {
+        chart: "metrics-server",
+        repo: "https://kubernetes-sigs.github.io/metrics-server/",
+        version: "3.13.1",
+    },
     keda: { chart: "keda", repo: "https://kedacore.github.io/charts", version: "2.20.2" },
     kedaHttp: { chart: "keda-add-ons-http", repo: "https://kedacore.github.io/charts", version: "0.15.0" },
     headlamp: { chart: "headlamp", repo: "https://kubernetes-sigs.github.io/headlamp/", version: "0.45.0" },
@@ -49,10 +53,24 @@ function release(
     name: string,
     body: Pick<ReleasePlan, "values" | "pods"> & { skipCrds?: boolean },
 ): ReleasePlan {
-    return { key, feature, name, namespace: s.namespace, ...CHARTS[key], skipCrds: body.skipCrds ?? false, values: body.values, pods: body.pods };
+    return {
+        key,
+        feature,
+        name,
+        namespace: s.namespace,
+        ...CHARTS[key],
+        skipCrds: body.skipCrds ?? false,
+        values: body.values,
+        pods: body.pods,
+    };
 }
 
-const pod = (feature: Feature, component: string, resources: Resources, replicas = 1): PodBudget => ({ feature, component, replicas, containers: [resources] });
+const pod = (feature: Feature, component: string, resources: Resources, replicas = 1): PodBudget => ({
+    feature,
+    component,
+    replicas,
+    containers: [resources],
+});
 
 function traefik(s: SystemSettings): ReleasePlan {
     const impl = IMPLEMENTATIONS.traefik;
@@ -82,7 +100,10 @@ function envoyGateway(s: SystemSettings): ReleasePlan {
     return release(s, "envoyGateway", "gateway", "envoy-gateway", {
         // The chart brings Envoy Gateway's CRDs and the Gateway API experimental channel (retries, timeouts).
         values: { deployment: { replicas: 1, envoyGateway: { resources: BUDGETS.envoyGateway } } },
-        pods: [pod("gateway", "envoy-gateway", BUDGETS.envoyGateway), pod("gateway", "envoy proxy (rio-gateway)", BUDGETS.envoyProxy)],
+        pods: [
+            pod("gateway", "envoy-gateway", BUDGETS.envoyGateway),
+            pod("gateway", "envoy proxy (rio-gateway)", BUDGETS.envoyProxy),
+        ],
     });
 }
 
@@ -128,7 +149,11 @@ function keda(s: SystemSettings): ReleasePlan[] {
                 metricsServer: { replicaCount: 1 },
                 webhooks: { replicaCount: 1 },
                 // The chart reads resources from one top-level map, and spells the metrics server "metricServer" there.
-                resources: { operator: BUDGETS.kedaOperator, metricServer: BUDGETS.kedaMetricsServer, webhooks: BUDGETS.kedaWebhooks },
+                resources: {
+                    operator: BUDGETS.kedaOperator,
+                    metricServer: BUDGETS.kedaMetricsServer,
+                    webhooks: BUDGETS.kedaWebhooks,
+                },
             },
             pods: [
                 pod("autoscaling", "keda operator", BUDGETS.kedaOperator),

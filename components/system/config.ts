@@ -11,19 +11,33 @@ export interface SystemConfig extends Omit<RioSystemArgs, "cloudflare" | "kubeco
 }
 
 const KEYS = [
-    "install", "civo", "domain", "email", "acmeServer", "cloudflare", "gatewayImplementation", "features",
-    "clusterHasMetricsServer", "registryPersistence", "helmValues", "domains", "continuousDeployment", "registryExposed",
+    "install",
+    "civo",
+    "domain",
+    "email",
+    "acmeServer",
+    "cloudflare",
+    "gatewayImplementation",
+    "features",
+    "clusterHasMetricsServer",
+    "registryPersistence",
+    "helmValues",
+    "domains",
+    "continuousDeployment",
+    "registryExposed",
 ];
 
 /** Checks the keys of `rio:system` (their values are RioSystem's to check): a typo is an error, not a silent default. */
 export function checkSystemConfig(raw: unknown): SystemConfig {
     if (raw === undefined) return {};
-    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new RioInputError(["rio:system"], "must be a map of RioSystem settings");
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+        throw new RioInputError(["rio:system"], "must be a map of RioSystem settings");
     for (const key of Object.keys(raw)) if (!KEYS.includes(key)) throw unknownKey(key, KEYS).withPrefix(["rio:system"]);
     const cf = (raw as SystemConfig).cloudflare;
     if (cf !== undefined) {
         const cfKeys = ["zoneId", "proxied", "zone"];
-        for (const key of Object.keys(cf)) if (!cfKeys.includes(key)) throw unknownKey(key, cfKeys).withPrefix(["rio:system", "cloudflare"]);
+        for (const key of Object.keys(cf))
+            if (!cfKeys.includes(key)) throw unknownKey(key, cfKeys).withPrefix(["rio:system", "cloudflare"]);
     }
     return raw as SystemConfig;
 }

@@ -9,7 +9,12 @@ export const DASHBOARD_VIEWER = "rio-dashboard-viewer";
 export function planDashboardAccess(s: SystemSettings): KubeObject[] {
     const labels = systemLabels("dashboard");
     return [
-        { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: DASHBOARD_VIEWER, namespace: s.namespace, labels }, automountServiceAccountToken: false },
+        {
+            apiVersion: "v1",
+            kind: "ServiceAccount",
+            metadata: { name: DASHBOARD_VIEWER, namespace: s.namespace, labels },
+            automountServiceAccountToken: false,
+        },
         {
             apiVersion: "rbac.authorization.k8s.io/v1",
             kind: "ClusterRoleBinding",

@@ -42,19 +42,34 @@ export const DEPLOYER = "rio-deployer";
 /** Checks `continuousDeployment` (required when the feature is on). */
 export function resolveContinuousDeployment(input: ContinuousDeploymentInput | undefined): ContinuousDeployment {
     const c = input ?? {};
-    if (c.repo === undefined) throw new RioInputError(["continuousDeployment", "repo"], "is required: the git repository of this Pulumi project");
-    if (!GIT_URL.test(c.repo)) throw new RioInputError(["continuousDeployment", "repo"], `"${c.repo}" is not a git URL`);
+    if (c.repo === undefined)
+        throw new RioInputError(
+            ["continuousDeployment", "repo"],
+            "is required: the git repository of this Pulumi project",
+        );
+    if (!GIT_URL.test(c.repo))
+        throw new RioInputError(["continuousDeployment", "repo"], `"${c.repo}" is not a git URL`);
     if (c.stack === undefined || !/^[\w.-]+\/[\w.-]+\/[\w.-]+$/.test(c.stack)) {
-        throw new RioInputError(["continuousDeployment", "stack"], `${c.stack === undefined ? "is required" : `"${c.stack}" is not`} a fully qualified stack (org/project/stack)`);
+        throw new RioInputError(
+            ["continuousDeployment", "stack"],
+            `${c.stack === undefined ? "is required" : `"${c.stack}" is not`} a fully qualified stack (org/project/stack)`,
+        );
     }
     const resync = c.resyncSeconds ?? 60;
     under(["continuousDeployment", "resyncSeconds"], () => {
-        if (!Number.isInteger(resync) || resync < 60) throw new RioInputError([], `must be a whole number of seconds, at least 60 (the operator's minimum), not ${resync}`);
+        if (!Number.isInteger(resync) || resync < 60)
+            throw new RioInputError(
+                [],
+                `must be a whole number of seconds, at least 60 (the operator's minimum), not ${resync}`,
+            );
     });
     if (c.gitAuthSecret !== undefined) {
         under(["continuousDeployment", "gitAuthSecret"], () => assertDnsSubdomain(c.gitAuthSecret!, "Secret name"));
         if (!/^https?:\/\//.test(c.repo)) {
-            throw new RioInputError(["continuousDeployment", "gitAuthSecret"], `is a token, which the operator sends over https; ${c.repo} is not an https URL`);
+            throw new RioInputError(
+                ["continuousDeployment", "gitAuthSecret"],
+                `is a token, which the operator sends over https; ${c.repo} is not an https URL`,
+            );
         }
     }
     return {
@@ -101,9 +116,18 @@ export function planDeployer(s: SystemSettings, cd: ContinuousDeployment): KubeO
                 refresh: true,
                 destroyOnFinalize: false,
                 serviceAccountName: DEPLOYER,
-                envRefs: { PULUMI_ACCESS_TOKEN: { type: "Secret", secret: { name: cd.accessTokenSecret.name, key: cd.accessTokenSecret.key } } },
+                envRefs: {
+                    PULUMI_ACCESS_TOKEN: {
+                        type: "Secret",
+                        secret: { name: cd.accessTokenSecret.name, key: cd.accessTokenSecret.key },
+                    },
+                },
                 // The Stack's own namespace: the operator resolves the token for the workspace it runs there.
-                ...(cd.gitAuthSecret !== undefined && { gitAuth: { accessToken: { type: "Secret", secret: { name: cd.gitAuthSecret, key: "accessToken" } } } }),
+                ...(cd.gitAuthSecret !== undefined && {
+                    gitAuth: {
+                        accessToken: { type: "Secret", secret: { name: cd.gitAuthSecret, key: "accessToken" } },
+                    },
+                }),
             },
         },
     ];

@@ -5,7 +5,17 @@ import { unknownKey } from "../service/keys";
  * RioSystem's features, like Rio's `rio install --disable-features`: every piece but the cluster can be
  * switched off, and one that is off installs nothing.
  */
-export const FEATURES = ["gateway", "tls", "dns", "registry", "metrics", "build", "autoscaling", "dashboard", "continuousDeployment"] as const;
+export const FEATURES = [
+    "gateway",
+    "tls",
+    "dns",
+    "registry",
+    "metrics",
+    "build",
+    "autoscaling",
+    "dashboard",
+    "continuousDeployment",
+] as const;
 export type Feature = (typeof FEATURES)[number];
 export type Features = Record<Feature, boolean>;
 
@@ -41,7 +51,10 @@ export interface FeatureDefaults {
  * Resolves the feature switches: defaults (gateway, tls, dns when a zone is given, registry, metrics when the
  * cluster lacks it), then the user's choices; unknown names and missing dependencies are errors.
  */
-export function resolveFeatures(input: Readonly<Record<string, unknown>> | undefined, defaults: FeatureDefaults): Features {
+export function resolveFeatures(
+    input: Readonly<Record<string, unknown>> | undefined,
+    defaults: FeatureDefaults,
+): Features {
     const features: Features = {
         gateway: true,
         tls: true,
@@ -55,16 +68,23 @@ export function resolveFeatures(input: Readonly<Record<string, unknown>> | undef
     };
     for (const [name, on] of Object.entries(input ?? {})) {
         if (!(FEATURES as readonly string[]).includes(name)) throw unknownKey(name, FEATURES).withPrefix(["features"]);
-        if (typeof on !== "boolean") throw new RioInputError(["features", name], `must be true or false, not ${JSON.stringify(on)}`);
+        if (typeof on !== "boolean")
+            throw new RioInputError(["features", name], `must be true or false, not ${JSON.stringify(on)}`);
         features[name as Feature] = on;
     }
     if (features.dns && !defaults.hasDnsZone) {
-        throw new RioInputError(["features", "dns"], "needs a Cloudflare zone and API token (cloudflare.zoneId, cloudflare.apiToken)");
+        throw new RioInputError(
+            ["features", "dns"],
+            "needs a Cloudflare zone and API token (cloudflare.zoneId, cloudflare.apiToken)",
+        );
     }
     for (const f of FEATURES) {
         for (const need of NEEDS[f] ?? []) {
             if (features[f] && !features[need]) {
-                throw new RioInputError(["features", f], `needs the ${need} feature (${FEATURE_PURPOSE[need]}); turn ${need} on or ${f} off`);
+                throw new RioInputError(
+                    ["features", f],
+                    `needs the ${need} feature (${FEATURE_PURPOSE[need]}); turn ${need} on or ${f} off`,
+                );
             }
         }
     }

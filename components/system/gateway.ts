@@ -15,9 +15,17 @@ export const WILDCARD_SECRET = "rio-wildcard-tls";
  * its entrypoints' container ports (8000/8443, published as 80/443 by its LoadBalancer Service); Envoy
  * Gateway provisions a proxy per Gateway that listens on the listener ports themselves.
  */
-export const IMPLEMENTATIONS: Record<GatewayImplementation, { className: string; controllerName: string; http: number; https: number }> = {
+export const IMPLEMENTATIONS: Record<
+    GatewayImplementation,
+    { className: string; controllerName: string; http: number; https: number }
+> = {
     traefik: { className: "rio-traefik", controllerName: "traefik.io/gateway-controller", http: 8000, https: 8443 },
-    envoy: { className: "rio-envoy", controllerName: "gateway.envoyproxy.io/gatewayclass-controller", http: 80, https: 443 },
+    envoy: {
+        className: "rio-envoy",
+        controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
+        http: 80,
+        https: 443,
+    },
 };
 
 export const systemLabels = (component: string): Record<string, string> => ({
@@ -35,7 +43,9 @@ export function planGateway(s: SystemSettings): KubeObject[] {
     const impl = IMPLEMENTATIONS[s.gateway];
     const hostname = s.domain !== undefined ? { hostname: `*.${s.domain}` } : {};
     const allowedRoutes = { namespaces: { from: "All" } };
-    const listeners: Record<string, unknown>[] = [{ name: HTTP_LISTENER, protocol: "HTTP", port: impl.http, ...hostname, allowedRoutes }];
+    const listeners: Record<string, unknown>[] = [
+        { name: HTTP_LISTENER, protocol: "HTTP", port: impl.http, ...hostname, allowedRoutes },
+    ];
     if (s.features.tls) {
         listeners.push({
             name: HTTPS_LISTENER,
@@ -48,7 +58,13 @@ export function planGateway(s: SystemSettings): KubeObject[] {
     }
     // Rio's `rio domain register`: each custom domain gets its own listeners (and certificate, see tls.ts).
     for (const d of s.domains) {
-        listeners.push({ name: domainListener(HTTP_LISTENER, d), protocol: "HTTP", port: impl.http, hostname: d, allowedRoutes });
+        listeners.push({
+            name: domainListener(HTTP_LISTENER, d),
+            protocol: "HTTP",
+            port: impl.http,
+            hostname: d,
+            allowedRoutes,
+        });
         if (s.features.tls) {
             listeners.push({
                 name: domainListener(HTTPS_LISTENER, d),
@@ -65,11 +81,23 @@ export function planGateway(s: SystemSettings): KubeObject[] {
         apiVersion: "gateway.envoyproxy.io/v1alpha1",
         kind: "EnvoyProxy",
         metadata: { name: "rio-envoy-proxy", namespace: s.namespace, labels: systemLabels("gateway") },
-        spec: { provider: { type: "Kubernetes", kubernetes: { envoyDeployment: { replicas: 1, container: { resources: BUDGETS.envoyProxy } } } } },
+        spec: {
+            provider: {
+                type: "Kubernetes",
+                kubernetes: { envoyDeployment: { replicas: 1, container: { resources: BUDGETS.envoyProxy } } },
+            },
+        },
     };
     const parametersRef =
         s.gateway === "envoy"
-            ? { parametersRef: { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: envoyProxy.metadata.name, namespace: s.namespace } }
+            ? {
+                  parametersRef: {
+                      group: "gateway.envoyproxy.io",
+                      kind: "EnvoyProxy",
+                      name: envoyProxy.metadata.name,
+                      namespace: s.namespace,
+                  },
+              }
             : {};
     const objects: KubeObject[] = [
         ...(s.gateway === "envoy" ? [envoyProxy] : []),
@@ -98,13 +126,17 @@ export function planGateway(s: SystemSettings): KubeObject[] {
             kind: "HTTPRoute",
             metadata: { name: "rio-https-redirect", namespace: s.namespace, labels: systemLabels("gateway") },
             spec: {
-                parentRefs: [HTTP_LISTENER, ...s.domains.map((d) => domainListener(HTTP_LISTENER, d))].map((sectionName) => ({
-                    group: "gateway.networking.k8s.io",
-                    kind: "Gateway",
-                    name: GATEWAY_NAME,
-                    sectionName,
-                })),
-                rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+                parentRefs: [HTTP_LISTENER, ...s.domains.map((d) => domainListener(HTTP_LISTENER, d))].map(
+                    (sectionName) => ({
+                        group: "gateway.networking.k8s.io",
+                        kind: "Gateway",
+                        name: GATEWAY_NAME,
+                        sectionName,
+                    }),
+                ),
+                rules: [
+                    { filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] },
+                ],
             },
         });
     }
@@ -131,7 +163,9 @@ export function gatewayRef(s: SystemSettings): {
     customDomains: string[];
 } {
     const base = { name: GATEWAY_NAME, namespace: s.namespace, implementation: s.gateway, customDomains: s.domains };
-    return s.features.tls ? { ...base, scheme: "https", listener: HTTPS_LISTENER } : { ...base, scheme: "http", listener: HTTP_LISTENER };
+    return s.features.tls
+        ? { ...base, scheme: "https", listener: HTTPS_LISTENER }
+        : { ...base, scheme: "http", listener: HTTP_LISTENER };
 }
 
 /**
@@ -142,6 +176,9 @@ export function withServiceAnnotations(envoyProxy: KubeObject, annotations: Reco
     const spec = envoyProxy.spec as { provider: { kubernetes: Record<string, unknown> } };
     return {
         ...envoyProxy,
-        spec: { ...spec, provider: { ...spec.provider, kubernetes: { ...spec.provider.kubernetes, envoyService: { annotations } } } },
+        spec: {
+            ...spec,
+            provider: { ...spec.provider, kubernetes: { ...spec.provider.kubernetes, envoyService: { annotations } } },
+        },
     };
 }

@@ -60,7 +60,11 @@ export function planSystem(s: SystemSettings, options: PlanOptions = {}): System
                 kind: "Namespace",
                 metadata: {
                     name: s.namespace,
-                    labels: { ...systemLabels("system"), "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
+                    labels: {
+                        ...systemLabels("system"),
+                        "pod-security.kubernetes.io/enforce": "baseline",
+                        "pod-security.kubernetes.io/warn": "restricted",
+                    },
                 },
             },
         },
@@ -69,17 +73,34 @@ export function planSystem(s: SystemSettings, options: PlanOptions = {}): System
                   feature: "gateway" as const,
                   object,
                   // The Gateway API kinds come from the pinned bundle with Traefik, from the chart with Envoy Gateway.
-                  after: s.gateway === "traefik" ? { crds: "gatewayApi" as const } : { release: gatewayKey as ReleasePlan["key"] },
+                  after:
+                      s.gateway === "traefik"
+                          ? { crds: "gatewayApi" as const }
+                          : { release: gatewayKey as ReleasePlan["key"] },
               }))
             : []),
-        ...(tls ? tls.objects.map((object) => ({ feature: "tls" as const, object, after: { release: "certManager" as const } })) : []),
-        ...(f.registry ? planRegistry(s, options.registryPersistence ?? true).map((object) => ({ feature: "registry" as const, object })) : []),
+        ...(tls
+            ? tls.objects.map((object) => ({
+                  feature: "tls" as const,
+                  object,
+                  after: { release: "certManager" as const },
+              }))
+            : []),
+        ...(f.registry
+            ? planRegistry(s, options.registryPersistence ?? true).map((object) => ({
+                  feature: "registry" as const,
+                  object,
+              }))
+            : []),
         ...(s.registryExposed
             ? planRegistryRoute(s).map((object) => ({
                   feature: "registry" as const,
                   object,
                   // The route needs the Gateway API kinds; the Middleware and SecurityPolicy kinds come with their charts.
-                  after: object.kind === "HTTPRoute" && s.gateway === "traefik" ? { crds: "gatewayApi" as const } : { release: gatewayKey as ReleasePlan["key"] },
+                  after:
+                      object.kind === "HTTPRoute" && s.gateway === "traefik"
+                          ? { crds: "gatewayApi" as const }
+                          : { release: gatewayKey as ReleasePlan["key"] },
               }))
             : []),
         ...(f.build ? planBuilder(s).map((object) => ({ feature: "build" as const, object })) : []),
@@ -95,18 +116,27 @@ export function planSystem(s: SystemSettings, options: PlanOptions = {}): System
     return {
         settings: s,
         crds: [
-            ...(f.gateway && s.gateway === "traefik" ? [{ key: "gatewayApi" as const, feature: "gateway" as const, url: CRD_BUNDLES.gatewayApi }] : []),
+            ...(f.gateway && s.gateway === "traefik"
+                ? [{ key: "gatewayApi" as const, feature: "gateway" as const, url: CRD_BUNDLES.gatewayApi }]
+                : []),
             ...(f.tls ? [{ key: "certManager" as const, feature: "tls" as const, url: CRD_BUNDLES.certManager }] : []),
         ],
         releases,
         objects,
         ...(tls && { certificate: tls.certificate, issuer: tls.issuer }),
         gateway: gatewayRef(s),
-        ...(f.registry && { registry: { ...registryAddresses(s.namespace), ...(s.registryExposed && { external: registryExposure(s.domain!) }) } }),
+        ...(f.registry && {
+            registry: {
+                ...registryAddresses(s.namespace),
+                ...(s.registryExposed && { external: registryExposure(s.domain!) }),
+            },
+        }),
         ...(s.registryExposed && { registryAuthSecret: (htpasswd: string) => registryAuthSecret(s, htpasswd) }),
         pods: [
             ...releases.flatMap((r) => r.pods),
-            ...(f.registry ? [{ feature: "registry", component: "registry", replicas: 1, containers: [REGISTRY_RESOURCES] }] : []),
+            ...(f.registry
+                ? [{ feature: "registry", component: "registry", replicas: 1, containers: [REGISTRY_RESOURCES] }]
+                : []),
         ],
     };
 }

@@ -16,11 +16,17 @@ export const REGISTRY = {
     nodePort: 30500,
     storage: "20Gi",
 };
-export const REGISTRY_RESOURCES: Resources = { requests: { cpu: "25m", memory: "48Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
+export const REGISTRY_RESOURCES: Resources = {
+    requests: { cpu: "25m", memory: "48Mi" },
+    limits: { cpu: "500m", memory: "256Mi" },
+};
 
 /** Where builds push to (cluster DNS) and where nodes pull from (node-local). Same repositories, two doors. */
 export function registryAddresses(namespace: string): { push: string; pull: string } {
-    return { push: `${REGISTRY.name}.${namespace}.svc.cluster.local:${REGISTRY.port}`, pull: `localhost:${REGISTRY.nodePort}` };
+    return {
+        push: `${REGISTRY.name}.${namespace}.svc.cluster.local:${REGISTRY.port}`,
+        pull: `localhost:${REGISTRY.nodePort}`,
+    };
 }
 
 /**
@@ -55,7 +61,13 @@ export function planRegistry(s: SystemSettings, persistent: boolean): KubeObject
                     metadata: { labels },
                     spec: {
                         automountServiceAccountToken: false,
-                        securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+                        securityContext: {
+                            runAsNonRoot: true,
+                            runAsUser: 1000,
+                            runAsGroup: 1000,
+                            fsGroup: 1000,
+                            seccompProfile: { type: "RuntimeDefault" },
+                        },
                         containers: [
                             {
                                 name: "registry",
@@ -69,7 +81,11 @@ export function planRegistry(s: SystemSettings, persistent: boolean): KubeObject
                                 readinessProbe: { httpGet: { path: "/v2/", port: REGISTRY.port } },
                                 livenessProbe: { httpGet: { path: "/v2/", port: REGISTRY.port }, periodSeconds: 20 },
                                 volumeMounts: [{ name: "data", mountPath: "/var/lib/registry" }],
-                                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                                securityContext: {
+                                    allowPrivilegeEscalation: false,
+                                    readOnlyRootFilesystem: true,
+                                    capabilities: { drop: ["ALL"] },
+                                },
                             },
                         ],
                         volumes: [{ name: "data", ...volume }],
@@ -84,7 +100,15 @@ export function planRegistry(s: SystemSettings, persistent: boolean): KubeObject
             spec: {
                 type: "NodePort",
                 selector,
-                ports: [{ name: "registry", port: REGISTRY.port, targetPort: REGISTRY.port, nodePort: REGISTRY.nodePort, protocol: "TCP" }],
+                ports: [
+                    {
+                        name: "registry",
+                        port: REGISTRY.port,
+                        targetPort: REGISTRY.port,
+                        nodePort: REGISTRY.nodePort,
+                        protocol: "TCP",
+                    },
+                ],
             },
         },
     ];

@@ -67,7 +67,8 @@ export interface RegistryExposureInput {
  */
 export function resolveRegistryExposed(i: RegistryExposureInput): boolean {
     const proxied = i.cloudflare?.proxied ?? false;
-    if (i.exposed === undefined) return i.registry && i.tls && i.domain !== undefined && i.cloudflare !== undefined && !proxied;
+    if (i.exposed === undefined)
+        return i.registry && i.tls && i.domain !== undefined && i.cloudflare !== undefined && !proxied;
     if (!i.exposed) return false;
     const refuse = (detail: string) => new RioInputError(["registryExposed"], detail);
     if (!i.registry) throw refuse("needs the registry feature; turn registry on or registryExposed off");
@@ -101,12 +102,27 @@ export function planRegistryRoute(s: SystemSettings): KubeObject[] {
         kind: "HTTPRoute",
         metadata: { name: REGISTRY_ROUTE, namespace: s.namespace, labels },
         spec: {
-            parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: GATEWAY_NAME, namespace: s.namespace, sectionName: HTTPS_LISTENER }],
+            parentRefs: [
+                {
+                    group: "gateway.networking.k8s.io",
+                    kind: "Gateway",
+                    name: GATEWAY_NAME,
+                    namespace: s.namespace,
+                    sectionName: HTTPS_LISTENER,
+                },
+            ],
             hostnames: [registryHost(s.domain!)],
             rules: [
                 {
                     matches: [{ path: { type: "PathPrefix", value: "/v2" } }],
-                    ...(traefik && { filters: [{ type: "ExtensionRef", extensionRef: { group: "traefik.io", kind: "Middleware", name: REGISTRY_AUTH_POLICY } }] }),
+                    ...(traefik && {
+                        filters: [
+                            {
+                                type: "ExtensionRef",
+                                extensionRef: { group: "traefik.io", kind: "Middleware", name: REGISTRY_AUTH_POLICY },
+                            },
+                        ],
+                    }),
                     backendRefs: [{ group: "", kind: "Service", name: REGISTRY.name, port: REGISTRY.port }],
                     ...(!traefik && { timeouts: { request: "0s" } }),
                 },

@@ -95,7 +95,9 @@ export interface RioSystemArgs {
 
 /** What a RioService needs from the system, in one value a StackReference can carry. */
 export interface SystemRef {
-    gateway: Required<Pick<GatewayRef, "name" | "namespace" | "domain" | "scheme" | "listener" | "implementation" | "customDomains">>;
+    gateway: Required<
+        Pick<GatewayRef, "name" | "namespace" | "domain" | "scheme" | "listener" | "implementation" | "customDomains">
+    >;
     /** In-cluster push and node pull addresses; `external` (host and user, never the password) when exposed. */
     registry?: { push: string; pull: string; external?: RegistryExposure };
     issuer?: string;
@@ -153,7 +155,9 @@ export class RioSystem extends pulumi.ComponentResource {
     public readonly registryCredentials!: pulumi.Output<RegistryCredentials | undefined>;
 
     constructor(name: string, args: RioSystemArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan: SystemPlan = checked("RioSystem", name, () => planSystem(settingsOf(args), { registryPersistence: args.registryPersistence }));
+        const plan: SystemPlan = checked("RioSystem", name, () =>
+            planSystem(settingsOf(args), { registryPersistence: args.registryPersistence }),
+        );
         const buildSecrets = checked("RioSystem", name, () =>
             checkBuildSecrets(args.buildSecrets, {
                 build: plan.settings.features.build,
@@ -170,7 +174,11 @@ export class RioSystem extends pulumi.ComponentResource {
         let kubeconfig: pulumi.Output<string> | undefined;
         let lbAnnotations: pulumi.Output<Record<string, string>> | undefined;
         if (s.civo) {
-            const network = new civo.Network(`${name}-network`, { label: name, region: s.civo.region }, { parent: this });
+            const network = new civo.Network(
+                `${name}-network`,
+                { label: name, region: s.civo.region },
+                { parent: this },
+            );
             const cluster = new civo.KubernetesCluster(
                 `${name}-cluster`,
                 {
@@ -189,8 +197,14 @@ export class RioSystem extends pulumi.ComponentResource {
             if (s.features.gateway) {
                 // The gateway's load balancer gets its own firewall (the Civo cloud controller attaches it by
                 // annotation): web ports only, and only from Cloudflare when Cloudflare proxies the records.
-                const firewall = new civo.Firewall(`${name}-gateway-firewall`, { name: `${name}-gateway`, networkId: network.id, region: s.civo.region }, { parent: this });
-                const cloudflareRanges = s.cloudflare?.proxied ? cloudflare.getIpRangesOutput({}, { parent: this }).ipv4Cidrs : undefined;
+                const firewall = new civo.Firewall(
+                    `${name}-gateway-firewall`,
+                    { name: `${name}-gateway`, networkId: network.id, region: s.civo.region },
+                    { parent: this },
+                );
+                const cloudflareRanges = s.cloudflare?.proxied
+                    ? cloudflare.getIpRangesOutput({}, { parent: this }).ipv4Cidrs
+                    : undefined;
                 for (const rule of gatewayFirewallRules(s.cloudflare?.proxied ?? false)) {
                     new civo.FirewallRule(
                         `${name}-gateway-firewall-${rule.label}`,
@@ -214,12 +228,16 @@ export class RioSystem extends pulumi.ComponentResource {
         }
         const inherited = this.getProvider("kubernetes::Provider") as k8s.Provider | undefined;
         this.provider =
-            kubeconfig || !inherited ? new k8s.Provider(`${name}-k8s`, kubeconfig ? { kubeconfig } : {}, { parent: this }) : inherited;
+            kubeconfig || !inherited
+                ? new k8s.Provider(`${name}-k8s`, kubeconfig ? { kubeconfig } : {}, { parent: this })
+                : inherited;
         const on = { parent: this, provider: this.provider };
 
         // CRD bundles first, then releases, then the objects that need them.
         const crds = Object.fromEntries(
-            plan.crds.map((c) => [c.key, new k8s.yaml.v2.ConfigFile(`${name}-crds-${c.key}`, { file: c.url }, on)] as const),
+            plan.crds.map(
+                (c) => [c.key, new k8s.yaml.v2.ConfigFile(`${name}-crds-${c.key}`, { file: c.url }, on)] as const,
+            ),
         );
         const namespace = declareObject(`${name}-namespace`, plan.objects[0]!.object, plan.objects[0]!.object, on);
         const releases = Object.fromEntries(
@@ -234,7 +252,9 @@ export class RioSystem extends pulumi.ComponentResource {
                         version: r.version,
                         ...(r.repo !== undefined && { repositoryOpts: { repo: r.repo } }),
                         values: mergeValues(
-                            r.key === "traefik" && lbAnnotations ? mergeValues(r.values, { service: { annotations: lbAnnotations } }) : r.values,
+                            r.key === "traefik" && lbAnnotations
+                                ? mergeValues(r.values, { service: { annotations: lbAnnotations } })
+                                : r.values,
                             args.helmValues?.[r.key],
                         ),
                         skipCrds: r.skipCrds,
@@ -248,7 +268,10 @@ export class RioSystem extends pulumi.ComponentResource {
         const declared = plan.objects.slice(1).map(({ object, after }) => {
             const needs = after === undefined ? [] : "crds" in after ? [crds[after.crds]] : [releases[after.release]];
             const outputs = object.kind === "Gateway" ? ["status"] : [];
-            const live = object.kind === "EnvoyProxy" && lbAnnotations ? lbAnnotations.apply((a) => withServiceAnnotations(object, a)) : object;
+            const live =
+                object.kind === "EnvoyProxy" && lbAnnotations
+                    ? lbAnnotations.apply((a) => withServiceAnnotations(object, a))
+                    : object;
             const res = declareObject(
                 `${name}-${object.kind.toLowerCase()}-${object.metadata.name}`,
                 object,
@@ -262,28 +285,47 @@ export class RioSystem extends pulumi.ComponentResource {
         // The gateway's address, once its implementation has published one (the Gateway waits for it).
         const gateway = declared.find((d) => d.object.kind === "Gateway")?.res;
         this.address = gateway
-            ? ((gateway as any).status as pulumi.Output<any>).apply((st) => st?.addresses?.[0]?.value as string | undefined)
+            ? ((gateway as any).status as pulumi.Output<any>).apply(
+                  (st) => st?.addresses?.[0]?.value as string | undefined,
+              )
             : pulumi.output(undefined);
         this.domain =
             s.domain !== undefined
                 ? pulumi.output(s.domain)
                 : this.address.apply((a) => {
-                      if (a === undefined) throw new pulumi.ResourceError(`RioSystem "${name}": set domain, or turn the gateway feature on so one can be derived`, this);
+                      if (a === undefined)
+                          throw new pulumi.ResourceError(
+                              `RioSystem "${name}": set domain, or turn the gateway feature on so one can be derived`,
+                              this,
+                          );
                       return sslipDomain(a);
                   });
 
         // One wildcard certificate for every service and preview.
         const certificate = plan.certificate
-            ? declareObject(`${name}-certificate`, plan.certificate("placeholder.invalid"), this.domain.apply(plan.certificate), {
-                  ...on,
-                  dependsOn: [releases.certManager!, ...declared.filter((d) => d.object.kind === "ClusterIssuer").map((d) => d.res)],
-              })
+            ? declareObject(
+                  `${name}-certificate`,
+                  plan.certificate("placeholder.invalid"),
+                  this.domain.apply(plan.certificate),
+                  {
+                      ...on,
+                      dependsOn: [
+                          releases.certManager!,
+                          ...declared.filter((d) => d.object.kind === "ClusterIssuer").map((d) => d.res),
+                      ],
+                  },
+              )
             : undefined;
 
         // The exposed registry's login: the gateway checks it against an htpasswd Secret; the password stays a secret.
         const registryPassword = plan.registryAuthSecret
             ? pulumi.secret(
-                  args.registryPassword ?? new random.RandomPassword(`${name}-registry-password`, { length: 32, special: false }, { parent: this }).result,
+                  args.registryPassword ??
+                      new random.RandomPassword(
+                          `${name}-registry-password`,
+                          { length: 32, special: false },
+                          { parent: this },
+                      ).result,
               )
             : undefined;
         let htpasswd: k8s.core.v1.Secret | undefined;
@@ -296,19 +338,29 @@ export class RioSystem extends pulumi.ComponentResource {
                     metadata: shape.metadata,
                     type: shape.type as string,
                     // (Only a mock engine leaves a generated password unset; a real one has it, or skips this while unknown.)
-                    stringData: registryPassword.apply((pw) => (pw === undefined ? {} : (secret(htpasswdLine(REGISTRY_USER, pw)).stringData as Record<string, string>))),
+                    stringData: registryPassword.apply((pw) =>
+                        pw === undefined
+                            ? {}
+                            : (secret(htpasswdLine(REGISTRY_USER, pw)).stringData as Record<string, string>),
+                    ),
                 },
                 { ...on, dependsOn: [namespace] },
             );
         }
-        const builderNamespace = declared.find((d) => d.object.kind === "Namespace" && d.object.metadata.name === BUILDER.namespace)?.res;
+        const builderNamespace = declared.find(
+            (d) => d.object.kind === "Namespace" && d.object.metadata.name === BUILDER.namespace,
+        )?.res;
         declareBuildSecrets(name, buildSecrets, args.buildSecrets ?? {}, (p) => ({
             ...on,
             dependsOn: [p.namespace === BUILDER.namespace && builderNamespace ? builderNamespace : namespace],
         }));
 
         if (args.cloudflare && s.cloudflare) {
-            const cf = new cloudflare.Provider(`${name}-cloudflare`, { apiToken: pulumi.secret(args.cloudflare.apiToken) }, { parent: this });
+            const cf = new cloudflare.Provider(
+                `${name}-cloudflare`,
+                { apiToken: pulumi.secret(args.cloudflare.apiToken) },
+                { parent: this },
+            );
             const cfOpts = { parent: this, provider: cf };
             if (s.features.tls) {
                 new k8s.core.v1.Secret(
@@ -324,7 +376,9 @@ export class RioSystem extends pulumi.ComponentResource {
             if (s.features.dns && s.domain !== undefined) {
                 const address = this.address.apply((a) => a ?? "");
                 const zone = s.cloudflare.zone;
-                const custom = s.domains.filter((d) => d === zone || d.endsWith(`.${zone}`)).map((d) => ({ role: `domain-${d.replace(/\./g, "-")}`, name: d }));
+                const custom = s.domains
+                    .filter((d) => d === zone || d.endsWith(`.${zone}`))
+                    .map((d) => ({ role: `domain-${d.replace(/\./g, "-")}`, name: d }));
                 for (const rec of [...dnsRecords(s.domain), ...custom]) {
                     new cloudflare.DnsRecord(
                         `${name}-dns-${rec.role}`,
@@ -352,14 +406,19 @@ export class RioSystem extends pulumi.ComponentResource {
                             content: address,
                             proxied: false,
                             ttl: 300,
-                            comment: "pulumi-rio: the registry of RioSystem (DNS only: image pushes exceed Cloudflare's proxy limits)",
+                            comment:
+                                "pulumi-rio: the registry of RioSystem (DNS only: image pushes exceed Cloudflare's proxy limits)",
                         },
                         cfOpts,
                     );
                 }
                 if (s.cloudflare.proxied) {
                     // Cloudflare talks HTTPS to the gateway and checks its (Let's Encrypt) certificate.
-                    new cloudflare.ZoneSetting(`${name}-ssl-strict`, { zoneId: args.cloudflare.zoneId, settingId: "ssl", value: "strict" }, cfOpts);
+                    new cloudflare.ZoneSetting(
+                        `${name}-ssl-strict`,
+                        { zoneId: args.cloudflare.zoneId, settingId: "ssl", value: "strict" },
+                        cfOpts,
+                    );
                 }
             }
         }
@@ -371,7 +430,13 @@ export class RioSystem extends pulumi.ComponentResource {
         this.registryCredentials =
             registryPassword && external && htpasswd
                 ? pulumi.secret(
-                      pulumi.all([registryPassword, ready, htpasswd.urn]).apply(([password]): RegistryCredentials => ({ address: external.host, username: external.username, password })),
+                      pulumi
+                          .all([registryPassword, ready, htpasswd.urn])
+                          .apply(([password]): RegistryCredentials => ({
+                              address: external.host,
+                              username: external.username,
+                              password,
+                          })),
                   )
                 : pulumi.output(undefined);
         this.ref = pulumi.all([this.domain, ready]).apply(([domain]) => ({

@@ -94,18 +94,27 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
 function civoSettings(c: CivoSettingsInput): CivoSettings {
     const region = c.region ?? "LON1";
     if (!/^[A-Za-z]{3}\d$/.test(region)) {
-        throw new RioInputError(["civo", "region"], `"${region}" is not a Civo region (three letters and a digit, e.g. LON1, FRA1, NYC1)`);
+        throw new RioInputError(
+            ["civo", "region"],
+            `"${region}" is not a Civo region (three letters and a digit, e.g. LON1, FRA1, NYC1)`,
+        );
     }
     const nodeSize = c.nodeSize ?? "g4s.kube.medium";
     if (!/^g\d[a-z]\.kube\.[a-z0-9]+$/.test(nodeSize)) {
-        throw new RioInputError(["civo", "nodeSize"], `"${nodeSize}" is not a Civo Kubernetes node size (e.g. g4s.kube.small, g4s.kube.medium)`);
+        throw new RioInputError(
+            ["civo", "nodeSize"],
+            `"${nodeSize}" is not a Civo Kubernetes node size (e.g. g4s.kube.small, g4s.kube.medium)`,
+        );
     }
     const nodeCount = c.nodeCount ?? 2;
     if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 100) {
         throw new RioInputError(["civo", "nodeCount"], `must be a whole number from 1 to 100, not ${nodeCount}`);
     }
     if (c.kubernetesVersion !== undefined && !/^\d+\.\d+\.\d+(-k3s\d+)?$/.test(c.kubernetesVersion)) {
-        throw new RioInputError(["civo", "kubernetesVersion"], `"${c.kubernetesVersion}" is not a version like 1.30.5-k3s1`);
+        throw new RioInputError(
+            ["civo", "kubernetesVersion"],
+            `"${c.kubernetesVersion}" is not a version like 1.30.5-k3s1`,
+        );
     }
     return {
         region: region.toUpperCase(),
@@ -120,8 +129,13 @@ function customDomains(input: readonly string[] | undefined, domain: string | un
     const out: string[] = [];
     (input ?? []).forEach((d, i) => {
         const h = under(["domains", i], () => assertHostname(d.toLowerCase(), "domain"));
-        if (h.startsWith("*.")) throw new RioInputError(["domains", i], "register the names themselves; a wildcard needs DNS-01 in a managed zone");
-        if (!features.gateway) throw new RioInputError(["domains"], "custom domains are served by the gateway feature; turn it on");
+        if (h.startsWith("*."))
+            throw new RioInputError(
+                ["domains", i],
+                "register the names themselves; a wildcard needs DNS-01 in a managed zone",
+            );
+        if (!features.gateway)
+            throw new RioInputError(["domains"], "custom domains are served by the gateway feature; turn it on");
         if (out.includes(h)) throw new RioInputError(["domains", i], `"${h}" is listed twice`);
         if (!coveredByWildcard(h, domain)) out.push(h);
     });
@@ -132,15 +146,25 @@ function customDomains(input: readonly string[] | undefined, domain: string | un
 export function resolveSettings(input: SettingsInput): SystemSettings {
     const cf = input.cloudflare;
     if (cf && !cf.hasZone) throw new RioInputError(["cloudflare", "zoneId"], "is required when cloudflare is set");
-    if (cf && !cf.hasToken) throw new RioInputError(["cloudflare", "apiToken"], "is required when cloudflare is set (a Pulumi secret)");
+    if (cf && !cf.hasToken)
+        throw new RioInputError(["cloudflare", "apiToken"], "is required when cloudflare is set (a Pulumi secret)");
     const features = resolveFeatures(input.features, {
         hasDnsZone: cf !== undefined,
         hasMetricsServer: input.clusterHasMetricsServer ?? false,
     });
-    const domain = input.domain === undefined ? undefined : under(["domain"], () => assertHostname(input.domain!.toLowerCase(), "domain"));
-    if (domain?.startsWith("*.")) throw new RioInputError(["domain"], `give the domain itself ("${domain.slice(2)}"), not a wildcard`);
-    if (cf && domain === undefined) throw new RioInputError(["domain"], "is required with a Cloudflare zone (the records are *.<domain> and <domain>)");
-    if (input.email !== undefined && !EMAIL.test(input.email)) throw new RioInputError(["email"], `"${input.email}" is not an email address`);
+    const domain =
+        input.domain === undefined
+            ? undefined
+            : under(["domain"], () => assertHostname(input.domain!.toLowerCase(), "domain"));
+    if (domain?.startsWith("*."))
+        throw new RioInputError(["domain"], `give the domain itself ("${domain.slice(2)}"), not a wildcard`);
+    if (cf && domain === undefined)
+        throw new RioInputError(
+            ["domain"],
+            "is required with a Cloudflare zone (the records are *.<domain> and <domain>)",
+        );
+    if (input.email !== undefined && !EMAIL.test(input.email))
+        throw new RioInputError(["email"], `"${input.email}" is not an email address`);
     const acmeServer = oneOf(input.acmeServer, ["production", "staging"] as const, "production", ["acmeServer"]);
     if (features.tls && cf && input.email === undefined) {
         throw new RioInputError(["email"], "is required for Let's Encrypt certificates (expiry notices go there)");
@@ -153,10 +177,18 @@ export function resolveSettings(input: SettingsInput): SystemSettings {
         features,
         ...(input.civo !== undefined && { civo: civoSettings(input.civo) }),
         ...(cf !== undefined && {
-            cloudflare: { proxied: cf.proxied ?? true, zone: cf.zone === undefined ? domain! : under(["cloudflare", "zone"], () => assertHostname(cf.zone!, "zone")) },
+            cloudflare: {
+                proxied: cf.proxied ?? true,
+                zone:
+                    cf.zone === undefined
+                        ? domain!
+                        : under(["cloudflare", "zone"], () => assertHostname(cf.zone!, "zone")),
+            },
         }),
         domains: customDomains(input.domains, domain, features),
-        ...(features.continuousDeployment && { continuousDeployment: resolveContinuousDeployment(input.continuousDeployment) }),
+        ...(features.continuousDeployment && {
+            continuousDeployment: resolveContinuousDeployment(input.continuousDeployment),
+        }),
         ...(resolveRegistryExposed({
             exposed: input.registryExposed,
             registry: features.registry,

@@ -36,7 +36,14 @@ function acmeIssuer(name: string, server: string, s: SystemSettings): KubeObject
                 solvers: [
                     {
                         selector: { dnsZones: [s.cloudflare?.zone ?? s.domain] },
-                        dns01: { cloudflare: { apiTokenSecretRef: { name: CLOUDFLARE_TOKEN_SECRET.name, key: CLOUDFLARE_TOKEN_SECRET.key } } },
+                        dns01: {
+                            cloudflare: {
+                                apiTokenSecretRef: {
+                                    name: CLOUDFLARE_TOKEN_SECRET.name,
+                                    key: CLOUDFLARE_TOKEN_SECRET.key,
+                                },
+                            },
+                        },
                     },
                 ],
             },
@@ -53,9 +60,17 @@ function acmeIssuer(name: string, server: string, s: SystemSettings): KubeObject
 export function planTls(s: SystemSettings): TlsPlan {
     const acme = s.cloudflare !== undefined;
     const objects: KubeObject[] = acme
-        ? [acmeIssuer(ISSUER.letsencrypt, ACME_SERVERS.production, s), acmeIssuer(ISSUER.letsencryptStaging, ACME_SERVERS.staging, s)]
+        ? [
+              acmeIssuer(ISSUER.letsencrypt, ACME_SERVERS.production, s),
+              acmeIssuer(ISSUER.letsencryptStaging, ACME_SERVERS.staging, s),
+          ]
         : [
-              { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: ISSUER.selfSigned, labels: systemLabels("tls") }, spec: { selfSigned: {} } },
+              {
+                  apiVersion: "cert-manager.io/v1",
+                  kind: "ClusterIssuer",
+                  metadata: { name: ISSUER.selfSigned, labels: systemLabels("tls") },
+                  spec: { selfSigned: {} },
+              },
               {
                   apiVersion: "cert-manager.io/v1",
                   kind: "Certificate",
@@ -69,12 +84,18 @@ export function planTls(s: SystemSettings): TlsPlan {
                       issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: ISSUER.selfSigned },
                   },
               },
-              { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: ISSUER.ca, labels: systemLabels("tls") }, spec: { ca: { secretName: CA_SECRET } } },
+              {
+                  apiVersion: "cert-manager.io/v1",
+                  kind: "ClusterIssuer",
+                  metadata: { name: ISSUER.ca, labels: systemLabels("tls") },
+                  spec: { ca: { secretName: CA_SECRET } },
+              },
           ];
     const issuer = acme ? (s.acmeServer === "staging" ? ISSUER.letsencryptStaging : ISSUER.letsencrypt) : ISSUER.ca;
     // Custom domains: in the Cloudflare zone, DNS-01 like the wildcard; outside it, HTTP-01 through the Gateway
     // (cert-manager answers the challenge on the domain's HTTP listener); without ACME, the local CA.
-    const inZone = (d: string) => s.cloudflare !== undefined && (d === s.cloudflare.zone || d.endsWith(`.${s.cloudflare.zone}`));
+    const inZone = (d: string) =>
+        s.cloudflare !== undefined && (d === s.cloudflare.zone || d.endsWith(`.${s.cloudflare.zone}`));
     const needsHttp01 = acme && s.domains.some((d) => !inZone(d));
     if (needsHttp01) {
         objects.push({
@@ -86,7 +107,22 @@ export function planTls(s: SystemSettings): TlsPlan {
                     server: ACME_SERVERS[s.acmeServer],
                     email: s.email,
                     privateKeySecretRef: { name: `${ISSUER.http01}-account-key` },
-                    solvers: [{ http01: { gatewayHTTPRoute: { parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: GATEWAY_NAME, namespace: s.namespace }] } } }],
+                    solvers: [
+                        {
+                            http01: {
+                                gatewayHTTPRoute: {
+                                    parentRefs: [
+                                        {
+                                            group: "gateway.networking.k8s.io",
+                                            kind: "Gateway",
+                                            name: GATEWAY_NAME,
+                                            namespace: s.namespace,
+                                        },
+                                    ],
+                                },
+                            },
+                        },
+                    ],
                 },
             },
         });
@@ -95,11 +131,19 @@ export function planTls(s: SystemSettings): TlsPlan {
         objects.push({
             apiVersion: "cert-manager.io/v1",
             kind: "Certificate",
-            metadata: { name: `rio-domain-${d.replace(/\./g, "-")}`, namespace: s.namespace, labels: systemLabels("tls") },
+            metadata: {
+                name: `rio-domain-${d.replace(/\./g, "-")}`,
+                namespace: s.namespace,
+                labels: systemLabels("tls"),
+            },
             spec: {
                 secretName: domainSecret(d),
                 dnsNames: [d],
-                issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: !acme ? ISSUER.ca : inZone(d) ? issuer : ISSUER.http01 },
+                issuerRef: {
+                    group: "cert-manager.io",
+                    kind: "ClusterIssuer",
+                    name: !acme ? ISSUER.ca : inZone(d) ? issuer : ISSUER.http01,
+                },
                 privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
             },
         });

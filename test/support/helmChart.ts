@@ -22,13 +22,18 @@ const spec = z
     })
     .partial()
     .strict()
-    .refine((s) => s.chart !== undefined || s.chartContent !== undefined, "spec.chart or spec.chartContent is required");
+    .refine(
+        (s) => s.chart !== undefined || s.chartContent !== undefined,
+        "spec.chart or spec.chartContent is required",
+    );
 
 const helmChart = z
     .object({
         apiVersion: z.literal("helm.cattle.io/v1"),
         kind: z.literal("HelmChart"),
-        metadata: z.object({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/), namespace: z.string() }).passthrough(),
+        metadata: z
+            .object({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/), namespace: z.string() })
+            .passthrough(),
         spec,
     })
     .strict();

@@ -14,21 +14,51 @@ const rule = z
     })
     .partial()
     .strict();
-const serviceRef = z.object({ name: z.string(), port: z.number().int().optional(), portName: z.string().optional() }).strict();
+const serviceRef = z
+    .object({ name: z.string(), port: z.number().int().optional(), portName: z.string().optional() })
+    .strict();
 const response = z
-    .object({ statusCode: z.number().int(), body: z.string(), bodyFromConfigMap: z.object({ name: z.string(), key: z.string().optional() }).strict(), headers: z.record(z.string()) })
+    .object({
+        statusCode: z.number().int(),
+        body: z.string(),
+        bodyFromConfigMap: z.object({ name: z.string(), key: z.string().optional() }).strict(),
+        headers: z.record(z.string()),
+    })
     .partial()
     .strict();
 const spec = z
     .object({
-        target: z.object({ service: z.string().min(1), port: z.number().int().min(1).max(65535).optional(), portName: z.string().optional() }).strict(),
-        coldStart: z.object({ fallback: z.object({ service: serviceRef }).partial().strict(), placeholder: z.object({ response }).partial().strict() }).partial().strict().optional(),
-        timeouts: z.object({ readiness: duration, request: duration, responseHeader: duration }).partial().strict().optional(),
+        target: z
+            .object({
+                service: z.string().min(1),
+                port: z.number().int().min(1).max(65535).optional(),
+                portName: z.string().optional(),
+            })
+            .strict(),
+        coldStart: z
+            .object({
+                fallback: z.object({ service: serviceRef }).partial().strict(),
+                placeholder: z.object({ response }).partial().strict(),
+            })
+            .partial()
+            .strict()
+            .optional(),
+        timeouts: z
+            .object({ readiness: duration, request: duration, responseHeader: duration })
+            .partial()
+            .strict()
+            .optional(),
         rules: z.array(rule).optional(),
         scalingMetric: z
             .object({
                 concurrency: z.object({ targetValue: z.number().int() }).strict(),
-                requestRate: z.object({ targetValue: z.number().int(), granularity: duration.optional(), window: duration.optional() }).strict(),
+                requestRate: z
+                    .object({
+                        targetValue: z.number().int(),
+                        granularity: duration.optional(),
+                        window: duration.optional(),
+                    })
+                    .strict(),
             })
             .partial()
             .strict(),

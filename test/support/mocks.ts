@@ -42,19 +42,38 @@ export type LiveState = (type: string, inputs: Record<string, any>) => Record<st
 export type Calls = Record<string, (inputs: Record<string, any>) => Record<string, unknown>>;
 
 /** Cloudflare's published ranges as the tests see them (two of the real ones). */
-export const CLOUDFLARE_RANGES = { ipv4Cidrs: ["173.245.48.0/20", "103.21.244.0/22"], ipv6Cidrs: ["2400:cb00::/32"], etag: "test" };
+export const CLOUDFLARE_RANGES = {
+    ipv4Cidrs: ["173.245.48.0/20", "103.21.244.0/22"],
+    ipv6Cidrs: ["2400:cb00::/32"],
+    etag: "test",
+};
 
 export const defaultCalls: Calls = { "cloudflare:index/getIpRanges:getIpRanges": () => CLOUDFLARE_RANGES };
 
-export async function installMocks(stack = "test", preview = false, live?: LiveState, calls: Calls = defaultCalls): Promise<void> {
+export async function installMocks(
+    stack = "test",
+    preview = false,
+    live?: LiveState,
+    calls: Calls = defaultCalls,
+): Promise<void> {
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 const urn = `${args.type}::${args.name}`;
                 const secretInputs = Object.keys(args.inputs).filter((k) => isSecret(args.inputs[k]));
                 const inputs = unwrapSecrets(args.inputs);
-                registered.push({ type: args.type, name: args.name, inputs, secretInputs, custom: args.custom ?? false, urn });
-                return { id: preview ? undefined : `${args.name}-id`, state: { ...args.inputs, ...live?.(args.type, inputs) } };
+                registered.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs,
+                    secretInputs,
+                    custom: args.custom ?? false,
+                    urn,
+                });
+                return {
+                    id: preview ? undefined : `${args.name}-id`,
+                    state: { ...args.inputs, ...live?.(args.type, inputs) },
+                };
             },
             call(args: pulumi.runtime.MockCallArgs) {
                 const answer = calls[args.token];
@@ -82,16 +101,31 @@ export async function settle(resource: pulumi.Resource): Promise<void> {
 
 /** Custom resources (not components), ordered by type and name: registration order is not deterministic. */
 export function applied(): Registered[] {
-    return registered.filter((r) => r.custom).sort((a, b) => KIND_ORDER(a) - KIND_ORDER(b) || a.name.localeCompare(b.name));
+    return registered
+        .filter((r) => r.custom)
+        .sort((a, b) => KIND_ORDER(a) - KIND_ORDER(b) || a.name.localeCompare(b.name));
 }
 
 /** The order planApp lists kinds in. */
-const KINDS = ["Namespace", "ConfigMap", "Deployment", "Service", "HTTPRoute", "HorizontalPodAutoscaler", "InterceptorRoute", "ScaledObject", "PodDisruptionBudget", "ReferenceGrant"];
+const KINDS = [
+    "Namespace",
+    "ConfigMap",
+    "Deployment",
+    "Service",
+    "HTTPRoute",
+    "HorizontalPodAutoscaler",
+    "InterceptorRoute",
+    "ScaledObject",
+    "PodDisruptionBudget",
+    "ReferenceGrant",
+];
 const KIND_ORDER = (r: Registered) => KINDS.findIndex((k) => r.type.endsWith(`:${k}`));
 
 /** The inputs of every registered Kubernetes object, as the plain objects they describe. */
 export function kubeObjects(): Record<string, any>[] {
-    return registered.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.inputs.apiVersion && r.inputs.kind).map((r) => r.inputs);
+    return registered
+        .filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.inputs.apiVersion && r.inputs.kind)
+        .map((r) => r.inputs);
 }
 
 /** The registered resources of one type. */

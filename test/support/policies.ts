@@ -17,10 +17,18 @@ const middleware = z
         // One middleware per object (Traefik refuses a Middleware declaring several).
         spec: z
             .object({
-                retry: z.object({ attempts: z.number().int().min(0), initialInterval: z.string().optional() }).strict().optional(),
+                retry: z
+                    .object({ attempts: z.number().int().min(0), initialInterval: z.string().optional() })
+                    .strict()
+                    .optional(),
                 // traefikio/v1alpha1 BasicAuth (crds/traefik.io_middlewares.yaml of the pinned chart).
                 basicAuth: z
-                    .object({ secret: z.string().min(1), realm: z.string().optional(), removeHeader: z.boolean().optional(), headerField: z.string().optional() })
+                    .object({
+                        secret: z.string().min(1),
+                        realm: z.string().optional(),
+                        removeHeader: z.boolean().optional(),
+                        headerField: z.string().optional(),
+                    })
                     .strict()
                     .optional(),
             })
@@ -37,12 +45,32 @@ const backendTrafficPolicy = z
         metadata: meta,
         spec: z
             .object({
-                targetRefs: z.array(z.object({ group: z.string(), kind: z.string(), name: z.string(), sectionName: z.string().optional() }).strict()).min(1),
-                retry: z.object({ numRetries: z.number().int().min(0), perRetry: z.object({ timeout: duration }).strict().optional() }).strict().optional(),
+                targetRefs: z
+                    .array(
+                        z
+                            .object({
+                                group: z.string(),
+                                kind: z.string(),
+                                name: z.string(),
+                                sectionName: z.string().optional(),
+                            })
+                            .strict(),
+                    )
+                    .min(1),
+                retry: z
+                    .object({
+                        numRetries: z.number().int().min(0),
+                        perRetry: z.object({ timeout: duration }).strict().optional(),
+                    })
+                    .strict()
+                    .optional(),
                 faultInjection: z
                     .object({
                         delay: z.object({ fixedDelay: duration, percentage }).strict().optional(),
-                        abort: z.object({ httpStatus: z.number().int().min(200).max(600), percentage }).strict().optional(),
+                        abort: z
+                            .object({ httpStatus: z.number().int().min(200).max(600), percentage })
+                            .strict()
+                            .optional(),
                     })
                     .strict()
                     .optional(),
@@ -62,10 +90,28 @@ const securityPolicy = z
         metadata: meta,
         spec: z
             .object({
-                targetRefs: z.array(z.object({ group: z.string(), kind: z.string(), name: z.string().min(1), sectionName: z.string().optional() }).strict()).min(1),
+                targetRefs: z
+                    .array(
+                        z
+                            .object({
+                                group: z.string(),
+                                kind: z.string(),
+                                name: z.string().min(1),
+                                sectionName: z.string().optional(),
+                            })
+                            .strict(),
+                    )
+                    .min(1),
                 basicAuth: z
                     .object({
-                        users: z.object({ group: z.string().optional(), kind: z.string().optional(), name: z.string().min(1), namespace: z.string().optional() }).strict(),
+                        users: z
+                            .object({
+                                group: z.string().optional(),
+                                kind: z.string().optional(),
+                                name: z.string().min(1),
+                                namespace: z.string().optional(),
+                            })
+                            .strict(),
                         forwardUsernameHeader: z.string().optional(),
                     })
                     .strict(),

@@ -18,7 +18,13 @@ async function main(): Promise<void> {
         transpileOnly: compilerOptions.noCheck,
         project: "tsconfig.json",
         skipProject: false,
-        compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...compilerOptions },
+        compilerOptions: {
+            target: "ES2020",
+            module: "nodenext",
+            moduleResolution: "nodenext",
+            sourceMap: "true",
+            ...compilerOptions,
+        },
     });
     const types: string[] = [];
     await pulumi.runtime.setMocks(
@@ -42,7 +48,15 @@ async function main(): Promise<void> {
     const program = require(path.join(root, "stacks/index.ts"));
     const urls = await new Promise((resolve) => program.urls.apply(resolve));
     const rio = await new Promise((resolve) => program.rio.apply(resolve));
-    process.stdout.write(JSON.stringify({ typescript: require(typescriptRequire).version, tsnode: tsnodeRequire, urls, rio, types: types.sort() }));
+    process.stdout.write(
+        JSON.stringify({
+            typescript: require(typescriptRequire).version,
+            tsnode: tsnodeRequire,
+            urls,
+            rio,
+            types: types.sort(),
+        }),
+    );
 }
 
 main().catch((e) => {

@@ -15,16 +15,27 @@ import { loadRiofile, parseRiofile, Riofile } from "../../components/riofile/loa
 /** Where the plans are compared: both gateways, since routers plan different objects on each. */
 export const ROUND_TRIP_TARGETS: readonly RiofileTarget[] = [
     { namespace: "default", gateway: { domain: "apps.example.com" } },
-    { namespace: "team-a", gateway: { name: "edge", namespace: "infra", domain: "example.org", implementation: "envoy" } },
+    {
+        namespace: "team-a",
+        gateway: { name: "edge", namespace: "infra", domain: "example.org", implementation: "envoy" },
+    },
 ];
 
 /**
  * What a Riofile declares (not where it came from). The loader keeps a router's own spelling (Rio's docs'
  * `regxp`), which the export writes canonically: routers compare in canonical spelling.
  */
-export function riofileParts(r: Riofile): Pick<Riofile, "services" | "configs" | "routers" | "externalServices" | "manifest"> {
+export function riofileParts(
+    r: Riofile,
+): Pick<Riofile, "services" | "configs" | "routers" | "externalServices" | "manifest"> {
     const routers = r.routers.map(({ name, spec }) => ({ name, spec: canonicalRouter(spec) }));
-    return { services: r.services, configs: r.configs, routers, externalServices: r.externalServices, manifest: r.manifest };
+    return {
+        services: r.services,
+        configs: r.configs,
+        routers,
+        externalServices: r.externalServices,
+        manifest: r.manifest,
+    };
 }
 
 export function plannedObjects(r: Riofile, target: RiofileTarget): PlannedObject[] {
@@ -37,10 +48,18 @@ export function plannedObjects(r: Riofile, target: RiofileTarget): PlannedObject
  */
 export function checkRoundTrip(original: Riofile, exported: string): { reloaded: Riofile; planned: PlannedObject[][] } {
     const reloaded = parseRiofile(exported, original.file);
-    assert.deepEqual(riofileParts(reloaded), riofileParts(original), `${original.file}: the exported Riofile loads differently`);
+    assert.deepEqual(
+        riofileParts(reloaded),
+        riofileParts(original),
+        `${original.file}: the exported Riofile loads differently`,
+    );
     const planned = ROUND_TRIP_TARGETS.map((target) => {
         const again = plannedObjects(reloaded, target);
-        assert.deepEqual(again, plannedObjects(original, target), `${original.file}: the exported Riofile plans other objects (${JSON.stringify(target)})`);
+        assert.deepEqual(
+            again,
+            plannedObjects(original, target),
+            `${original.file}: the exported Riofile plans other objects (${JSON.stringify(target)})`,
+        );
         return again;
     });
     assert.equal(exportRiofile(reloaded), exported, `${original.file}: exporting the export changes it`);

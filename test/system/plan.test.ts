@@ -34,8 +34,11 @@ describe("system plan", () => {
             const plan = planSystem({ ...everything, gateway: gateway as "traefik" | "envoy" });
             for (const pod of plan.pods) {
                 for (const c of pod.containers) {
-                    for (const q of [c.requests.cpu, c.requests.memory, c.limits.cpu, c.limits.memory]) assert.ok(q, pod.component);
-                    const carried = plan.releases.some((r) => contains(r.values, c)) || plan.objects.some((o) => contains(o.object, c));
+                    for (const q of [c.requests.cpu, c.requests.memory, c.limits.cpu, c.limits.memory])
+                        assert.ok(q, pod.component);
+                    const carried =
+                        plan.releases.some((r) => contains(r.values, c)) ||
+                        plan.objects.some((o) => contains(o.object, c));
                     assert.ok(carried, `${pod.component}: its budget is not in any value or object`);
                 }
             }
@@ -43,10 +46,25 @@ describe("system plan", () => {
     });
 
     it("stays within the footprint targets (default set ≤ 300m / 384Mi; with autoscaling ≤ 550m / 640Mi)", () => {
-        const base = total(planSystem(resolveSettings({ domain: "a.example.com", email: "a@b.co", cloudflare: { hasZone: true, hasToken: true } })).pods);
+        const base = total(
+            planSystem(
+                resolveSettings({
+                    domain: "a.example.com",
+                    email: "a@b.co",
+                    cloudflare: { hasZone: true, hasToken: true },
+                }),
+            ).pods,
+        );
         assert.deepEqual(base.requests, { cpu: 190, memory: 352 });
         const scaled = total(
-            planSystem(resolveSettings({ domain: "a.example.com", email: "a@b.co", cloudflare: { hasZone: true, hasToken: true }, features: { autoscaling: true } })).pods,
+            planSystem(
+                resolveSettings({
+                    domain: "a.example.com",
+                    email: "a@b.co",
+                    cloudflare: { hasZone: true, hasToken: true },
+                    features: { autoscaling: true },
+                }),
+            ).pods,
         );
         assert.deepEqual(scaled.requests, { cpu: 360, memory: 608 });
     });
@@ -54,11 +72,21 @@ describe("system plan", () => {
 
 describe("rio render --system", () => {
     const RIO = path.resolve(__dirname, "../../components/cli/main.js");
-    for (const args of [[], ["--enable", "build,autoscaling,dashboard", "--cloudflare"], ["--gateway-implementation", "envoy", "--disable", "tls,metrics"]]) {
+    for (const args of [
+        [],
+        ["--enable", "build,autoscaling,dashboard", "--cloudflare"],
+        ["--gateway-implementation", "envoy", "--disable", "tls,metrics"],
+    ]) {
         it(`prints schema-valid objects for ${args.join(" ") || "the defaults"}`, () => {
-            const r = spawnSync(process.execPath, [RIO, "render", "--system", "--domain", "apps.example.com", ...args], { encoding: "utf8" });
+            const r = spawnSync(
+                process.execPath,
+                [RIO, "render", "--system", "--domain", "apps.example.com", ...args],
+                { encoding: "utf8" },
+            );
             assert.equal(r.status, 0, r.stderr);
-            const docs = parseAllDocuments(r.stdout).map((d) => d.toJS()).filter((o) => o !== null);
+            const docs = parseAllDocuments(r.stdout)
+                .map((d) => d.toJS())
+                .filter((o) => o !== null);
             assert.ok(docs.length >= 5);
             for (const o of docs) if (o.kind !== "EnvoyProxy") validateObject(o);
             const charts = docs.filter((o) => o.kind === "HelmChart");
@@ -68,8 +96,16 @@ describe("rio render --system", () => {
 
     it("names the CRD bundles it applies first, and refuses an unknown feature", () => {
         const r = spawnSync(process.execPath, [RIO, "render", "--system"], { encoding: "utf8" });
-        assert.match(r.stdout, /^# gateway: CRDs applied first from https:\/\/github.com\/kubernetes-sigs\/gateway-api\/releases\/download\/v1.6.1\/standard-install.yaml$/m);
-        const bad = spawnSync(process.execPath, [RIO, "render", "--system", "--enable", "dashbord"], { encoding: "utf8" });
-        assert.deepEqual([bad.status, bad.stdout, bad.stderr], [1, "", 'rio: features.dashbord: unknown key; did you mean "dashboard"?\n']);
+        assert.match(
+            r.stdout,
+            /^# gateway: CRDs applied first from https:\/\/github.com\/kubernetes-sigs\/gateway-api\/releases\/download\/v1.6.1\/standard-install.yaml$/m,
+        );
+        const bad = spawnSync(process.execPath, [RIO, "render", "--system", "--enable", "dashbord"], {
+            encoding: "utf8",
+        });
+        assert.deepEqual(
+            [bad.status, bad.stdout, bad.stderr],
+            [1, "", 'rio: features.dashbord: unknown key; did you mean "dashboard"?\n'],
+        );
     });
 });

@@ -60,10 +60,19 @@ describe("resolveEnv: map form", () => {
 
 describe("resolveEnv: secret:// and config:// references", () => {
     const table: [string, EnvVar][] = [
-        ["PASSWORD=secret://db/password", { name: "PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }],
+        [
+            "PASSWORD=secret://db/password",
+            { name: "PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
+        ],
         ["LEVEL=config://cm/key", { name: "LEVEL", valueFrom: { configMapKeyRef: { name: "cm", key: "key" } } }],
-        ["T=secret://my.tls-secret/tls.crt", { name: "T", valueFrom: { secretKeyRef: { name: "my.tls-secret", key: "tls.crt" } } }],
-        ["K=config://app-config/Some_Key-1.json", { name: "K", valueFrom: { configMapKeyRef: { name: "app-config", key: "Some_Key-1.json" } } }],
+        [
+            "T=secret://my.tls-secret/tls.crt",
+            { name: "T", valueFrom: { secretKeyRef: { name: "my.tls-secret", key: "tls.crt" } } },
+        ],
+        [
+            "K=config://app-config/Some_Key-1.json",
+            { name: "K", valueFrom: { configMapKeyRef: { name: "app-config", key: "Some_Key-1.json" } } },
+        ],
         // Only a value that starts with the scheme is a reference.
         ["V= secret://db/password", { name: "V", value: " secret://db/password" }],
         ["V=Secret://db/password", { name: "V", value: "Secret://db/password" }],
@@ -90,7 +99,10 @@ describe("resolveEnv: errors", () => {
         ["A=config://cm", '"config://cm" must name a ConfigMap and a key: config://<name>/<key>'],
         ["A=config:///k", '"config:///k" must name a ConfigMap and a key: config://<name>/<key>'],
         ["A=secret://Db/k", "Secret name \"Db\" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')"],
-        ["A=config://my_cm/k", "ConfigMap name \"my_cm\" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')"],
+        [
+            "A=config://my_cm/k",
+            "ConfigMap name \"my_cm\" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')",
+        ],
         ["A=secret://db/k/x", "Secret key \"k/x\" may only contain letters, digits, '-', '_' and '.'"],
         ["A=config://cm/a b", "ConfigMap key \"a b\" may only contain letters, digits, '-', '_' and '.'"],
         ["=1", "an environment variable needs a name"],
@@ -105,7 +117,11 @@ describe("resolveEnv: errors", () => {
         });
     }
     it("a map key with '=' is rejected at that key", () => {
-        expectRio(() => resolveEnv({ "A=B": "1" }), ["A=B"], "environment variable name \"A=B\" may not contain '=' or control characters");
+        expectRio(
+            () => resolveEnv({ "A=B": "1" }),
+            ["A=B"],
+            "environment variable name \"A=B\" may not contain '=' or control characters",
+        );
     });
     it("a map key that is empty is rejected at that key", () => {
         expectRio(() => resolveEnv({ "": "1" }), [""], "an environment variable needs a name");
@@ -122,7 +138,8 @@ describe("resolveEnv: errors", () => {
 /** Names resolveEnv must accept: non-empty, no '=', no control characters. */
 const envName = (s: fc.Arbitrary<string>) =>
     s.filter((n) => n.length > 0 && !n.includes("=") && !/[\x00-\x1f\x7f]/.test(n));
-const plainValue = (s: fc.Arbitrary<string>) => s.filter((v) => !v.startsWith("secret://") && !v.startsWith("config://"));
+const plainValue = (s: fc.Arbitrary<string>) =>
+    s.filter((v) => !v.startsWith("secret://") && !v.startsWith("config://"));
 
 describe("resolveEnv properties", () => {
     it("any map of names to plain strings comes back with the same names and values, in order", () => {
@@ -169,10 +186,9 @@ describe("resolveEnv properties", () => {
         fc.assert(
             fc.property(dnsLabel, key, fc.constantFrom("secret", "config"), (object, k, scheme) => {
                 const ref = { name: object, key: k };
-                assert.deepEqual(
-                    resolveEnv([`X=${scheme}://${object}/${k}`]),
-                    [{ name: "X", valueFrom: scheme === "secret" ? { secretKeyRef: ref } : { configMapKeyRef: ref } }],
-                );
+                assert.deepEqual(resolveEnv([`X=${scheme}://${object}/${k}`]), [
+                    { name: "X", valueFrom: scheme === "secret" ? { secretKeyRef: ref } : { configMapKeyRef: ref } },
+                ]);
             }),
             { numRuns: 500 },
         );

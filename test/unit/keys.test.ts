@@ -2,17 +2,28 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { RioInputError } from "../../components/errors";
-import { checkKeys, PLANNED_SERVICE_KEYS, SERVICE_ALIASES, UNSUPPORTED_SERVICE_KEYS, SERVICE_KEYS, suggestKey, unknownKey } from "../../components/service/keys";
+import {
+    checkKeys,
+    PLANNED_SERVICE_KEYS,
+    SERVICE_ALIASES,
+    UNSUPPORTED_SERVICE_KEYS,
+    SERVICE_KEYS,
+    suggestKey,
+    unknownKey,
+} from "../../components/service/keys";
 import { rioError, expectRio } from "../support/rioError";
 
 describe("checkKeys: canonical keys and aliases", () => {
     it("keeps canonical keys and records their spelling", () => {
         const { value, spelling } = checkKeys({ image: "nginx", ports: "80" });
         assert.deepEqual(value, { image: "nginx", ports: "80" });
-        assert.deepEqual([...spelling], [
-            ["image", "image"],
-            ["ports", "ports"],
-        ]);
+        assert.deepEqual(
+            [...spelling],
+            [
+                ["image", "image"],
+                ["ports", "ports"],
+            ],
+        );
     });
     it("skips keys whose value is undefined", () => {
         const { value, spelling } = checkKeys({ image: "nginx", ports: undefined, port: "80" });
@@ -112,22 +123,44 @@ describe("checkKeys: errors", () => {
         expectRio(() => checkKeys({ qqqqqqqqqqqqqqqq: 1 }), ["qqqqqqqqqqqqqqqq"], "unknown key", true);
     });
     it("stops at the first bad key", () => {
-        expectRio(() => checkKeys({ image: "x", imag: "y", autoscale: "1-3" }), ["imag"], 'unknown key; did you mean "image"?', true);
+        expectRio(
+            () => checkKeys({ image: "x", imag: "y", autoscale: "1-3" }),
+            ["imag"],
+            'unknown key; did you mean "image"?',
+            true,
+        );
     });
 
     for (const key of PLANNED_SERVICE_KEYS) {
         it(`unsupported key ${key} is refused by name, with the reason`, () => {
-            expectRio(() => checkKeys({ image: "x", [key]: 1 }), [key], `is not supported: ${UNSUPPORTED_SERVICE_KEYS[key]}`, true);
+            expectRio(
+                () => checkKeys({ image: "x", [key]: 1 }),
+                [key],
+                `is not supported: ${UNSUPPORTED_SERVICE_KEYS[key]}`,
+                true,
+            );
         });
     }
     it("Rio's net: host is hostNetwork: true; other modes are refused", () => {
         assert.deepEqual(checkKeys({ net: "host" }).value, { hostNetwork: true });
         assert.deepEqual(checkKeys({ net: "default" }).value, { hostNetwork: false });
-        expectRio(() => checkKeys({ net: "bridge" }), ["net"], '"bridge" is not a network mode: use host (or hostNetwork: true)');
-        expectRio(() => checkKeys({ net: "host", hostNetwork: true }), ["hostNetwork"], 'sets the same thing as "net"; keep one', true);
+        expectRio(
+            () => checkKeys({ net: "bridge" }),
+            ["net"],
+            '"bridge" is not a network mode: use host (or hostNetwork: true)',
+        );
+        expectRio(
+            () => checkKeys({ net: "host", hostNetwork: true }),
+            ["hostNetwork"],
+            'sets the same thing as "net"; keep one',
+            true,
+        );
     });
     it("the permissions spellings of Rio's docs and code all land on one key", () => {
-        assert.deepEqual(checkKeys({ permission: "* pods", global_permissions: "read nodes" }).value, { permissions: "* pods", globalPermissions: "read nodes" });
+        assert.deepEqual(checkKeys({ permission: "* pods", global_permissions: "read nodes" }).value, {
+            permissions: "* pods",
+            globalPermissions: "read nodes",
+        });
         assert.deepEqual(checkKeys({ globalPermission: ["read nodes"] }).value, { globalPermissions: ["read nodes"] });
     });
 
@@ -167,7 +200,13 @@ describe("suggestKey and unknownKey", () => {
 });
 
 describe("checkKeys properties", () => {
-    const known = new Set<string>([...SERVICE_KEYS, ...Object.keys(SERVICE_ALIASES), "cpuMillis", "net", ...PLANNED_SERVICE_KEYS]);
+    const known = new Set<string>([
+        ...SERVICE_KEYS,
+        ...Object.keys(SERVICE_ALIASES),
+        "cpuMillis",
+        "net",
+        ...PLANNED_SERVICE_KEYS,
+    ]);
 
     it("any key nobody knows is refused at that key, and any suggestion is a known key", () => {
         fc.assert(
@@ -190,13 +229,17 @@ describe("checkKeys properties", () => {
     it("every alias and canonical key maps to the same canonical key, whatever the value", () => {
         const spellings = [...SERVICE_KEYS, ...Object.keys(SERVICE_ALIASES)];
         fc.assert(
-            fc.property(fc.constantFrom(...spellings), fc.anything().filter((v) => v !== undefined), (key, v) => {
-                const canonical = SERVICE_ALIASES[key] ?? key;
-                const { value, spelling } = checkKeys({ [key]: v });
-                assert.deepEqual(Object.keys(value), [canonical]);
-                assert.equal(value[canonical], v);
-                assert.equal(spelling.get(canonical), key);
-            }),
+            fc.property(
+                fc.constantFrom(...spellings),
+                fc.anything().filter((v) => v !== undefined),
+                (key, v) => {
+                    const canonical = SERVICE_ALIASES[key] ?? key;
+                    const { value, spelling } = checkKeys({ [key]: v });
+                    assert.deepEqual(Object.keys(value), [canonical]);
+                    assert.equal(value[canonical], v);
+                    assert.equal(spelling.get(canonical), key);
+                },
+            ),
             { numRuns: 500 },
         );
     });

@@ -22,7 +22,11 @@ describe("parseMount", () => {
     const table: [Mount["source"], string, Mount][] = [
         ["config", " cm : /dir ", { source: "config", name: "cm", key: undefined, target: "/dir" }],
         ["config", "cm:/etc//app/./conf", { source: "config", name: "cm", key: undefined, target: "/etc/app/conf" }],
-        ["secret", "my.secret/tls.key:/certs/tls.key", { source: "secret", name: "my.secret", key: "tls.key", target: "/certs/tls.key" }],
+        [
+            "secret",
+            "my.secret/tls.key:/certs/tls.key",
+            { source: "secret", name: "my.secret", key: "tls.key", target: "/certs/tls.key" },
+        ],
         ["secret", "db/Pass_Word-1:/run/pw", { source: "secret", name: "db", key: "Pass_Word-1", target: "/run/pw" }],
         ["config", "cm:/", { source: "config", name: "cm", key: undefined, target: "/" }],
         // a target may itself contain ':' (only the first one separates)
@@ -43,8 +47,16 @@ describe("parseMount: errors", () => {
         ["config", "", '"" must be <name>[/<key>]:<absolute path>'],
         ["config", ":/x", '":/x" names no ConfigMap'],
         ["secret", "/key:/x", '"/key:/x" names no Secret'],
-        ["config", "Cm:/x", "ConfigMap name \"Cm\" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')"],
-        ["secret", "my_secret:/x", "Secret name \"my_secret\" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')"],
+        [
+            "config",
+            "Cm:/x",
+            "ConfigMap name \"Cm\" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')",
+        ],
+        [
+            "secret",
+            "my_secret:/x",
+            "Secret name \"my_secret\" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')",
+        ],
         ["config", "cm/a b:/x", "ConfigMap key \"a b\" may only contain letters, digits, '-', '_' and '.'"],
         ["secret", "s/:/x", "Secret key \"\" may only contain letters, digits, '-', '_' and '.'"],
         ["secret", "s/a/b:/x", "Secret key \"a/b\" may only contain letters, digits, '-', '_' and '.'"],
@@ -75,24 +87,44 @@ describe("resolveMounts", () => {
             { source: "secret", name: "t", key: "k", target: "/t" },
         ]);
     });
-    it("a bad config is reported at [\"configs\", i]", () => {
-        expectRio(() => resolveMounts(["a:/a", "bad"], undefined), ["configs", 1], '"bad" must be <name>[/<key>]:<absolute path>');
+    it('a bad config is reported at ["configs", i]', () => {
+        expectRio(
+            () => resolveMounts(["a:/a", "bad"], undefined),
+            ["configs", 1],
+            '"bad" must be <name>[/<key>]:<absolute path>',
+        );
     });
-    it("a bad secret is reported at [\"secrets\", i]", () => {
+    it('a bad secret is reported at ["secrets", i]', () => {
         expectRio(() => resolveMounts(["a:/a"], ["s:/s", "t:rel"]), ["secrets", 1], badTarget("rel"));
     });
     it("rejects two configs on one target", () => {
-        const err = expectRio(() => resolveMounts(["a:/x", "b:/y", "c/k:/x"], undefined), ["configs", 2], 'another mount already targets "/x"');
+        const err = expectRio(
+            () => resolveMounts(["a:/x", "b:/y", "c/k:/x"], undefined),
+            ["configs", 2],
+            'another mount already targets "/x"',
+        );
         assert.equal(err.message, 'configs[2]: another mount already targets "/x"');
     });
     it("rejects two secrets on one target", () => {
-        expectRio(() => resolveMounts(undefined, ["a:/x", "b:/x"]), ["secrets", 1], 'another mount already targets "/x"');
+        expectRio(
+            () => resolveMounts(undefined, ["a:/x", "b:/x"]),
+            ["secrets", 1],
+            'another mount already targets "/x"',
+        );
     });
     it("rejects a secret on a config's target, at the secret", () => {
-        expectRio(() => resolveMounts(["a:/x"], ["s:/y", "t:/x"]), ["secrets", 1], 'another mount already targets "/x"');
+        expectRio(
+            () => resolveMounts(["a:/x"], ["s:/y", "t:/x"]),
+            ["secrets", 1],
+            'another mount already targets "/x"',
+        );
     });
     it("compares targets after normalizing them", () => {
-        expectRio(() => resolveMounts(["a:/data/./x"], ["b:/data//x"]), ["secrets", 0], 'another mount already targets "/data/x"');
+        expectRio(
+            () => resolveMounts(["a:/data/./x"], ["b:/data//x"]),
+            ["secrets", 0],
+            'another mount already targets "/data/x"',
+        );
     });
     it("the same object on two targets is fine", () => {
         assert.deepEqual(resolveMounts(["a:/x", "a:/y"], ["a:/z"]), [
@@ -124,7 +156,9 @@ describe("mount properties", () => {
     it("any valid name[/key]:/path parses back to its parts", () => {
         const segment = fc.stringMatching(/^[-_a-zA-Z0-9][-._a-zA-Z0-9]{0,10}$/).filter((s) => s !== "." && s !== "..");
         const target = fc.array(segment, { minLength: 1, maxLength: 5 }).map((segs) => `/${segs.join("/")}`);
-        const name = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,10}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,10}[a-z0-9])?){0,2}$/);
+        const name = fc.stringMatching(
+            /^[a-z0-9]([-a-z0-9]{0,10}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,10}[a-z0-9])?){0,2}$/,
+        );
         const key = fc.option(fc.stringMatching(/^[-._a-zA-Z0-9]{1,20}$/), { nil: undefined });
         fc.assert(
             fc.property(fc.constantFrom<Mount["source"]>("config", "secret"), name, key, target, (source, n, k, t) => {
@@ -140,7 +174,10 @@ describe("mount targets (regressions)", () => {
     it("treats /data and /data/ as one target", () => {
         assert.throws(
             () => resolveMounts(["a:/data"], ["b:/data/"]),
-            (e: unknown) => e instanceof RioInputError && e.detail === 'another mount already targets "/data"' && JSON.stringify(e.path) === '["secrets",0]',
+            (e: unknown) =>
+                e instanceof RioInputError &&
+                e.detail === 'another mount already targets "/data"' &&
+                JSON.stringify(e.path) === '["secrets",0]',
         );
     });
 });

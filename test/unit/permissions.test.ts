@@ -43,9 +43,15 @@ describe("parsePermission: Rio's grammar", () => {
         ["* cert-manager.io/*", rule(["*"], "cert-manager.io", "*")],
         ["* extensions/ingresses", rule(["*"], "extensions", "ingresses")],
         ["* rio.cattle.io/services/status", rule(["*"], "rio.cattle.io", "services/status")],
-        ["* autoscale.rio.cattle.io/servicescalerecommendations", rule(["*"], "autoscale.rio.cattle.io", "servicescalerecommendations")],
+        [
+            "* autoscale.rio.cattle.io/servicescalerecommendations",
+            rule(["*"], "autoscale.rio.cattle.io", "servicescalerecommendations"),
+        ],
         // pkg/riofile/riofile_test.go: verbs come back sorted, so this is `write`
-        ["create,get,list,watch,patch,update,delete build.knative.dev/builds", rule(WRITE, "build.knative.dev", "builds")],
+        [
+            "create,get,list,watch,patch,update,delete build.knative.dev/builds",
+            rule(WRITE, "build.knative.dev", "builds"),
+        ],
         // docs/cli-reference.md, tests/integration/rbac_test.go
         ["create,update,delete services", rule(["create", "delete", "update"], "", "services")],
         ["* apps/deployments", rule(["*"], "apps", "deployments")],
@@ -57,7 +63,10 @@ describe("parsePermission: Rio's grammar", () => {
         ["get,read deployments.apps", rule(READ, "", "deployments.apps")],
         ["write,* pods", rule(["*"], "", "pods")],
         ["watch,get,get,list pods", rule(READ, "", "pods")],
-        ["deletecollection,escalate,bind rbac.authorization.k8s.io/roles", rule(["bind", "deletecollection", "escalate"], "rbac.authorization.k8s.io", "roles")],
+        [
+            "deletecollection,escalate,bind rbac.authorization.k8s.io/roles",
+            rule(["bind", "deletecollection", "escalate"], "rbac.authorization.k8s.io", "roles"),
+        ],
         ["use policy/podsecuritypolicies restricted", rule(["use"], "policy", "podsecuritypolicies", "restricted")],
         // a resource name
         ["get configmaps my-config", rule(["get"], "", "configmaps", "my-config")],
@@ -95,7 +104,8 @@ describe("parsePermission: Rio's grammar", () => {
 });
 
 describe("parsePermission: errors", () => {
-    const verbList = "get, list, watch, create, update, patch, delete, deletecollection, use, bind, escalate, impersonate, approve, sign, attest, read, write or *";
+    const verbList =
+        "get, list, watch, create, update, patch, delete, deletecollection, use, bind, escalate, impersonate, approve, sign, attest, read, write or *";
     const badResource = (r: string, group?: string) =>
         `resource "${r}" is not valid: use a lowercase plural like "pods", a subresource like "pods/log", or *` +
         (group === undefined ? "" : ` (the API group "${group}" goes before the first "/")`);
@@ -130,21 +140,47 @@ describe("parsePermission: errors", () => {
         ["get apps/Deployments", badResource("Deployments", "apps")],
         ["get apps/", `"apps/" names no resource after the "/"`],
         ["get /", `"/" names no resource after the "/"`],
-        ["get Apps/deployments", `API group "Apps" is not valid: use lowercase letters, digits, '-' and '.' (like "apps" or "cert-manager.io"), or *`],
-        ["get cert_manager.io/certificates", `API group "cert_manager.io" is not valid: use lowercase letters, digits, '-' and '.' (like "apps" or "cert-manager.io"), or *`],
+        [
+            "get Apps/deployments",
+            `API group "Apps" is not valid: use lowercase letters, digits, '-' and '.' (like "apps" or "cert-manager.io"), or *`,
+        ],
+        [
+            "get cert_manager.io/certificates",
+            `API group "cert_manager.io" is not valid: use lowercase letters, digits, '-' and '.' (like "apps" or "cert-manager.io"), or *`,
+        ],
         ["get pods a/b", `resource name "a/b" is not valid: it cannot be "." or "..", nor contain "/" or "%"`],
         ["get pods .", `resource name "." is not valid: it cannot be "." or "..", nor contain "/" or "%"`],
         // url=
-        ["get url=/healthz", "url= grants a non-resource URL, which only a cluster-wide role can: move it to globalPermissions", "namespace"],
-        ["url=/healthz", "url= grants a non-resource URL, which only a cluster-wide role can: move it to globalPermissions", "namespace"],
-        ["get url=healthz", `url "healthz" is not a URL path: it must start with "/" (a "*" may only end it, as in "/healthz/*")`],
+        [
+            "get url=/healthz",
+            "url= grants a non-resource URL, which only a cluster-wide role can: move it to globalPermissions",
+            "namespace",
+        ],
+        [
+            "url=/healthz",
+            "url= grants a non-resource URL, which only a cluster-wide role can: move it to globalPermissions",
+            "namespace",
+        ],
+        [
+            "get url=healthz",
+            `url "healthz" is not a URL path: it must start with "/" (a "*" may only end it, as in "/healthz/*")`,
+        ],
         ["get url=", `url "" is not a URL path: it must start with "/" (a "*" may only end it, as in "/healthz/*")`],
-        ["get url=/a*/b", `url "/a*/b" is not a URL path: it must start with "/" (a "*" may only end it, as in "/healthz/*")`],
+        [
+            "get url=/a*/b",
+            `url "/a*/b" is not a URL path: it must start with "/" (a "*" may only end it, as in "/healthz/*")`,
+        ],
         ["get url=/a url=/b", "url= is given 2 times; a permission grants one URL"],
         ["post pods url=/x", `a url= permission is [verbs] url=/path and grants no resource: drop "pods"`],
         ["get pods name url=/x", `a url= permission is [verbs] url=/path and grants no resource: drop "pods name"`],
-        ["list url=/x", `unknown verb "list" for a url= permission: use the HTTP methods get, post, put, patch, delete, head, options or *`],
-        ["read url=/x", `unknown verb "read" for a url= permission: use the HTTP methods get, post, put, patch, delete, head, options or *`],
+        [
+            "list url=/x",
+            `unknown verb "list" for a url= permission: use the HTTP methods get, post, put, patch, delete, head, options or *`,
+        ],
+        [
+            "read url=/x",
+            `unknown verb "read" for a url= permission: use the HTTP methods get, post, put, patch, delete, head, options or *`,
+        ],
     ];
     for (const [input, detail, scope] of table) {
         it(`${JSON.stringify(input)}${scope ? ` (${scope})` : ""}`, () => {
@@ -193,7 +229,11 @@ describe("resolvePermissions", () => {
         ]);
     });
     it("errors carry the list index", () => {
-        expectRio(() => resolvePermissions(["secrets", "gte pods"], "cluster"), [1], `unknown verb "gte": use get, list, watch, create, update, patch, delete, deletecollection, use, bind, escalate, impersonate, approve, sign, attest, read, write or *`);
+        expectRio(
+            () => resolvePermissions(["secrets", "gte pods"], "cluster"),
+            [1],
+            `unknown verb "gte": use get, list, watch, create, update, patch, delete, deletecollection, use, bind, escalate, impersonate, approve, sign, attest, read, write or *`,
+        );
     });
     it("url= is refused in the namespace scope, under its index", () => {
         expectRio(
@@ -203,21 +243,51 @@ describe("resolvePermissions", () => {
         );
     });
     it("a single string's error has no index", () => {
-        expectRio(() => resolvePermissions("", "namespace"), [], "a permission cannot be empty: write [verbs] [apiGroup/]resource [resourceName], or role=<name>");
+        expectRio(
+            () => resolvePermissions("", "namespace"),
+            [],
+            "a permission cannot be empty: write [verbs] [apiGroup/]resource [resourceName], or role=<name>",
+        );
     });
 });
 
 // --- property tests ---
 
-const resourceVerbs = ["bind", "create", "delete", "deletecollection", "escalate", "get", "impersonate", "list", "patch", "update", "use", "watch", "approve", "sign", "attest"].sort();
+const resourceVerbs = [
+    "bind",
+    "create",
+    "delete",
+    "deletecollection",
+    "escalate",
+    "get",
+    "impersonate",
+    "list",
+    "patch",
+    "update",
+    "use",
+    "watch",
+    "approve",
+    "sign",
+    "attest",
+].sort();
 const urlVerbs = ["delete", "get", "head", "options", "patch", "post", "put"];
 const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?$/);
 const segment = fc.oneof(fc.constant("*"), fc.stringMatching(/^[a-z0-9]([-a-z0-9.]{0,8}[a-z0-9])?$/));
-const group = fc.oneof(fc.constant(""), fc.constant("*"), fc.array(label, { minLength: 1, maxLength: 3 }).map((ls) => ls.join(".")));
-const resource = fc.oneof(segment, fc.tuple(segment, segment).map(([a, b]) => `${a}/${b}`));
+const group = fc.oneof(
+    fc.constant(""),
+    fc.constant("*"),
+    fc.array(label, { minLength: 1, maxLength: 3 }).map((ls) => ls.join(".")),
+);
+const resource = fc.oneof(
+    segment,
+    fc.tuple(segment, segment).map(([a, b]) => `${a}/${b}`),
+);
 const objectName = fc.stringMatching(/^[A-Za-z0-9:._@-]{1,12}$/).filter((n) => n !== "." && n !== "..");
 const verbsOf = (known: string[]) =>
-    fc.oneof(fc.constant(["*"]), fc.subarray(known, { minLength: 1 }).map((vs) => [...vs].sort()));
+    fc.oneof(
+        fc.constant(["*"]),
+        fc.subarray(known, { minLength: 1 }).map((vs) => [...vs].sort()),
+    );
 const url = fc.oneof(fc.constant("*"), fc.stringMatching(/^\/[a-z0-9/._-]{0,12}\*?$/));
 
 /** Any permission parsePermission can produce, in its canonical form. */
@@ -226,28 +296,42 @@ const permission: fc.Arbitrary<Permission> = fc.oneof(
     fc
         .record({ verbs: verbsOf(resourceVerbs), group, resource, name: fc.option(objectName, { nil: undefined }) })
         .map(({ verbs, group, resource, name }) => rule(verbs, group, resource, name)),
-    fc.record({ verbs: verbsOf(urlVerbs), url }).map(({ verbs, url }): PolicyRule => ({ verbs, nonResourceURLs: [url] })),
+    fc
+        .record({ verbs: verbsOf(urlVerbs), url })
+        .map(({ verbs, url }): PolicyRule => ({ verbs, nonResourceURLs: [url] })),
 );
 
 /** Permission strings as people write them: shorthands, duplicate verbs, stray spaces, url= anywhere, rule=. */
 const written: fc.Arbitrary<string> = fc
     .record({
         prefix: fc.constantFrom("", "rule=", "rule= "),
-        verbs: fc.option(fc.array(fc.constantFrom(...resourceVerbs, "read", "write", "*"), { minLength: 1, maxLength: 4 }), { nil: undefined }),
+        verbs: fc.option(
+            fc.array(fc.constantFrom(...resourceVerbs, "read", "write", "*"), { minLength: 1, maxLength: 4 }),
+            { nil: undefined },
+        ),
         group: fc.option(group, { nil: undefined }),
         resource,
         name: fc.option(objectName, { nil: undefined }),
         space: fc.constantFrom(" ", "  ", "\t", " \t "),
     })
     .map(({ prefix, verbs, group, resource, name, space }) => {
-        const target = group === undefined ? (resource.includes("/") ? `/${resource}` : resource) : `${group}/${resource}`;
+        const target =
+            group === undefined ? (resource.includes("/") ? `/${resource}` : resource) : `${group}/${resource}`;
         const words = verbs === undefined ? [target] : [verbs.join(","), target, ...(name === undefined ? [] : [name])];
         return `${space}${prefix}${words.join(space)}${space}`;
     });
 
 const writtenUrl: fc.Arbitrary<string> = fc
-    .record({ verbs: fc.option(fc.array(fc.constantFrom(...urlVerbs, "*"), { minLength: 1, maxLength: 3 }), { nil: undefined }), url, first: fc.boolean() })
-    .map(({ verbs, url, first }) => (verbs === undefined ? `url=${url}` : first ? `url=${url} ${verbs.join(",")}` : `${verbs.join(",")} url=${url}`));
+    .record({
+        verbs: fc.option(fc.array(fc.constantFrom(...urlVerbs, "*"), { minLength: 1, maxLength: 3 }), {
+            nil: undefined,
+        }),
+        url,
+        first: fc.boolean(),
+    })
+    .map(({ verbs, url, first }) =>
+        verbs === undefined ? `url=${url}` : first ? `url=${url} ${verbs.join(",")}` : `${verbs.join(",")} url=${url}`,
+    );
 
 describe("permissions: properties", () => {
     it("every canonical permission survives format → parse", () => {
@@ -288,14 +372,26 @@ describe("permissions: properties", () => {
 
 // --- planRbac ---
 
-const svc = { name: "web", namespace: "shop", labels: { "app.kubernetes.io/name": "web", "app.kubernetes.io/managed-by": "pulumi-rio" } };
+const svc = {
+    name: "web",
+    namespace: "shop",
+    labels: { "app.kubernetes.io/name": "web", "app.kubernetes.io/managed-by": "pulumi-rio" },
+};
 const labels = svc.labels;
 const subjects = [{ kind: "ServiceAccount", name: "web", namespace: "shop" }];
 const rbac = "rbac.authorization.k8s.io";
-const sa: KubeObject = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "web", namespace: "shop", labels } };
+const sa: KubeObject = {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name: "web", namespace: "shop", labels },
+};
 
 function plan(permissions: string[], globalPermissions: string[]): KubeObject[] {
-    const objects = planRbac(svc, resolvePermissions(permissions, "namespace"), resolvePermissions(globalPermissions, "cluster"));
+    const objects = planRbac(
+        svc,
+        resolvePermissions(permissions, "namespace"),
+        resolvePermissions(globalPermissions, "cluster"),
+    );
     for (const o of objects) validate(o);
     return objects;
 }
@@ -313,7 +409,11 @@ describe("planRbac", () => {
                 apiVersion: `${rbac}/v1`,
                 kind: "Role",
                 metadata: { name: "rio-web", namespace: "shop", labels },
-                rules: [rule(["*"], "", "configmaps"), rule(["create", "get", "list"], "", "pods/log"), rule(READ, "", "secrets")],
+                rules: [
+                    rule(["*"], "", "configmaps"),
+                    rule(["create", "get", "list"], "", "pods/log"),
+                    rule(READ, "", "secrets"),
+                ],
             },
             {
                 apiVersion: `${rbac}/v1`,
@@ -333,7 +433,10 @@ describe("planRbac", () => {
                 apiVersion: `${rbac}/v1`,
                 kind: "ClusterRole",
                 metadata: { name: "rio-shop.web", labels },
-                rules: [rule(["create", "get", "list"], "certmanager.k8s.io", "*"), { verbs: ["get"], nonResourceURLs: ["/healthz"] }],
+                rules: [
+                    rule(["create", "get", "list"], "certmanager.k8s.io", "*"),
+                    { verbs: ["get"], nonResourceURLs: ["/healthz"] },
+                ],
             },
             {
                 apiVersion: `${rbac}/v1`,
@@ -346,38 +449,44 @@ describe("planRbac", () => {
     });
 
     it("role= binds the named Role (namespaced) or ClusterRole (global), once per role; no Role of its own", () => {
-        assert.deepEqual(plan(["role=rio-web", "role=config-reader", "role=rio-web"], ["role=cluster-admin", "role=system:auth-delegator"]), [
-            sa,
-            {
-                apiVersion: `${rbac}/v1`,
-                kind: "RoleBinding",
-                metadata: { name: "rio-web.rio-web", namespace: "shop", labels },
-                subjects,
-                roleRef: { apiGroup: rbac, kind: "Role", name: "rio-web" },
-            },
-            {
-                apiVersion: `${rbac}/v1`,
-                kind: "RoleBinding",
-                metadata: { name: "rio-web.config-reader", namespace: "shop", labels },
-                subjects,
-                roleRef: { apiGroup: rbac, kind: "Role", name: "config-reader" },
-            },
-            {
-                apiVersion: `${rbac}/v1`,
-                kind: "ClusterRoleBinding",
-                metadata: { name: "rio-shop.web.cluster-admin", labels },
-                subjects,
-                roleRef: { apiGroup: rbac, kind: "ClusterRole", name: "cluster-admin" },
-            },
-            {
-                apiVersion: `${rbac}/v1`,
-                kind: "ClusterRoleBinding",
-                // ':' is no DNS character: sanitised, and the hash of the real name keeps it unique
-                metadata: { name: "rio-shop.web.system-auth-delegator-39ed873e", labels },
-                subjects,
-                roleRef: { apiGroup: rbac, kind: "ClusterRole", name: "system:auth-delegator" },
-            },
-        ]);
+        assert.deepEqual(
+            plan(
+                ["role=rio-web", "role=config-reader", "role=rio-web"],
+                ["role=cluster-admin", "role=system:auth-delegator"],
+            ),
+            [
+                sa,
+                {
+                    apiVersion: `${rbac}/v1`,
+                    kind: "RoleBinding",
+                    metadata: { name: "rio-web.rio-web", namespace: "shop", labels },
+                    subjects,
+                    roleRef: { apiGroup: rbac, kind: "Role", name: "rio-web" },
+                },
+                {
+                    apiVersion: `${rbac}/v1`,
+                    kind: "RoleBinding",
+                    metadata: { name: "rio-web.config-reader", namespace: "shop", labels },
+                    subjects,
+                    roleRef: { apiGroup: rbac, kind: "Role", name: "config-reader" },
+                },
+                {
+                    apiVersion: `${rbac}/v1`,
+                    kind: "ClusterRoleBinding",
+                    metadata: { name: "rio-shop.web.cluster-admin", labels },
+                    subjects,
+                    roleRef: { apiGroup: rbac, kind: "ClusterRole", name: "cluster-admin" },
+                },
+                {
+                    apiVersion: `${rbac}/v1`,
+                    kind: "ClusterRoleBinding",
+                    // ':' is no DNS character: sanitised, and the hash of the real name keeps it unique
+                    metadata: { name: "rio-shop.web.system-auth-delegator-39ed873e", labels },
+                    subjects,
+                    roleRef: { apiGroup: rbac, kind: "ClusterRole", name: "system:auth-delegator" },
+                },
+            ],
+        );
     });
 
     it("both, with role= among the rules: every object once, rules binding and role bindings apart", () => {
@@ -415,13 +524,20 @@ describe("planRbac", () => {
     });
 
     it("a namespaced url= rule is a caller's bug, not silently dropped", () => {
-        assert.throws(() => planRbac(svc, [{ verbs: ["get"], nonResourceURLs: ["/x"] }], []), /cannot grant a non-resource URL/);
+        assert.throws(
+            () => planRbac(svc, [{ verbs: ["get"], nonResourceURLs: ["/x"] }], []),
+            /cannot grant a non-resource URL/,
+        );
     });
 
     it("names are DNS subdomains, and no two services, namespaces or roles ever share one", () => {
         // a tiny alphabet, so that `a-b`+`a` and `a`+`b-a` and roles that sanitise alike (`x:y`, `x-y`) do come up
         const dnsLabel = fc.stringMatching(/^[ab]([-ab]{0,3}[ab])?$/);
-        const roleName = fc.oneof(fc.constantFrom("x:y", "x-y", "X-Y", "x.y", "a", "b-a", "rio-a", "rio-b"), objectName, fc.stringMatching(/^[a-z:.-]{250,260}$/));
+        const roleName = fc.oneof(
+            fc.constantFrom("x:y", "x-y", "X-Y", "x.y", "a", "b-a", "rio-a", "rio-b"),
+            objectName,
+            fc.stringMatching(/^[a-z:.-]{250,260}$/),
+        );
         const service = fc.record({
             ns: dnsLabel,
             name: dnsLabel,
@@ -430,22 +546,28 @@ describe("planRbac", () => {
         });
         const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
         fc.assert(
-            fc.property(fc.uniqueArray(service, { minLength: 1, maxLength: 4, selector: (s) => `${s.ns}/${s.name}` }), (services) => {
-                const keys: string[] = [];
-                for (const s of services) {
-                    const rules = rule(["get"], "", "pods");
-                    const objects = planRbac(
-                        { name: s.name, namespace: s.ns, labels: {} },
-                        [rules, ...s.roles.map((role) => ({ role }))],
-                        [rules, ...s.globalRoles.map((role) => ({ role }))],
-                    );
-                    for (const o of objects) {
-                        assert.ok(o.metadata.name.length <= 253 && subdomain.test(o.metadata.name), o.metadata.name);
-                        keys.push(`${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`);
+            fc.property(
+                fc.uniqueArray(service, { minLength: 1, maxLength: 4, selector: (s) => `${s.ns}/${s.name}` }),
+                (services) => {
+                    const keys: string[] = [];
+                    for (const s of services) {
+                        const rules = rule(["get"], "", "pods");
+                        const objects = planRbac(
+                            { name: s.name, namespace: s.ns, labels: {} },
+                            [rules, ...s.roles.map((role) => ({ role }))],
+                            [rules, ...s.globalRoles.map((role) => ({ role }))],
+                        );
+                        for (const o of objects) {
+                            assert.ok(
+                                o.metadata.name.length <= 253 && subdomain.test(o.metadata.name),
+                                o.metadata.name,
+                            );
+                            keys.push(`${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`);
+                        }
                     }
-                }
-                assert.equal(new Set(keys).size, keys.length, keys.join("\n"));
-            }),
+                    assert.equal(new Set(keys).size, keys.length, keys.join("\n"));
+                },
+            ),
             { numRuns: 1000 },
         );
     });

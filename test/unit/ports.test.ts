@@ -19,33 +19,90 @@ const nameRule = (name: string) =>
 
 describe("resolvePort: Rio's port string grammar", () => {
     const table: [string, Port][] = [
-        ["80:8080/http,name=web", { name: "web", port: 80, targetPort: 8080, protocol: "http", expose: true, hostPort: false }],
+        [
+            "80:8080/http,name=web",
+            { name: "web", port: 80, targetPort: 8080, protocol: "http", expose: true, hostPort: false },
+        ],
         ["8080", { name: "http-8080", port: 8080, targetPort: 8080, protocol: "http", expose: true, hostPort: false }],
         ["53/udp", { name: "udp-53", port: 53, targetPort: 53, protocol: "udp", expose: false, hostPort: false }],
-        ["5432/tcp", { name: "tcp-5432", port: 5432, targetPort: 5432, protocol: "tcp", expose: false, hostPort: false }],
-        ["9090/http,internal", { name: "http-9090", port: 9090, targetPort: 9090, protocol: "http", expose: false, hostPort: false }],
-        ["9090,expose=false", { name: "http-9090", port: 9090, targetPort: 9090, protocol: "http", expose: false, hostPort: false }],
-        ["9090,expose=internal", { name: "http-9090", port: 9090, targetPort: 9090, protocol: "http", expose: false, hostPort: false }],
-        ["9090,expose", { name: "http-9090", port: 9090, targetPort: 9090, protocol: "http", expose: true, hostPort: false }],
-        ["9090,expose=true", { name: "http-9090", port: 9090, targetPort: 9090, protocol: "http", expose: true, hostPort: false }],
+        [
+            "5432/tcp",
+            { name: "tcp-5432", port: 5432, targetPort: 5432, protocol: "tcp", expose: false, hostPort: false },
+        ],
+        [
+            "9090/http,internal",
+            { name: "http-9090", port: 9090, targetPort: 9090, protocol: "http", expose: false, hostPort: false },
+        ],
+        [
+            "9090,expose=false",
+            { name: "http-9090", port: 9090, targetPort: 9090, protocol: "http", expose: false, hostPort: false },
+        ],
+        [
+            "9090,expose=internal",
+            { name: "http-9090", port: 9090, targetPort: 9090, protocol: "http", expose: false, hostPort: false },
+        ],
+        [
+            "9090,expose",
+            { name: "http-9090", port: 9090, targetPort: 9090, protocol: "http", expose: true, hostPort: false },
+        ],
+        [
+            "9090,expose=true",
+            { name: "http-9090", port: 9090, targetPort: 9090, protocol: "http", expose: true, hostPort: false },
+        ],
         ["80,hostport", { name: "http-80", port: 80, targetPort: 80, protocol: "http", expose: true, hostPort: true }],
-        ["80,hostport=true", { name: "http-80", port: 80, targetPort: 80, protocol: "http", expose: true, hostPort: true }],
-        ["80,hostport=false", { name: "http-80", port: 80, targetPort: 80, protocol: "http", expose: true, hostPort: false }],
+        [
+            "80,hostport=true",
+            { name: "http-80", port: 80, targetPort: 80, protocol: "http", expose: true, hostPort: true },
+        ],
+        [
+            "80,hostport=false",
+            { name: "http-80", port: 80, targetPort: 80, protocol: "http", expose: true, hostPort: false },
+        ],
         ["80,web", { name: "web", port: 80, targetPort: 80, protocol: "http", expose: true, hostPort: false }],
         ["80/HTTP2", { name: "http2-80", port: 80, targetPort: 80, protocol: "http2", expose: true, hostPort: false }],
-        ["8080/Http", { name: "http-8080", port: 8080, targetPort: 8080, protocol: "http", expose: true, hostPort: false }],
-        ["50051/grpc", { name: "grpc-50051", port: 50051, targetPort: 50051, protocol: "grpc", expose: true, hostPort: false }],
-        ["443:8443/http2", { name: "http2-443", port: 443, targetPort: 8443, protocol: "http2", expose: true, hostPort: false }],
-        ["3868/sctp", { name: "sctp-3868", port: 3868, targetPort: 3868, protocol: "sctp", expose: false, hostPort: false }],
-        ["3868/SCTP,name=diameter", { name: "diameter", port: 3868, targetPort: 3868, protocol: "sctp", expose: false, hostPort: false }],
+        [
+            "8080/Http",
+            { name: "http-8080", port: 8080, targetPort: 8080, protocol: "http", expose: true, hostPort: false },
+        ],
+        [
+            "50051/grpc",
+            { name: "grpc-50051", port: 50051, targetPort: 50051, protocol: "grpc", expose: true, hostPort: false },
+        ],
+        [
+            "443:8443/http2",
+            { name: "http2-443", port: 443, targetPort: 8443, protocol: "http2", expose: true, hostPort: false },
+        ],
+        [
+            "3868/sctp",
+            { name: "sctp-3868", port: 3868, targetPort: 3868, protocol: "sctp", expose: false, hostPort: false },
+        ],
+        [
+            "3868/SCTP,name=diameter",
+            { name: "diameter", port: 3868, targetPort: 3868, protocol: "sctp", expose: false, hostPort: false },
+        ],
         ["1", { name: "http-1", port: 1, targetPort: 1, protocol: "http", expose: true, hostPort: false }],
-        ["65535", { name: "http-65535", port: 65535, targetPort: 65535, protocol: "http", expose: true, hostPort: false }],
-        [" 80 : 8080 / http , name = web ", { name: "web", port: 80, targetPort: 8080, protocol: "http", expose: true, hostPort: false }],
-        ["53:5353/udp,dns,hostport", { name: "dns", port: 53, targetPort: 5353, protocol: "udp", expose: false, hostPort: true }],
-        ["80,name=abcdefghijklmno", { name: "abcdefghijklmno", port: 80, targetPort: 80, protocol: "http", expose: true, hostPort: false }],
+        [
+            "65535",
+            { name: "http-65535", port: 65535, targetPort: 65535, protocol: "http", expose: true, hostPort: false },
+        ],
+        [
+            " 80 : 8080 / http , name = web ",
+            { name: "web", port: 80, targetPort: 8080, protocol: "http", expose: true, hostPort: false },
+        ],
+        [
+            "53:5353/udp,dns,hostport",
+            { name: "dns", port: 53, targetPort: 5353, protocol: "udp", expose: false, hostPort: true },
+        ],
+        [
+            "80,name=abcdefghijklmno",
+            { name: "abcdefghijklmno", port: 80, targetPort: 80, protocol: "http", expose: true, hostPort: false },
+        ],
         ["80,name=a-1", { name: "a-1", port: 80, targetPort: 80, protocol: "http", expose: true, hostPort: false }],
         // later options win
-        ["80,internal,expose", { name: "http-80", port: 80, targetPort: 80, protocol: "http", expose: true, hostPort: false }],
+        [
+            "80,internal,expose",
+            { name: "http-80", port: 80, targetPort: 80, protocol: "http", expose: true, hostPort: false },
+        ],
         ["80,name=a,b", { name: "b", port: 80, targetPort: 80, protocol: "http", expose: true, hostPort: false }],
     ];
     for (const [input, expected] of table) {
@@ -55,13 +112,27 @@ describe("resolvePort: Rio's port string grammar", () => {
     }
 
     it("a number is the same as its string", () => {
-        assert.deepEqual(resolvePort(8080), { name: "http-8080", port: 8080, targetPort: 8080, protocol: "http", expose: true, hostPort: false });
+        assert.deepEqual(resolvePort(8080), {
+            name: "http-8080",
+            port: 8080,
+            targetPort: 8080,
+            protocol: "http",
+            expose: true,
+            hostPort: false,
+        });
     });
 });
 
 describe("resolvePort: structured PortSpec", () => {
     it("fills every default from port alone", () => {
-        assert.deepEqual(resolvePort({ port: 80 }), { name: "http-80", port: 80, targetPort: 80, protocol: "http", expose: true, hostPort: false });
+        assert.deepEqual(resolvePort({ port: 80 }), {
+            name: "http-80",
+            port: 80,
+            targetPort: 80,
+            protocol: "http",
+            expose: true,
+            hostPort: false,
+        });
     });
     it("port defaults to targetPort", () => {
         assert.deepEqual(resolvePort({ targetPort: 8080 }), {
@@ -84,14 +155,17 @@ describe("resolvePort: structured PortSpec", () => {
         });
     });
     it("keeps every explicit field", () => {
-        assert.deepEqual(resolvePort({ port: 53, targetPort: 5353, protocol: "udp", name: "dns", expose: false, hostPort: true }), {
-            name: "dns",
-            port: 53,
-            targetPort: 5353,
-            protocol: "udp",
-            expose: false,
-            hostPort: true,
-        });
+        assert.deepEqual(
+            resolvePort({ port: 53, targetPort: 5353, protocol: "udp", name: "dns", expose: false, hostPort: true }),
+            {
+                name: "dns",
+                port: 53,
+                targetPort: 5353,
+                protocol: "udp",
+                expose: false,
+                hostPort: true,
+            },
+        );
     });
     it("needs port or targetPort", () => {
         expectRio(() => resolvePort({}), [], "a port needs port or targetPort");
@@ -227,13 +301,25 @@ describe("resolvePorts", () => {
     });
     it("http, http2 and grpc on one number collide (all TCP)", () => {
         expectRio(() => resolvePorts(["80", "80/grpc"]), [1], "port 80 is already declared by ports[0]");
-        expectRio(() => resolvePorts(["80/tcp", "80/http2,name=other"]), [1], "port 80 is already declared by ports[0]");
+        expectRio(
+            () => resolvePorts(["80/tcp", "80/http2,name=other"]),
+            [1],
+            "port 80 is already declared by ports[0]",
+        );
     });
     it("rejects a duplicate name", () => {
-        expectRio(() => resolvePorts(["80,name=web", "81,name=web"]), [1], 'port name "web" is already used by ports[0]');
+        expectRio(
+            () => resolvePorts(["80,name=web", "81,name=web"]),
+            [1],
+            'port name "web" is already used by ports[0]',
+        );
     });
     it("rejects a duplicate name given to a default name", () => {
-        expectRio(() => resolvePorts(["80", "81,name=http-80"]), [1], 'port name "http-80" is already used by ports[0]');
+        expectRio(
+            () => resolvePorts(["80", "81,name=http-80"]),
+            [1],
+            'port name "http-80" is already used by ports[0]',
+        );
     });
 });
 

@@ -22,7 +22,10 @@ describe("resolveProbe: shorthand strings", () => {
         ["tcp://db:5432/", { tcpSocket: { port: 5432, host: "db" } }],
         ["TCP://:6379", { tcpSocket: { port: 6379 } }],
         ["pg_isready -U postgres", { exec: { command: ["pg_isready", "-U", "postgres"] } }],
-        ["curl -f http://localhost:8080/healthz", { exec: { command: ["curl", "-f", "http://localhost:8080/healthz"] } }],
+        [
+            "curl -f http://localhost:8080/healthz",
+            { exec: { command: ["curl", "-f", "http://localhost:8080/healthz"] } },
+        ],
         ['sh -c "test -f /tmp/ready"', { exec: { command: ["sh", "-c", "test -f /tmp/ready"] } }],
         ["cat '/tmp/my file'", { exec: { command: ["cat", "/tmp/my file"] } }],
         ["true", { exec: { command: ["true"] } }],
@@ -52,7 +55,10 @@ describe("resolveProbe: shorthand errors", () => {
         ["tcp://:5432/ready", 'a tcp health check has no path ("tcp://:5432/ready")'],
         ["", "an empty health check"],
         ["   ", "an empty health check"],
-        ["curl localhost | grep ok", '"curl localhost | grep ok" uses shell syntax ("|"); give a list, or ["sh", "-c", "..."] to run a shell'],
+        [
+            "curl localhost | grep ok",
+            '"curl localhost | grep ok" uses shell syntax ("|"); give a list, or ["sh", "-c", "..."] to run a shell',
+        ],
     ];
     for (const [input, detail] of table) {
         it(`${JSON.stringify(input)} → ${detail}`, () => {
@@ -113,18 +119,29 @@ describe("probe properties", () => {
         const host = fc.constantFrom("", "localhost", "api", "db.internal");
         const path = fc.option(fc.stringMatching(/^\/[-a-zA-Z0-9._~/]{0,20}$/), { nil: undefined });
         fc.assert(
-            fc.property(fc.constantFrom("http", "https", "tcp"), host, fc.integer({ min: 1, max: 65535 }), path, (scheme, h, port, p) => {
-                const hostField = h === "" || h === "localhost" ? {} : { host: h };
-                if (scheme === "tcp") {
-                    const text = `tcp://${h}:${port}`;
-                    assert.deepEqual(resolveProbe(text), { tcpSocket: { port, ...hostField } });
-                } else {
-                    const text = `${scheme}://${h}:${port}${p ?? ""}`;
-                    assert.deepEqual(resolveProbe(text), {
-                        httpGet: { path: p ?? "/", port, ...hostField, scheme: scheme === "https" ? "HTTPS" : "HTTP" },
-                    });
-                }
-            }),
+            fc.property(
+                fc.constantFrom("http", "https", "tcp"),
+                host,
+                fc.integer({ min: 1, max: 65535 }),
+                path,
+                (scheme, h, port, p) => {
+                    const hostField = h === "" || h === "localhost" ? {} : { host: h };
+                    if (scheme === "tcp") {
+                        const text = `tcp://${h}:${port}`;
+                        assert.deepEqual(resolveProbe(text), { tcpSocket: { port, ...hostField } });
+                    } else {
+                        const text = `${scheme}://${h}:${port}${p ?? ""}`;
+                        assert.deepEqual(resolveProbe(text), {
+                            httpGet: {
+                                path: p ?? "/",
+                                port,
+                                ...hostField,
+                                scheme: scheme === "https" ? "HTTPS" : "HTTP",
+                            },
+                        });
+                    }
+                },
+            ),
             { numRuns: 500 },
         );
     });
@@ -140,7 +157,10 @@ describe("probe properties", () => {
                             const probe = resolveProbe(s);
                             assert.ok(probe !== undefined);
                         } catch (e) {
-                            assert.ok(e instanceof RioInputError, `resolveProbe(${JSON.stringify(s)}) threw ${String(e)}`);
+                            assert.ok(
+                                e instanceof RioInputError,
+                                `resolveProbe(${JSON.stringify(s)}) threw ${String(e)}`,
+                            );
                         }
                     },
                 ),
@@ -157,7 +177,8 @@ describe("URL-looking probes that are not health-check URLs (regressions)", () =
                 () => resolveProbe(input),
                 (e: unknown) =>
                     e instanceof RioInputError &&
-                    e.detail === `"${input}" is not a health-check URL: use http://[host]:port/path, https://... or tcp://[host]:port`,
+                    e.detail ===
+                        `"${input}" is not a health-check URL: use http://[host]:port/path, https://... or tcp://[host]:port`,
             );
         });
     }
@@ -165,13 +186,19 @@ describe("URL-looking probes that are not health-check URLs (regressions)", () =
 
 describe("resolveProbe: ports written as strings, as Rio's docs do", () => {
     it("a number in a string is that port", () => {
-        assert.deepEqual(resolveProbe({ httpGet: { path: "/ready", port: "9997" } }), { httpGet: { path: "/ready", port: 9997 } });
+        assert.deepEqual(resolveProbe({ httpGet: { path: "/ready", port: "9997" } }), {
+            httpGet: { path: "/ready", port: 9997 },
+        });
         assert.deepEqual(resolveProbe({ tcpSocket: { port: "5432" } }), { tcpSocket: { port: 5432 } });
     });
     it("a port name stays a name", () => {
         assert.deepEqual(resolveProbe({ httpGet: { port: "http-80" } }), { httpGet: { port: "http-80" } });
     });
     it("anything else is refused at its key", () => {
-        expectRio(() => resolveProbe({ tcpSocket: { port: "80/tcp" } }), ["tcpSocket", "port"], '"80/tcp" is neither a port number nor a port name');
+        expectRio(
+            () => resolveProbe({ tcpSocket: { port: "80/tcp" } }),
+            ["tcpSocket", "port"],
+            '"80/tcp" is neither a port number nor a port name',
+        );
     });
 });

@@ -159,7 +159,13 @@ describe("resource properties", () => {
 
 describe("huge numbers (regressions)", () => {
     it("refuses cpus and memory that would not print as a Kubernetes quantity", () => {
-        assert.throws(() => resolveCpus(1e21), (e: unknown) => e instanceof RioInputError && e.detail === "cpus 1e+21 is out of range");
-        assert.throws(() => resolveMemory(2 ** 60), (e: unknown) => e instanceof RioInputError && /positive whole number of bytes/.test(e.detail));
+        assert.throws(
+            () => resolveCpus(1e21),
+            (e: unknown) => e instanceof RioInputError && e.detail === "cpus 1e+21 is out of range",
+        );
+        assert.throws(
+            () => resolveMemory(2 ** 60),
+            (e: unknown) => e instanceof RioInputError && /positive whole number of bytes/.test(e.detail),
+        );
     });
 });

@@ -57,7 +57,10 @@ describe("normalizeService: defaults and canonical keys", () => {
             ports: ["80:8080/http,name=web", "9090/grpc,internal"],
             env: { LOG_LEVEL: "debug", WORKERS: 4, DB_PASSWORD: "secret://db/password" },
             configs: ["api-config/app.yaml:/etc/api/app.yaml"],
-            secrets: [{ name: "tls", target: "/etc/tls" }, { name: "db", key: "ca.crt", target: "/etc/db/ca.crt" }],
+            secrets: [
+                { name: "tls", target: "/etc/tls" },
+                { name: "db", key: "ca.crt", target: "/etc/db/ca.crt" },
+            ],
             command: "api serve",
             args: ["--port", 8080],
             workingDir: "/srv",
@@ -158,7 +161,10 @@ describe("normalizeService: defaults and canonical keys", () => {
     });
 
     it("cpuMillis: 250 is cpus 250m", () => {
-        assert.deepEqual(normalizeService("web", { image: "nginx", cpuMillis: 250 }), { ...defaults("web", "nginx"), cpus: "250m" });
+        assert.deepEqual(normalizeService("web", { image: "nginx", cpuMillis: 250 }), {
+            ...defaults("web", "nginx"),
+            cpus: "250m",
+        });
     });
     it("memoryBytes is memory", () => {
         assert.equal(normalizeService("web", { image: "nginx", memoryBytes: 1048576 }).memory, "1048576");
@@ -193,13 +199,21 @@ describe("normalizeService: defaults and canonical keys", () => {
     }
 
     it("undefined values are as if absent", () => {
-        assert.deepEqual(normalizeService("web", { image: "nginx", ports: undefined, port: undefined }), defaults("web", "nginx"));
+        assert.deepEqual(
+            normalizeService("web", { image: "nginx", ports: undefined, port: undefined }),
+            defaults("web", "nginx"),
+        );
     });
 });
 
 describe("normalizeService: key errors", () => {
     it("an unknown key suggests the nearest one", () => {
-        const err = expectRio(() => normalizeService("web", { imag: "nginx" }), ["imag"], 'unknown key; did you mean "image"?', true);
+        const err = expectRio(
+            () => normalizeService("web", { imag: "nginx" }),
+            ["imag"],
+            'unknown key; did you mean "image"?',
+            true,
+        );
         assert.ok(err.detail.includes('did you mean "image"?'));
         assert.equal(err.message, 'imag: unknown key; did you mean "image"?');
     });
@@ -212,13 +226,28 @@ describe("normalizeService: key errors", () => {
         );
     });
     it("port and ports together are refused", () => {
-        expectRio(() => normalizeService("web", { image: "x", port: "80", ports: "81" }), ["ports"], 'sets the same thing as "port"; keep one', true);
+        expectRio(
+            () => normalizeService("web", { image: "x", port: "80", ports: "81" }),
+            ["ports"],
+            'sets the same thing as "port"; keep one',
+            true,
+        );
     });
     it("an unknown key in a port object is at that key", () => {
-        expectRio(() => normalizeService("web", { image: "x", ports: [{ port: 80, bogus: 1 }] }), ["ports", 0, "bogus"], "unknown key", true);
+        expectRio(
+            () => normalizeService("web", { image: "x", ports: [{ port: 80, bogus: 1 }] }),
+            ["ports", 0, "bogus"],
+            "unknown key",
+            true,
+        );
     });
     it("... in the user's spelling of ports", () => {
-        expectRio(() => normalizeService("web", { image: "x", port: [{ port: 80, bogus: 1 }] }), ["port", 0, "bogus"], "unknown key", true);
+        expectRio(
+            () => normalizeService("web", { image: "x", port: [{ port: 80, bogus: 1 }] }),
+            ["port", 0, "bogus"],
+            "unknown key",
+            true,
+        );
     });
     it("an unknown key in a probe object is at that key", () => {
         expectRio(
@@ -235,66 +264,199 @@ describe("normalizeService: value errors", () => {
         ["no image", {}, [], "a service needs an image (or a build)"],
         ["empty image", { image: "" }, ["image"], "image may not be empty"],
         ["image of the wrong type", { image: 5 }, ["image"], "expected string, received number"],
-        ["a bad port in a list, in the alias spelling", { image: "x", port: ["80", "abc"] }, ["port", 1], 'port "abc" is not a number'],
+        [
+            "a bad port in a list, in the alias spelling",
+            { image: "x", port: ["80", "abc"] },
+            ["port", 1],
+            'port "abc" is not a number',
+        ],
         ["a bad port in a list", { image: "x", ports: ["80", "abc"] }, ["ports", 1], 'port "abc" is not a number'],
-        ["a duplicate port", { image: "x", ports: ["80", "80/grpc"] }, ["ports", 1], "port 80 is already declared by ports[0]"],
-        ["an L4 port exposed", { image: "x", ports: ["5432/tcp,expose"] }, ["ports", 0],
-            "a tcp port cannot be exposed through the gateway (only http, http2 and grpc are); remove expose or use an HTTP protocol"],
-        ["env set twice, in the alias spelling", { image: "x", environment: ["A=1", "A=2"] }, ["environment", 1], 'environment variable "A" is set twice'],
-        ["a bad env reference in map form", { image: "x", env: { P: "secret://db" } }, ["env", "P"],
-            '"secret://db" must name a Secret and a key: secret://<name>/<key>'],
-        ["a relative config target", { image: "x", configs: ["cm:/a", "cm:rel"] }, ["configs", 1],
-            "mount target \"rel\" must be an absolute path without '..'"],
-        ["two mounts on one target, in the alias spelling", { image: "x", config: ["a:/x"], secret: ["b:/y", "c:/x"] }, ["secret", 1],
-            'another mount already targets "/x"'],
-        ["a shell operator in command", { image: "x", command: "a | b" }, ["command"],
-            '"a | b" uses shell syntax ("|"); give a list, or ["sh", "-c", "..."] to run a shell'],
-        ["a shell operator in args, in the alias spelling", { image: "x", arg: "a && b" }, ["arg"],
-            '"a && b" uses shell syntax ("&&"); give a list, or ["sh", "-c", "..."] to run a shell'],
-        ["cpu not a quantity", { image: "x", cpu: "abc" }, ["cpu"], 'cpus "abc" is not a Kubernetes quantity (e.g. "500m" or 0.5)'],
+        [
+            "a duplicate port",
+            { image: "x", ports: ["80", "80/grpc"] },
+            ["ports", 1],
+            "port 80 is already declared by ports[0]",
+        ],
+        [
+            "an L4 port exposed",
+            { image: "x", ports: ["5432/tcp,expose"] },
+            ["ports", 0],
+            "a tcp port cannot be exposed through the gateway (only http, http2 and grpc are); remove expose or use an HTTP protocol",
+        ],
+        [
+            "env set twice, in the alias spelling",
+            { image: "x", environment: ["A=1", "A=2"] },
+            ["environment", 1],
+            'environment variable "A" is set twice',
+        ],
+        [
+            "a bad env reference in map form",
+            { image: "x", env: { P: "secret://db" } },
+            ["env", "P"],
+            '"secret://db" must name a Secret and a key: secret://<name>/<key>',
+        ],
+        [
+            "a relative config target",
+            { image: "x", configs: ["cm:/a", "cm:rel"] },
+            ["configs", 1],
+            "mount target \"rel\" must be an absolute path without '..'",
+        ],
+        [
+            "two mounts on one target, in the alias spelling",
+            { image: "x", config: ["a:/x"], secret: ["b:/y", "c:/x"] },
+            ["secret", 1],
+            'another mount already targets "/x"',
+        ],
+        [
+            "a shell operator in command",
+            { image: "x", command: "a | b" },
+            ["command"],
+            '"a | b" uses shell syntax ("|"); give a list, or ["sh", "-c", "..."] to run a shell',
+        ],
+        [
+            "a shell operator in args, in the alias spelling",
+            { image: "x", arg: "a && b" },
+            ["arg"],
+            '"a && b" uses shell syntax ("&&"); give a list, or ["sh", "-c", "..."] to run a shell',
+        ],
+        [
+            "cpu not a quantity",
+            { image: "x", cpu: "abc" },
+            ["cpu"],
+            'cpus "abc" is not a Kubernetes quantity (e.g. "500m" or 0.5)',
+        ],
         ["cpus zero", { image: "x", cpus: "0" }, ["cpus"], 'cpus must be greater than zero, not "0"'],
         ["cpus negative", { image: "x", cpus: -1 }, ["cpus"], "cpus must be greater than zero, not -1"],
         ["cpuMillis zero", { image: "x", cpuMillis: 0 }, ["cpuMillis"], 'cpus must be greater than zero, not "0m"'],
-        ["mem not a quantity", { image: "x", mem: "12XB" }, ["mem"], 'memory "12XB" is not a Kubernetes quantity (e.g. "128Mi")'],
-        ["memory fractional bytes", { image: "x", memory: 1.5 }, ["memory"], "memory must be a positive whole number of bytes, not 1.5"],
+        [
+            "mem not a quantity",
+            { image: "x", mem: "12XB" },
+            ["mem"],
+            'memory "12XB" is not a Kubernetes quantity (e.g. "128Mi")',
+        ],
+        [
+            "memory fractional bytes",
+            { image: "x", memory: 1.5 },
+            ["memory"],
+            "memory must be a positive whole number of bytes, not 1.5",
+        ],
         ["scale -1", { image: "x", scale: -1 }, ["scale"], 'scale must be a whole number of replicas ≥ 0, not "-1"'],
-        ["scale two", { image: "x", scale: "two" }, ["scale"], 'scale must be a whole number of replicas ≥ 0, not "two"'],
+        [
+            "scale two",
+            { image: "x", scale: "two" },
+            ["scale"],
+            'scale must be a whole number of replicas ≥ 0, not "two"',
+        ],
         ["scale 1.5", { image: "x", scale: 1.5 }, ["scale"], 'scale must be a whole number of replicas ≥ 0, not "1.5"'],
-        ["scale 1-10 without an exposed port", { image: "x", scale: "1-10" }, ["scale"],
-            "autoscaling on concurrency counts requests through the gateway, so it needs an exposed port; expose one, or scale on cpu/memory"],
-        ["replicas 1 - 10 on an internal port", { image: "x", replicas: "1 - 10", ports: "80,internal" }, ["replicas"],
-            "autoscaling on concurrency counts requests through the gateway, so it needs an exposed port; expose one, or scale on cpu/memory"],
+        [
+            "scale 1-10 without an exposed port",
+            { image: "x", scale: "1-10" },
+            ["scale"],
+            "autoscaling on concurrency counts requests through the gateway, so it needs an exposed port; expose one, or scale on cpu/memory",
+        ],
+        [
+            "replicas 1 - 10 on an internal port",
+            { image: "x", replicas: "1 - 10", ports: "80,internal" },
+            ["replicas"],
+            "autoscaling on concurrency counts requests through the gateway, so it needs an exposed port; expose one, or scale on cpu/memory",
+        ],
         ["scale 10001", { image: "x", scale: 10001 }, ["scale"], "scale 10001 is out of range (0-10000)"],
-        ["a bad readiness probe", { image: "x", readiness: "http://:0/" }, ["readiness"], "health check port 0 is out of range (1-65535)"],
-        ["a probe with two handlers", { image: "x", livenessProbe: { httpGet: { port: 80 }, exec: { command: ["true"] } } }, ["livenessProbe"],
-            "a probe takes exactly one of httpGet, tcpSocket, exec or grpc, not httpGet and exec"],
-        ["a probe with no handler", { image: "x", readinessProbe: { periodSeconds: 5 } }, ["readinessProbe"],
-            "a probe needs one of httpGet, tcpSocket, exec or grpc (or a shorthand like http://:8080/healthz)"],
-        ["an unknown pull policy", { image: "x", pullPolicy: "sometimes" }, ["pullPolicy"],
-            '"sometimes" is not a pull policy: use Always, IfNotPresent or Never'],
-        ["a bad pull secret name", { image: "x", pullSecrets: ["ok", "Bad"] }, ["pullSecrets", 1],
-            "Secret name \"Bad\" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')"],
-        ["a bad hostname", { image: "x", hostnames: ["api.acme.io", "localhost"] }, ["hostnames", 1],
-            'hostname "localhost" is not a valid hostname (for example "app.example.com")'],
-        ["a bad app", { image: "x", app: "My_App" }, ["app"],
-            "app \"My_App\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit"],
-        ["a bad version", { image: "x", version: "1.0" }, ["version"],
-            "version \"1.0\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit"],
-        ["reserved label app", { image: "x", labels: { app: "other" } }, ["labels", "app"],
-            '"app" is set by pulumi-rio (selectors use it); use app and version instead'],
-        ["reserved label version", { image: "x", labels: { version: "v9" } }, ["labels", "version"],
-            '"version" is set by pulumi-rio (selectors use it); use app and version instead'],
-        ["reserved label app.kubernetes.io/name", { image: "x", labels: { "app.kubernetes.io/name": "y" } }, ["labels", "app.kubernetes.io/name"],
-            '"app.kubernetes.io/name" is set by pulumi-rio (selectors use it); use app and version instead'],
-        ["reserved label app.kubernetes.io/managed-by", { image: "x", labels: { "app.kubernetes.io/managed-by": "me" } },
+        [
+            "a bad readiness probe",
+            { image: "x", readiness: "http://:0/" },
+            ["readiness"],
+            "health check port 0 is out of range (1-65535)",
+        ],
+        [
+            "a probe with two handlers",
+            { image: "x", livenessProbe: { httpGet: { port: 80 }, exec: { command: ["true"] } } },
+            ["livenessProbe"],
+            "a probe takes exactly one of httpGet, tcpSocket, exec or grpc, not httpGet and exec",
+        ],
+        [
+            "a probe with no handler",
+            { image: "x", readinessProbe: { periodSeconds: 5 } },
+            ["readinessProbe"],
+            "a probe needs one of httpGet, tcpSocket, exec or grpc (or a shorthand like http://:8080/healthz)",
+        ],
+        [
+            "an unknown pull policy",
+            { image: "x", pullPolicy: "sometimes" },
+            ["pullPolicy"],
+            '"sometimes" is not a pull policy: use Always, IfNotPresent or Never',
+        ],
+        [
+            "a bad pull secret name",
+            { image: "x", pullSecrets: ["ok", "Bad"] },
+            ["pullSecrets", 1],
+            "Secret name \"Bad\" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')",
+        ],
+        [
+            "a bad hostname",
+            { image: "x", hostnames: ["api.acme.io", "localhost"] },
+            ["hostnames", 1],
+            'hostname "localhost" is not a valid hostname (for example "app.example.com")',
+        ],
+        [
+            "a bad app",
+            { image: "x", app: "My_App" },
+            ["app"],
+            "app \"My_App\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit",
+        ],
+        [
+            "a bad version",
+            { image: "x", version: "1.0" },
+            ["version"],
+            "version \"1.0\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit",
+        ],
+        [
+            "reserved label app",
+            { image: "x", labels: { app: "other" } },
+            ["labels", "app"],
+            '"app" is set by pulumi-rio (selectors use it); use app and version instead',
+        ],
+        [
+            "reserved label version",
+            { image: "x", labels: { version: "v9" } },
+            ["labels", "version"],
+            '"version" is set by pulumi-rio (selectors use it); use app and version instead',
+        ],
+        [
+            "reserved label app.kubernetes.io/name",
+            { image: "x", labels: { "app.kubernetes.io/name": "y" } },
+            ["labels", "app.kubernetes.io/name"],
+            '"app.kubernetes.io/name" is set by pulumi-rio (selectors use it); use app and version instead',
+        ],
+        [
+            "reserved label app.kubernetes.io/managed-by",
+            { image: "x", labels: { "app.kubernetes.io/managed-by": "me" } },
             ["labels", "app.kubernetes.io/managed-by"],
-            '"app.kubernetes.io/managed-by" is set by pulumi-rio (selectors use it); use app and version instead'],
-        ["a bad label key", { image: "x", labels: { "-team": "core" } }, ["labels", "-team"], '"-team" is not a valid label key'],
-        ["a bad label value", { image: "x", labels: { team: "core team" } }, ["labels", "team"],
-            "label value \"core team\" must be at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric"],
-        ["a label value too long", { image: "x", labels: { team: "a".repeat(64) } }, ["labels", "team"],
-            `label value "${"a".repeat(64)}" must be at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric`],
-        ["a bad annotation key", { image: "x", annotations: { "a b": "c" } }, ["annotations", "a b"], '"a b" is not a valid annotation key'],
+            '"app.kubernetes.io/managed-by" is set by pulumi-rio (selectors use it); use app and version instead',
+        ],
+        [
+            "a bad label key",
+            { image: "x", labels: { "-team": "core" } },
+            ["labels", "-team"],
+            '"-team" is not a valid label key',
+        ],
+        [
+            "a bad label value",
+            { image: "x", labels: { team: "core team" } },
+            ["labels", "team"],
+            "label value \"core team\" must be at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric",
+        ],
+        [
+            "a label value too long",
+            { image: "x", labels: { team: "a".repeat(64) } },
+            ["labels", "team"],
+            `label value "${"a".repeat(64)}" must be at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric`,
+        ],
+        [
+            "a bad annotation key",
+            { image: "x", annotations: { "a b": "c" } },
+            ["annotations", "a b"],
+            '"a b" is not a valid annotation key',
+        ],
     ];
     for (const [title, input, path, detail] of table) {
         it(title, () => {
@@ -304,12 +466,18 @@ describe("normalizeService: value errors", () => {
 
     it("a reserved label's message names the key path", () => {
         const err = rioError(() => normalizeService("web", { image: "x", labels: { "app.kubernetes.io/name": "y" } }));
-        assert.equal(err.message, 'labels["app.kubernetes.io/name"]: "app.kubernetes.io/name" is set by pulumi-rio (selectors use it); use app and version instead');
+        assert.equal(
+            err.message,
+            'labels["app.kubernetes.io/name"]: "app.kubernetes.io/name" is set by pulumi-rio (selectors use it); use app and version instead',
+        );
     });
     it("annotation values are free text; reserved label keys are fine as annotations", () => {
-        assert.deepEqual(normalizeService("web", { image: "x", annotations: { app: "any value at all!" } }).annotations, {
-            app: "any value at all!",
-        });
+        assert.deepEqual(
+            normalizeService("web", { image: "x", annotations: { app: "any value at all!" } }).annotations,
+            {
+                app: "any value at all!",
+            },
+        );
     });
     it("an empty label value is allowed", () => {
         assert.deepEqual(normalizeService("web", { image: "x", labels: { team: "" } }).labels, { team: "" });
@@ -318,11 +486,26 @@ describe("normalizeService: value errors", () => {
 
 describe("normalizeService: service names", () => {
     const bad: [string, string][] = [
-        ["Web", "service name \"Web\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit"],
-        ["web_1", "service name \"web_1\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit"],
-        ["-web", "service name \"-web\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit"],
-        ["web.api", "service name \"web.api\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit"],
-        ["", "service name \"\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit"],
+        [
+            "Web",
+            "service name \"Web\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit",
+        ],
+        [
+            "web_1",
+            "service name \"web_1\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit",
+        ],
+        [
+            "-web",
+            "service name \"-web\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit",
+        ],
+        [
+            "web.api",
+            "service name \"web.api\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit",
+        ],
+        [
+            "",
+            "service name \"\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit",
+        ],
         ["a".repeat(64), `service name "${"a".repeat(64)}" is 64 characters long; at most 63 are allowed`],
     ];
     for (const [name, detail] of bad) {
@@ -358,19 +541,34 @@ describe("parseServiceSpec", () => {
         });
     });
     it("wraps a single pull secret in a list, keeps a single mount as written, and stringifies scalars", () => {
-        assert.deepEqual(parseServiceSpec({ image: "x", config: "cm:/c", pullSecrets: "regcred", env: { N: 1 }, args: ["a", 2, true] }), {
-            image: "x",
-            configs: "cm:/c",
-            imagePullSecrets: ["regcred"],
-            env: { N: "1" },
-            args: ["a", "2", "true"],
-        });
+        assert.deepEqual(
+            parseServiceSpec({
+                image: "x",
+                config: "cm:/c",
+                pullSecrets: "regcred",
+                env: { N: 1 },
+                args: ["a", 2, true],
+            }),
+            {
+                image: "x",
+                configs: "cm:/c",
+                imagePullSecrets: ["regcred"],
+                env: { N: "1" },
+                args: ["a", "2", "true"],
+            },
+        );
     });
     it("lowercases a structured port's protocol", () => {
-        assert.deepEqual(parseServiceSpec({ ports: [{ port: 80, protocol: "GRPC" }] }), { ports: [{ port: 80, protocol: "grpc" }] });
+        assert.deepEqual(parseServiceSpec({ ports: [{ port: 80, protocol: "GRPC" }] }), {
+            ports: [{ port: 80, protocol: "grpc" }],
+        });
     });
     it("reports type errors in the user's spelling", () => {
-        expectRio(() => parseServiceSpec({ mem: true }), ["mem"], "has the wrong type (expected string or number, received boolean)");
+        expectRio(
+            () => parseServiceSpec({ mem: true }),
+            ["mem"],
+            "has the wrong type (expected string or number, received boolean)",
+        );
     });
 });
 
@@ -412,7 +610,11 @@ describe("normalizeService properties", () => {
 describe("regressions found by the property tests", () => {
     it("reports a single scalar port or mount at its key, with no index that is not in the file", () => {
         expectRio(() => normalizeService("web", { image: "x", port: "abc" }), ["port"], 'port "abc" is not a number');
-        expectRio(() => normalizeService("web", { image: "x", config: "a:relative" }), ["config"], 'mount target "relative" must be an absolute path without \'..\'');
+        expectRio(
+            () => normalizeService("web", { image: "x", config: "a:relative" }),
+            ["config"],
+            "mount target \"relative\" must be an absolute path without '..'",
+        );
     });
     it("treats Object.prototype names as unknown keys, not as aliases", () => {
         for (const key of ["constructor", "toString", "valueOf", "hasOwnProperty"]) {
@@ -428,14 +630,23 @@ describe("images Rio would build", () => {
     for (const image of ["./", "./app", "../app", "/srv/app"]) {
         it(`takes the local folder ${image} as a folder build, as rio up did`, () => {
             const svc = normalizeService("web", { image });
-            assert.deepEqual(svc.localBuild, { context: image, dockerfile: "Dockerfile", args: {}, noCache: false, declaredAt: "image" });
+            assert.deepEqual(svc.localBuild, {
+                context: image,
+                dockerfile: "Dockerfile",
+                args: {},
+                noCache: false,
+                declaredAt: "image",
+            });
             assert.equal(svc.build, undefined);
         });
     }
     for (const image of ["https://github.com/rancher/rio-demo", "git@github.com:rancher/rio-demo.git"]) {
         it(`takes the git URL ${image} as a build of its default branch, as rio run did`, () => {
             const svc = normalizeService("web", { image });
-            assert.deepEqual([svc.build?.repo, svc.build?.ref, svc.build?.declaredAt], [image, { kind: "branch" }, "image"]);
+            assert.deepEqual(
+                [svc.build?.repo, svc.build?.ref, svc.build?.declaredAt],
+                [image, { kind: "branch" }, "image"],
+            );
         });
     }
     it("accepts registry references, including ports and digests", () => {

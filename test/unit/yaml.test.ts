@@ -6,7 +6,12 @@ import { parseAllDocuments } from "yaml";
 import { toYaml } from "../../components/render/yaml";
 import { KubeObject } from "../../components/kube/object";
 
-const configMap = (data: Record<string, string>): KubeObject => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "d" }, data });
+const configMap = (data: Record<string, string>): KubeObject => ({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "c", namespace: "d" },
+    data,
+});
 const readBack = (text: string) => parseAllDocuments(text).map((d) => (Array.isArray(d) ? undefined : d.toJS()));
 
 describe("toYaml", () => {
@@ -17,9 +22,12 @@ describe("toYaml", () => {
     }
     it("keeps any string exactly (property)", () => {
         fc.assert(
-            fc.property(fc.string({ unit: fc.constantFrom(" ", "\t", "\n", "a", "#", ":", "-", "'", '"', "|", ">") }), (value) => {
-                assert.deepEqual(readBack(toYaml([configMap({ k: value })])), [configMap({ k: value })]);
-            }),
+            fc.property(
+                fc.string({ unit: fc.constantFrom(" ", "\t", "\n", "a", "#", ":", "-", "'", '"', "|", ">") }),
+                (value) => {
+                    assert.deepEqual(readBack(toYaml([configMap({ k: value })])), [configMap({ k: value })]);
+                },
+            ),
             { numRuns: 2000 },
         );
     });
