@@ -2,6 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubeObject } from "./object";
 
+// The typed classes each take their own args type; the declaration table can only name them loosely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Ctor = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
 /** The typed @pulumi/kubernetes class of each built-in kind pulumi-rio creates; anything else is a CustomResource. */
@@ -46,8 +48,8 @@ export function declareObject(
 ): pulumi.CustomResource {
     // A plain object is passed as is: wrapping it in Outputs would only add work for the engine.
     const field = pulumi.Output.isInstance(object)
-        ? (key: string) => object.apply((x) => x[key] as any)
-        : (key: string) => (object as KubeObject)[key] as any;
+        ? (key: string) => object.apply((x) => x[key] as unknown)
+        : (key: string) => (object as KubeObject)[key];
     const args: Record<string, unknown> = {};
     for (const key of Object.keys(shape)) if (key !== "apiVersion" && key !== "kind") args[key] = field(key);
     const Typed = BUILT_IN[`${shape.apiVersion}/${shape.kind}`];

@@ -261,7 +261,7 @@ export function globToRegExp(glob: string): RegExp {
 
 /** Escapes a character for a `u`-flag pattern: only syntax characters may be escaped there, and `-` only in a class. */
 function escapeRegExp(c: string, inClass = false): string {
-    return /[\\^$.*+?()[\]{}|\/]/.test(c) || (inClass && c === "-") ? `\\${c}` : c;
+    return /[\\^$.*+?()[\]{}|/]/.test(c) || (inClass && c === "-") ? `\\${c}` : c;
 }
 
 function trim(value: string, how: "#" | "##" | "%" | "%%", pattern: string): string {

@@ -1,6 +1,5 @@
 import { KubeObject } from "../kube/object";
 import { systemLabels } from "./gateway";
-import { SystemSettings } from "./settings";
 
 export const BUILDER = { namespace: "rio-build", serviceAccount: "rio-builder" };
 
@@ -10,7 +9,7 @@ export const BUILDER = { namespace: "rio-build", serviceAccount: "rio-builder" }
  * ValidatingAdmissionPolicy then refuses everything else `baseline` would have: privileged containers, host
  * namespaces, hostPath, added capabilities, root users. The builder has no API access and takes no traffic.
  */
-export function planBuilder(s: SystemSettings): KubeObject[] {
+export function planBuilder(): KubeObject[] {
     const labels = systemLabels("builder");
     const ns = BUILDER.namespace;
     const policy = "rio-builder-rootless-only";

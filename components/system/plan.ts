@@ -103,7 +103,7 @@ export function planSystem(s: SystemSettings, options: PlanOptions = {}): System
                           : { release: gatewayKey as ReleasePlan["key"] },
               }))
             : []),
-        ...(f.build ? planBuilder(s).map((object) => ({ feature: "build" as const, object })) : []),
+        ...(f.build ? planBuilder().map((object) => ({ feature: "build" as const, object })) : []),
         ...(f.dashboard ? planDashboardAccess(s).map((object) => ({ feature: "dashboard" as const, object })) : []),
         ...(s.continuousDeployment
             ? planDeployer(s, s.continuousDeployment).map((object) => ({

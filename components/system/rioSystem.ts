@@ -285,9 +285,9 @@ export class RioSystem extends pulumi.ComponentResource {
         // The gateway's address, once its implementation has published one (the Gateway waits for it).
         const gateway = declared.find((d) => d.object.kind === "Gateway")?.res;
         this.address = gateway
-            ? ((gateway as any).status as pulumi.Output<any>).apply(
-                  (st) => st?.addresses?.[0]?.value as string | undefined,
-              )
+            ? (
+                  gateway as unknown as { status: pulumi.Output<{ addresses?: { value: string }[] } | undefined> }
+              ).status.apply((st) => st?.addresses?.[0]?.value)
             : pulumi.output(undefined);
         this.domain =
             s.domain !== undefined
@@ -430,13 +430,11 @@ export class RioSystem extends pulumi.ComponentResource {
         this.registryCredentials =
             registryPassword && external && htpasswd
                 ? pulumi.secret(
-                      pulumi
-                          .all([registryPassword, ready, htpasswd.urn])
-                          .apply(([password]): RegistryCredentials => ({
-                              address: external.host,
-                              username: external.username,
-                              password,
-                          })),
+                      pulumi.all([registryPassword, ready, htpasswd.urn]).apply(([password]): RegistryCredentials => ({
+                          address: external.host,
+                          username: external.username,
+                          password,
+                      })),
                   )
                 : pulumi.output(undefined);
         this.ref = pulumi.all([this.domain, ready]).apply(([domain]) => ({

@@ -108,6 +108,6 @@ export function validateObject(object: { apiVersion?: string; kind?: string; met
     try {
         new Model(object).validate();
     } catch (e) {
-        throw new Error(`${key} ${object.metadata?.name}: ${(e as Error).message}`);
+        throw new Error(`${key} ${object.metadata?.name}: ${(e as Error).message}`, { cause: e });
     }
 }

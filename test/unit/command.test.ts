@@ -83,7 +83,7 @@ describe("splitCommand properties", () => {
     });
 
     it("plain words joined by spaces split back into the same words", () => {
-        const word = fc.stringMatching(/^[-a-zA-Z0-9_.\/=:@%+,]{1,12}$/);
+        const word = fc.stringMatching(/^[-a-zA-Z0-9_./=:@%+,]{1,12}$/);
         fc.assert(
             fc.property(fc.array(word, { minLength: 1, maxLength: 8 }), (words) => {
                 assert.deepEqual(splitCommand(words.join(" ")), words);
