@@ -1,0 +1,287 @@
+/**
+ * `npm run engines`: builds the cluster tier's real engines from their Go modules, into a cache outside the
+ * repository, and tells the tests where they are.
+ *
+ * Each engine is a Go module of ours under `test/cluster/engines/<name>` (go.mod and go.sum committed) that
+ * requires the upstream module at a pinned version; `go build` compiles the upstream main packages from the
+ * module cache. The binaries land in `<cache>/engines/<name>-<key>/bin`, where the key hashes the module's
+ * go.mod and go.sum, the build flags and the Go version: a version bump is a new folder, an unchanged one is
+ * reused (CI on the same machine pays the cold build once). Nothing built or downloaded enters the repository.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/** The repository's engine modules (test/cluster/engines), from dist/test/cluster or test/cluster alike. */
+export const ENGINES_SRC = path.resolve(__dirname, "../../..", "test/cluster/engines");
+
+/** Where everything built or downloaded lives: `$PULUMI_RIO_CACHE`, else `~/.cache/pulumi-rio`. */
+export const CACHE = process.env.PULUMI_RIO_CACHE ?? path.join(os.homedir(), ".cache", "pulumi-rio");
+
+/** Versions the binaries report and the tests rely on. */
+export const VERSIONS = {
+    kubernetes: "1.36.3",
+    pulumi: "3.248.0",
+    /**
+     * The newest commit of github.com/pulumi/pulumi-kubernetes/provider/v4 the Go module proxy serves is the one
+     * tagged v4.25.0 (the module path is never tagged itself, so only pseudo-versions exist); the SDK in the
+     * lockfile is 4.34.2. The engine does not compare a plugin's version with the SDK's, so 4.25.0 serves it.
+     */
+    kubernetesProvider: "4.25.0",
+    kwok: "0.8.0",
+} as const;
+
+interface Binary {
+    /** File name in bin/. */
+    name: string;
+    /** The Go package to build. */
+    pkg: string;
+    /** Arguments that make the binary print its version. */
+    versionArgs: string[];
+}
+
+interface Engine {
+    /** Its module folder under test/cluster/engines. */
+    name: string;
+    binaries: Binary[];
+    ldflags: string;
+    tags?: string;
+    /** Files the build needs that are generated from the module cache first (not committed). */
+    prepare?: (moduleDir: string, env: NodeJS.ProcessEnv) => void;
+}
+
+const k8sVersionFlags = (() => {
+    const v = `v${VERSIONS.kubernetes}`;
+    const [major, minor] = VERSIONS.kubernetes.split(".");
+    return [
+        `-X k8s.io/component-base/version.gitVersion=${v}`,
+        `-X k8s.io/component-base/version.gitMajor=${major}`,
+        `-X k8s.io/component-base/version.gitMinor=${minor}`,
+        "-X k8s.io/component-base/version.gitTreeState=clean",
+        `-X k8s.io/client-go/pkg/version.gitVersion=${v}`,
+        `-X k8s.io/client-go/pkg/version.gitMajor=${major}`,
+        `-X k8s.io/client-go/pkg/version.gitMinor=${minor}`,
+    ].join(" ");
+})();
+
+export const ENGINES: Engine[] = [
+    {
+        // One `go build` for the control plane: the four commands share most of their compiled packages.
+        name: "kube",
+        binaries: [
+            { name: "kube-apiserver", pkg: "k8s.io/kubernetes/cmd/kube-apiserver", versionArgs: ["--version"] },
+            {
+                name: "kube-controller-manager",
+                pkg: "k8s.io/kubernetes/cmd/kube-controller-manager",
+                versionArgs: ["--version"],
+            },
+            { name: "kube-scheduler", pkg: "k8s.io/kubernetes/cmd/kube-scheduler", versionArgs: ["--version"] },
+            { name: "kubectl", pkg: "k8s.io/kubernetes/cmd/kubectl", versionArgs: ["version", "--client"] },
+            // The version k8s.io/kubernetes v1.36.3 requires of go.etcd.io/etcd/client/v3.
+            { name: "etcd", pkg: "go.etcd.io/etcd/server/v3", versionArgs: ["--version"] },
+        ],
+        ldflags: `-s -w ${k8sVersionFlags}`,
+    },
+    {
+        name: "pulumi",
+        binaries: [{ name: "pulumi", pkg: "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi", versionArgs: ["version"] }],
+        // As Pulumi's own release build (.goreleaser.yml); the Automation API refuses a CLI without a version.
+        ldflags: `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${VERSIONS.pulumi}`,
+        tags: "osusergo,grpcnotrace",
+    },
+    {
+        name: "kubernetes-provider",
+        binaries: [{ name: "pulumi-resource-kubernetes", pkg: ".", versionArgs: [] }],
+        ldflags: `-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${VERSIONS.kubernetesProvider}`,
+        prepare: writeProviderEmbeds,
+    },
+    {
+        name: "kwok",
+        binaries: [{ name: "kwok", pkg: "sigs.k8s.io/kwok/cmd/kwok", versionArgs: ["--version"] }],
+        ldflags: "-s -w",
+    },
+];
+
+/** The environment of every go command: this machine's proxy settings, our caches, no toolchain download. */
+export function goEnv(): NodeJS.ProcessEnv {
+    return {
+        ...process.env,
+        GOTOOLCHAIN: "local",
+        GOMODCACHE: path.join(CACHE, "gomod"),
+        GOCACHE: path.join(CACHE, "gocache"),
+        GOFLAGS: "-mod=readonly",
+        CGO_ENABLED: "0",
+    };
+}
+
+function goVersion(): string {
+    try {
+        return execFileSync("go", ["env", "GOVERSION"], { encoding: "utf8" }).trim();
+    } catch {
+        throw new EngineError("the go command is not on PATH: the cluster tier builds its engines with Go ≥ 1.26");
+    }
+}
+
+/** A failure to build an engine: printed as one clear line, never a stack trace. */
+export class EngineError extends Error {}
+
+/** The cache folder of one engine at the versions its module pins. */
+export function engineDir(engine: Engine, go = goVersion()): string {
+    const dir = path.join(ENGINES_SRC, engine.name);
+    const h = createHash("sha256");
+    for (const f of ["go.mod", "go.sum", "main.go"]) {
+        const p = path.join(dir, f);
+        if (fs.existsSync(p)) h.update(f).update(fs.readFileSync(p));
+    }
+    h.update(JSON.stringify({ go, binaries: engine.binaries, ldflags: engine.ldflags, tags: engine.tags }));
+    return path.join(CACHE, "engines", `${engine.name}-${h.digest("hex").slice(0, 12)}`);
+}
+
+const STAMP = ".complete";
+
+/** Paths of every built binary by name; throws, naming the command to run, if any engine is not built. */
+export function engineBins(): Record<string, string> {
+    const go = goVersion();
+    const bins: Record<string, string> = {};
+    for (const engine of ENGINES) {
+        const dir = engineDir(engine, go);
+        if (!fs.existsSync(path.join(dir, STAMP))) {
+            throw new EngineError(`the ${engine.name} engine is not built (${dir}): run npm run engines`);
+        }
+        for (const b of engine.binaries) bins[b.name] = path.join(dir, "bin", b.name);
+    }
+    return bins;
+}
+
+/** The folders of engines' bin directories, for PATH (the Pulumi CLI finds the provider plugin there). */
+export function engineBinDirs(): string[] {
+    return [...new Set(Object.values(engineBins()).map((b) => path.dirname(b)))];
+}
+
+/** The Pulumi CLI's root folder (it holds bin/pulumi), as `PulumiCommand.get({ root })` takes it. */
+export function pulumiRoot(): string {
+    return path.dirname(path.dirname(engineBins().pulumi));
+}
+
+/** Runs a go command, streaming nothing; on failure the last lines of its output explain why. */
+function go(args: string[], cwd: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("go", args, { cwd, env: goEnv(), stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.stderr.on("data", (d) => (out += d));
+        child.on("error", reject);
+        child.on("close", (code) => {
+            if (code === 0) return resolve();
+            const tail = out.trim().split("\n").slice(-15).join("\n");
+            const unavailable = /403 Forbidden|not available|unknown revision|no matching versions/.test(out);
+            reject(
+                new EngineError(
+                    `go ${args[0]} failed in ${path.relative(process.cwd(), cwd) || cwd}` +
+                        (unavailable ? " (a module cannot be had from the Go module proxy)" : "") +
+                        `:\n${tail}`,
+                ),
+            );
+        });
+    });
+}
+
+/** Builds one engine if its cache folder is not complete; returns what it did. */
+async function build(engine: Engine, goVer: string): Promise<{ dir: string; seconds?: number }> {
+    const dir = engineDir(engine, goVer);
+    if (fs.existsSync(path.join(dir, STAMP))) return { dir };
+    const moduleDir = path.join(ENGINES_SRC, engine.name);
+    const started = Date.now();
+    // Download first, so a module the proxy refuses is reported as such rather than as a compile error.
+    await go(["mod", "download"], moduleDir);
+    engine.prepare?.(moduleDir, goEnv());
+    const tmp = `${dir}.tmp-${process.pid}`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(path.join(tmp, "bin"), { recursive: true });
+    const flags = ["-trimpath", "-ldflags", engine.ldflags, ...(engine.tags ? ["-tags", engine.tags] : [])];
+    for (const b of engine.binaries) {
+        // One binary per go build keeps each output name ours (etcd's package would be named "v3" or "server").
+        await go(["build", ...flags, "-o", path.join(tmp, "bin", b.name), b.pkg], moduleDir);
+    }
+    fs.writeFileSync(path.join(tmp, STAMP), new Date().toISOString() + "\n");
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(tmp, dir);
+    return { dir, seconds: (Date.now() - started) / 1000 };
+}
+
+/** The directory of a module in the module cache, downloading it if needed (the module's go.sum verifies it). */
+export function moduleDir(engineModule: string, modulePath: string): string {
+    const out = execFileSync("go", ["mod", "download", "-json", modulePath], {
+        cwd: path.join(ENGINES_SRC, engineModule),
+        env: goEnv(),
+        encoding: "utf8",
+    });
+    const info = JSON.parse(out) as { Dir?: string; Error?: string };
+    if (!info.Dir) throw new EngineError(`${modulePath}: ${info.Error ?? "not downloaded"}`);
+    return info.Dir;
+}
+
+/**
+ * Upstream's `cmd/pulumi-resource-kubernetes` embeds two files its `go generate` writes and git ignores, so the
+ * module zip lacks them: write them as that generator does (the schema with its version set, both minified).
+ */
+function writeProviderEmbeds(dir: string): void {
+    const mod = path.join(moduleDir("kubernetes-provider", "github.com/pulumi/pulumi-kubernetes/provider/v4"));
+    const cmd = path.join(mod, "cmd", "pulumi-resource-kubernetes");
+    const schema = JSON.parse(fs.readFileSync(path.join(cmd, "schema.json"), "utf8"));
+    schema.version = VERSIONS.kubernetesProvider;
+    fs.writeFileSync(path.join(dir, "schema-embed.json"), JSON.stringify(schema));
+    const mapping = JSON.parse(fs.readFileSync(path.join(cmd, "terraform-mapping.json"), "utf8"));
+    fs.writeFileSync(path.join(dir, "terraform-mapping-embed.json"), JSON.stringify(mapping));
+}
+
+function versionOf(bin: string, args: string[]): string {
+    if (args.length === 0) return "(a plugin: no version flag)";
+    try {
+        const out = execFileSync(bin, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 20_000 });
+        return out.trim().split("\n")[0];
+    } catch (e) {
+        return `(did not run: ${(e as Error).message.split("\n")[0]})`;
+    }
+}
+
+function du(dir: string): number {
+    let total = 0;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        total += e.isDirectory() ? du(p) : e.isFile() ? fs.statSync(p).size : 0;
+    }
+    return total;
+}
+
+async function main(): Promise<void> {
+    const goVer = goVersion();
+    const all = Date.now();
+    for (const engine of ENGINES) {
+        const { dir, seconds } = await build(engine, goVer);
+        for (const b of engine.binaries) {
+            const bin = path.join(dir, "bin", b.name);
+            const took = seconds === undefined ? "cached" : `built in ${seconds.toFixed(0)} s`;
+            console.log(`${bin}\t${versionOf(bin, b.versionArgs)}\t${took}`);
+        }
+    }
+    const gib = (dir: string) => (fs.existsSync(dir) ? (du(dir) / 2 ** 30).toFixed(1) : "0");
+    console.log(
+        `engines ready in ${((Date.now() - all) / 1000).toFixed(0)} s (${goVer}); disk: engines ${gib(path.join(CACHE, "engines"))} GiB, ` +
+            `module cache ${gib(path.join(CACHE, "gomod"))} GiB, build cache ${gib(path.join(CACHE, "gocache"))} GiB`,
+    );
+    console.log(
+        "not built: pulumi-language-nodejs (the Go module proxy serves no version of " +
+            "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3): the cluster tier runs programs inline " +
+            "through the Automation API, which needs no language host",
+    );
+}
+
+if (require.main === module) {
+    main().catch((e) => {
+        console.error(`engines: ${e instanceof EngineError ? e.message : (e as Error).stack}`);
+        process.exit(1);
+    });
+}
