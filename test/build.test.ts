@@ -3,7 +3,6 @@
  * is, the image tag that follows from it, the BuildKit Job, and the workload running exactly that image.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,19 +12,7 @@ import { RioInputError } from "../components/errors";
 import { parseRiofile } from "../components/riofile/load";
 import { planObjects, planRiofile } from "../components/render/plan";
 import { validateObject } from "./support/schema";
-
-const git = (cwd: string, ...args: string[]) =>
-    execFileSync("git", args, {
-        cwd,
-        encoding: "utf8",
-        env: {
-            ...process.env,
-            GIT_AUTHOR_NAME: "rio",
-            GIT_AUTHOR_EMAIL: "rio@example.com",
-            GIT_COMMITTER_NAME: "rio",
-            GIT_COMMITTER_EMAIL: "rio@example.com",
-        },
-    }).trim();
+import { git } from "./support/git";
 
 /** A bare "remote" with a default branch `main` holding a Dockerfile, and a working clone to push from. */
 function makeRemote(): { url: string; work: string; commit: (msg: string, branch?: string) => string } {

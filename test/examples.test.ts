@@ -1,11 +1,13 @@
 /** Every object `rio render` plans for the shipped examples is valid against the Kubernetes and Gateway API schemas. */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { loadRiofile } from "../components/riofile/load";
 import { planObjects, planRiofile } from "../components/render/plan";
 import { validateObject } from "./support/schema";
+import { commitAll } from "./support/git";
 
 const EXAMPLES = path.resolve(__dirname, "../../examples");
 const riofiles = fs
@@ -150,10 +152,23 @@ describe("examples/traffic: two versions at 90/10, a router, a scale-to-zero ser
 });
 
 describe("examples/templated: a Riofile template answered by its Riofile-answers", () => {
-    const file = path.join(EXAMPLES, "templated/Riofile");
-    const objects = (answers?: Record<string, string>) =>
+    // REVISION is the commit of the repository the Riofile is in: a copy in a repository of its own makes it known
+    // (this checkout may be a tarball, without .git), and a copy in no repository leaves it to its default.
+    let inRepo: string;
+    let outside: string;
+    let commit: string;
+    before(() => {
+        inRepo = fs.mkdtempSync(path.join(os.tmpdir(), "rio-templated-"));
+        outside = fs.mkdtempSync(path.join(os.tmpdir(), "rio-templated-"));
+        for (const dir of [inRepo, outside]) fs.cpSync(path.join(EXAMPLES, "templated"), dir, { recursive: true });
+        commit = commitAll(inRepo);
+    });
+    after(() => {
+        for (const dir of [inRepo, outside]) fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const objects = (answers?: Record<string, string>, dir = inRepo) =>
         planObjects(
-            planRiofile(loadRiofile(file, { namespace: "shop", ...(answers && { answers }) }), {
+            planRiofile(loadRiofile(path.join(dir, "Riofile"), { namespace: "shop", ...(answers && { answers }) }), {
                 namespace: "shop",
                 gateway: { domain: "apps.example.com" },
             }),
@@ -173,11 +188,20 @@ describe("examples/templated: a Riofile template answered by its Riofile-answers
         const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
         assert.equal(env.MODE, "production");
         assert.equal(env.DB_HOST, "db.shop.svc.cluster.local");
-        assert.match(env.COMMIT, /^[0-9a-f]{40}$/);
+        assert.match(commit, /^[0-9a-f]{40}$/);
+        assert.equal(env.COMMIT, commit);
         assert.equal(env.GREETING, "Welcome to Shop");
         assert.equal(env.PRICE_FORMAT, "${AMOUNT} EUR");
         assert.deepEqual(all.find((o) => o.kind === "ConfigMap").data, { "banner.txt": "SHOP 1.5.0" });
         for (const o of all) validateObject(o);
+    });
+
+    it("outside a git repository, COMMIT is the template's default for REVISION", () => {
+        const deployment = objects(undefined, outside).find((o) => o.kind === "Deployment");
+        assert.equal(
+            deployment.spec.template.spec.containers[0].env.find((e: any) => e.name === "COMMIT").value,
+            "unknown",
+        );
     });
 
     it("lets explicit answers win over Riofile-answers", () => {

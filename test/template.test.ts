@@ -3,7 +3,7 @@
  * Kubernetes YAML loaded as a Riofile.
  */
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -19,6 +19,7 @@ import { loadRiofile, parseRiofile } from "../components/riofile/load";
 import { planObjects, planRiofile } from "../components/render/plan";
 import { expectRio, rioError } from "./support/rioError";
 import { validateObject } from "./support/schema";
+import { git as gitIn } from "./support/git";
 import { installMocks, one, registered, reset } from "./support/mocks";
 
 const VARS: Record<string, string> = {
@@ -735,18 +736,7 @@ describe("built-in answers: NAMESPACE and REVISION", () => {
         "services:\n  web:\n    image: nginx\n    env: [NS=${NAMESPACE}, REV=${REVISION}]\ntemplate: {envSubst: true}\n";
     let repo: string;
     let head: string;
-    const git = (...args: string[]) =>
-        execFileSync("git", args, {
-            cwd: repo,
-            encoding: "utf8",
-            env: {
-                ...process.env,
-                GIT_AUTHOR_NAME: "t",
-                GIT_AUTHOR_EMAIL: "t@example.com",
-                GIT_COMMITTER_NAME: "t",
-                GIT_COMMITTER_EMAIL: "t@example.com",
-            },
-        });
+    const git = (...args: string[]) => gitIn(repo, ...args);
     before(() => {
         repo = tempDir();
         git("init", "-q");
