@@ -520,10 +520,14 @@ function check(text: string): void {
         planRiofile(parseRiofile(text, "Riofile"), TARGET);
     } catch (e) {
         if (!(e instanceof RioInputError)) {
-            throw new Error(`not a RioInputError: ${(e as Error)?.stack ?? String(e)}\n--- Riofile ---\n${text}\n---`, { cause: e });
+            throw new Error(`not a RioInputError: ${(e as Error)?.stack ?? String(e)}\n--- Riofile ---\n${text}\n---`, {
+                cause: e,
+            });
         }
         if (e.location === undefined || !e.message.startsWith(`Riofile:${e.location.line}:${e.location.column} `)) {
-            throw new Error(`an error without file:line:col: ${e.message}\n--- Riofile ---\n${text}\n---`, { cause: e });
+            throw new Error(`an error without file:line:col: ${e.message}\n--- Riofile ---\n${text}\n---`, {
+                cause: e,
+            });
         }
     }
 }
