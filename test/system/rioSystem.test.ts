@@ -358,6 +358,8 @@ describe("RioSystem", () => {
                 "hostPath volumes are not allowed in the builder namespace",
                 "added capabilities are not allowed in the builder namespace",
                 "builder pods must run as a non-root user (rootless BuildKit runs as 1000)",
+                "host ports are not allowed in the builder namespace",
+                "an unmasked /proc is not allowed in the builder namespace",
             ],
         );
         assert.deepEqual(object("ValidatingAdmissionPolicyBinding", "rio-builder-rootless-only").spec.matchResources, {
