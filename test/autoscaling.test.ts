@@ -40,7 +40,7 @@ describe("autoscaling on concurrency (KEDA HTTP add-on)", () => {
             timeouts: { readiness: "60s" },
         });
         assert.deepEqual(get("ScaledObject").spec, {
-            scaleTargetRef: { name: "web" },
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" },
             minReplicaCount: 0,
             maxReplicaCount: 5,
             triggers: [
@@ -109,7 +109,53 @@ describe("autoscaling on concurrency (KEDA HTTP add-on)", () => {
                 headers: [{ name: "x-rio-version", value: "v2" }],
             },
         ]);
-        assert.deepEqual(get("ScaledObject", "web-v1").spec.scaleTargetRef, { name: "web-v1" });
+        assert.deepEqual(get("ScaledObject", "web-v1").spec.scaleTargetRef, {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            name: "web-v1",
+        });
+    });
+});
+
+describe("what KEDA scales: the workload by its kind", () => {
+    it("a StatefulSet (volumeTemplates) on concurrency: the ScaledObject names the StatefulSet, not KEDA's default Deployment", () => {
+        const { get, kinds } = objects({
+            image: "db:1",
+            ports: "5432",
+            scale: "0-3",
+            volumeTemplates: [{ name: "data" }],
+            volumes: "data:/var/lib/data",
+        });
+        assert.deepEqual(kinds.slice(0, 1), ["StatefulSet/web"]);
+        assert.deepEqual(get("ScaledObject").spec.scaleTargetRef, {
+            apiVersion: "apps/v1",
+            kind: "StatefulSet",
+            name: "web",
+        });
+        // The interceptor routes to the Service, whatever runs behind it.
+        assert.deepEqual(get("InterceptorRoute").spec.target, { service: "web", port: 5432 });
+    });
+
+    it("a global service (a DaemonSet, which has no scale) that autoscales is refused at its key, in the file", () => {
+        for (const [key, value] of [
+            ["autoscale", "{concurrency: 5}"],
+            ["scale", '"0-3"'],
+        ] as const) {
+            assert.throws(
+                () =>
+                    planRiofile(
+                        parseRiofile(
+                            `services:\n  web:\n    image: web:1\n    ports: 8080\n    global: true\n    ${key}: ${value}\n`,
+                            "Riofile",
+                        ),
+                        { namespace: "shop", gateway: { domain: "apps.example.com" } },
+                    ),
+                (e: unknown) =>
+                    e instanceof Error &&
+                    e.message ===
+                        `Riofile:6:5 services.web.${key}: a global service runs one pod on every node: it has no scale`,
+            );
+        }
     });
 });
 

@@ -500,8 +500,9 @@ describe("§1.7 autoscaling: concurrency with min/max, to zero, and CPU", () => 
                 },
             },
         ];
-        assert.deepEqual(scaled("autoscale"), [{ name: "autoscale" }, 1, 10, trigger("autoscale")]);
-        assert.deepEqual(scaled("zero"), [{ name: "zero" }, 0, 10, trigger("zero")]);
+        const target = (name: string) => ({ apiVersion: "apps/v1", kind: "Deployment", name });
+        assert.deepEqual(scaled("autoscale"), [target("autoscale"), 1, 10, trigger("autoscale")]);
+        assert.deepEqual(scaled("zero"), [target("zero"), 0, 10, trigger("zero")]);
     });
 
     it("the app's hostname goes through the interceptor (which wakes a service at zero), granted across namespaces", () => {

@@ -31,6 +31,9 @@ export function planAutoscaler(
     const a = svc.autoscale;
     if (!a) return [];
     const metadata = { name: svc.name, namespace: ctx.namespace, labels: objectLabels(svc) };
+    // By kind for both engines: KEDA, like the HPA, would otherwise look for a Deployment of that name, which a
+    // StatefulSet is not. (A DaemonSet has no scale subresource: normalizeService refuses autoscale on one. The
+    // InterceptorRoute names the Service, not the workload, so it holds for every kind.)
     const scaleTargetRef = { apiVersion: "apps/v1", kind: svc.workload, name: svc.name };
     if (a.kind === "resource") {
         const metric = (name: "cpu" | "memory", utilization: number) => ({
@@ -81,7 +84,7 @@ export function planAutoscaler(
             kind: "ScaledObject",
             metadata,
             spec: {
-                scaleTargetRef: { name: svc.name },
+                scaleTargetRef,
                 minReplicaCount: a.min,
                 maxReplicaCount: a.max,
                 triggers: [
