@@ -63,6 +63,8 @@ export const BUDGETS = {
     certManagerController: r("20m", "64Mi", "200m", "256Mi"),
     certManagerWebhook: r("10m", "32Mi", "100m", "128Mi"),
     certManagerCainjector: r("10m", "64Mi", "100m", "256Mi"),
+    // A one-off post-install Job (not a running pod, so not in the footprint).
+    certManagerStartupapicheck: r("10m", "32Mi", "100m", "64Mi"),
     metricsServer: r("25m", "48Mi", "200m", "128Mi"),
     kedaOperator: r("50m", "64Mi", "500m", "256Mi"),
     kedaMetricsServer: r("25m", "48Mi", "300m", "192Mi"),

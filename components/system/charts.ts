@@ -2,6 +2,7 @@ import { Feature } from "./features";
 import { BUDGETS, PodBudget, Resources } from "./budget";
 import { gatewayRef, GATEWAY_NAME, HTTPS_LISTENER, IMPLEMENTATIONS } from "./gateway";
 import { SystemSettings } from "./settings";
+import { usesGatewayHttp01 } from "./tls";
 
 /**
  * Every chart RioSystem installs, pinned: a version default is part of the contract, so a bump is a release.
@@ -29,6 +30,17 @@ export const CRD_BUNDLES = {
     certManager: "https://github.com/cert-manager/cert-manager/releases/download/v1.21.1/cert-manager.crds.yaml",
 } as const;
 
+/**
+ * What must be in the cluster before a release (or object) is applied: a CRD bundle, or another release, up
+ * and ready (Pulumi's Helm release waits for its Deployments and its post-install hooks).
+ */
+export type Need = { crds: keyof typeof CRD_BUNDLES } | { release: ChartKey };
+
+/** Where the Gateway API kinds come from: the pinned bundle next to Traefik, Envoy Gateway's own chart. */
+export function gatewayApiKinds(s: SystemSettings): Need {
+    return s.gateway === "traefik" ? { crds: "gatewayApi" } : { release: "envoyGateway" };
+}
+
 /** One Helm release as RioSystem plans it: chart, pinned version, values, and the pods it runs. */
 export interface ReleasePlan {
     key: ChartKey;
@@ -40,8 +52,11 @@ export interface ReleasePlan {
     repo?: string;
     version: string;
     values: Record<string, unknown>;
-    /** Skip the chart's own CRDs (they come from a pinned bundle instead). */
-    skipCrds: boolean;
+    /**
+     * What the release waits for: the kinds its templates (or its controller at start) use. Releases come in
+     * install order, so a release it needs is always planned before it.
+     */
+    after: Need[];
     pods: PodBudget[];
 }
 
@@ -51,7 +66,7 @@ function release(
     key: ChartKey,
     feature: Feature,
     name: string,
-    body: Pick<ReleasePlan, "values" | "pods"> & { skipCrds?: boolean },
+    body: Pick<ReleasePlan, "values" | "pods"> & { after?: Need[] },
 ): ReleasePlan {
     return {
         key,
@@ -59,8 +74,8 @@ function release(
         name,
         namespace: s.namespace,
         ...CHARTS[key],
-        skipCrds: body.skipCrds ?? false,
         values: body.values,
+        after: body.after ?? [],
         pods: body.pods,
     };
 }
@@ -75,7 +90,8 @@ const pod = (feature: Feature, component: string, resources: Resources, replicas
 function traefik(s: SystemSettings): ReleasePlan {
     const impl = IMPLEMENTATIONS.traefik;
     return release(s, "traefik", "gateway", "traefik", {
-        // Traefik's own CRDs (Middleware, for RioRouter) come with the chart.
+        // Its Gateway provider watches the Gateway API kinds; its own CRDs (Middleware, for RioRouter) come with the chart.
+        after: [{ crds: "gatewayApi" }],
         values: {
             providers: {
                 kubernetesGateway: { enabled: true },
@@ -108,18 +124,32 @@ function envoyGateway(s: SystemSettings): ReleasePlan {
 }
 
 function certManager(s: SystemSettings): ReleasePlan {
+    // HTTP-01 through the Gateway (custom domains outside the Cloudflare zone) needs cert-manager's Gateway API
+    // support, off by default in v1.21; with it on, the controller refuses to start until the Gateway API kinds exist.
+    const gatewayApi = usesGatewayHttp01(s);
     return release(s, "certManager", "tls", "cert-manager", {
-        skipCrds: true,
+        after: [{ crds: "certManager" }, ...(gatewayApi ? [gatewayApiKinds(s)] : [])],
         values: {
-            crds: { enabled: false }, // from the pinned bundle, so Pulumi knows the kinds before the first preview
+            // The chart templates its CRDs (it has no crds/ folder); they come from the pinned bundle instead, so
+            // Pulumi knows the kinds before the first preview.
+            crds: { enabled: false },
             replicaCount: 1,
             resources: BUDGETS.certManagerController,
             webhook: { replicaCount: 1, resources: BUDGETS.certManagerWebhook },
             cainjector: { replicaCount: 1, resources: BUDGETS.certManagerCainjector },
-            // A Helm hook Pulumi would wait on for nothing: the issuers below fail loudly if the webhook is not up.
-            startupapicheck: { enabled: false },
+            // The post-install hook Helm (so the release) waits on until the API answers through the webhook with
+            // its CA injected: a webhook pod that is Ready is not enough, and the first ClusterIssuer would race it.
+            startupapicheck: { enabled: true, resources: BUDGETS.certManagerStartupapicheck },
             // The ClusterIssuers' Cloudflare token lives in this namespace (cert-manager's cluster resource namespace).
             clusterResourceNamespace: s.namespace,
+            ...(gatewayApi && {
+                // The ControllerConfiguration's v1.21 key (`enableGatewayAPI` is its deprecated spelling).
+                config: {
+                    apiVersion: "controller.config.cert-manager.io/v1alpha1",
+                    kind: "ControllerConfiguration",
+                    gatewayAPI: { enabled: true },
+                },
+            }),
         },
         pods: [
             pod("tls", "cert-manager controller", BUDGETS.certManagerController),
@@ -162,6 +192,8 @@ function keda(s: SystemSettings): ReleasePlan[] {
             ],
         }),
         release(s, "kedaHttp", "autoscaling", "keda-add-ons-http", {
+            // Its chart templates the interceptor's ScaledObject, a KEDA kind.
+            after: [{ release: "keda" }],
             values: {
                 operator: { replicas: 1, resources: BUDGETS.kedaHttpOperator },
                 scaler: { replicas: 1, resources: BUDGETS.kedaHttpScaler },
@@ -180,6 +212,8 @@ function keda(s: SystemSettings): ReleasePlan[] {
 function headlamp(s: SystemSettings, domain: string | undefined): ReleasePlan {
     const ref = gatewayRef(s);
     return release(s, "headlamp", "dashboard", "headlamp", {
+        // Its chart templates the HTTPRoute below.
+        after: [gatewayApiKinds(s)],
         values: {
             replicaCount: 1,
             // The chart binds its service account to cluster-admin by default; token login needs no rights there.

@@ -1,7 +1,7 @@
 import { KubeObject } from "../kube/object";
 import { PodBudget } from "./budget";
 import { planBuilder } from "./builder";
-import { CRD_BUNDLES, planReleases, ReleasePlan } from "./charts";
+import { CRD_BUNDLES, gatewayApiKinds, Need, planReleases, ReleasePlan } from "./charts";
 import { planDashboardAccess } from "./dashboard";
 import { planDeployer } from "./deployer";
 import { Feature } from "./features";
@@ -12,7 +12,7 @@ import { SystemSettings } from "./settings";
 import { planTls } from "./tls";
 
 /** When an object can be applied: right away, once a CRD bundle exists, or once a release is up. */
-export type After = { crds: keyof typeof CRD_BUNDLES } | { release: ReleasePlan["key"] } | undefined;
+export type After = Need | undefined;
 
 export interface SystemObject {
     feature: Feature | "system";
@@ -52,6 +52,7 @@ export function planSystem(s: SystemSettings, options: PlanOptions = {}): System
     const releases = planReleases(s);
     const tls = f.tls ? planTls(s) : undefined;
     const gatewayKey = s.gateway === "traefik" ? "traefik" : "envoyGateway";
+    const gatewayKinds = gatewayApiKinds(s);
     const objects: SystemObject[] = [
         {
             feature: "system",
@@ -73,10 +74,7 @@ export function planSystem(s: SystemSettings, options: PlanOptions = {}): System
                   feature: "gateway" as const,
                   object,
                   // The Gateway API kinds come from the pinned bundle with Traefik, from the chart with Envoy Gateway.
-                  after:
-                      s.gateway === "traefik"
-                          ? { crds: "gatewayApi" as const }
-                          : { release: gatewayKey as ReleasePlan["key"] },
+                  after: gatewayKinds,
               }))
             : []),
         ...(tls
@@ -97,10 +95,7 @@ export function planSystem(s: SystemSettings, options: PlanOptions = {}): System
                   feature: "registry" as const,
                   object,
                   // The route needs the Gateway API kinds; the Middleware and SecurityPolicy kinds come with their charts.
-                  after:
-                      object.kind === "HTTPRoute" && s.gateway === "traefik"
-                          ? { crds: "gatewayApi" as const }
-                          : { release: gatewayKey as ReleasePlan["key"] },
+                  after: object.kind === "HTTPRoute" ? gatewayKinds : { release: gatewayKey as ReleasePlan["key"] },
               }))
             : []),
         ...(f.build ? planBuilder().map((object) => ({ feature: "build" as const, object })) : []),

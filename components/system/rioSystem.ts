@@ -7,7 +7,7 @@ import { BuildSecretInput, checkBuildSecrets, declareBuildSecrets } from "../bui
 import { checked } from "../kube/userError";
 import { declareObject } from "../kube/declare";
 import { GatewayRef } from "../service/context";
-import { ChartKey } from "./charts";
+import { ChartKey, Need } from "./charts";
 import { dnsRecords, recordType, sslipDomain } from "./dns";
 import { CIVO_FIREWALL_ANNOTATION, gatewayFirewallRules } from "./firewall";
 import { withServiceAnnotations } from "./gateway";
@@ -19,6 +19,13 @@ import { CivoSettingsInput, resolveSettings, SystemSettings } from "./settings";
 import { CLOUDFLARE_TOKEN_SECRET } from "./tls";
 import { ContinuousDeploymentInput } from "./deployer";
 import { mergeValues } from "./values";
+
+/** What a release or object waits for, declared already (a plan that names one it lacks is a bug, not input). */
+function present<T>(resource: T | undefined, need: Need, of: string): T {
+    if (resource === undefined)
+        throw new Error(`pulumi-rio: ${of} waits for ${JSON.stringify(need)}, which is not planned`);
+    return resource;
+}
 
 /** A Cloudflare zone RioSystem manages records in and solves DNS-01 through. */
 export interface CloudflareArgs {
@@ -240,33 +247,32 @@ export class RioSystem extends pulumi.ComponentResource {
             ),
         );
         const namespace = declareObject(`${name}-namespace`, plan.objects[0]!.object, plan.objects[0]!.object, on);
-        const releases = Object.fromEntries(
-            plan.releases.map((r) => {
-                const after = r.key === "certManager" || r.key === "traefik" ? Object.values(crds) : [];
-                const release = new k8s.helm.v3.Release(
-                    `${name}-${r.name}`,
-                    {
-                        name: r.name,
-                        namespace: r.namespace,
-                        chart: r.chart,
-                        version: r.version,
-                        ...(r.repo !== undefined && { repositoryOpts: { repo: r.repo } }),
-                        values: mergeValues(
-                            r.key === "traefik" && lbAnnotations
-                                ? mergeValues(r.values, { service: { annotations: lbAnnotations } })
-                                : r.values,
-                            args.helmValues?.[r.key],
-                        ),
-                        skipCrds: r.skipCrds,
-                        timeout: 600,
-                    },
-                    { ...on, dependsOn: [namespace, ...after] },
-                );
-                return [r.key, release] as const;
-            }),
-        );
+        // Each release waits for what its plan names (charts.ts): releases come in install order, so the ones it
+        // needs are already declared.
+        const releases: Partial<Record<ChartKey, k8s.helm.v3.Release>> = {};
+        const needed = (n: Need) => ("crds" in n ? crds[n.crds] : releases[n.release]);
+        for (const r of plan.releases) {
+            releases[r.key] = new k8s.helm.v3.Release(
+                `${name}-${r.name}`,
+                {
+                    name: r.name,
+                    namespace: r.namespace,
+                    chart: r.chart,
+                    version: r.version,
+                    ...(r.repo !== undefined && { repositoryOpts: { repo: r.repo } }),
+                    values: mergeValues(
+                        r.key === "traefik" && lbAnnotations
+                            ? mergeValues(r.values, { service: { annotations: lbAnnotations } })
+                            : r.values,
+                        args.helmValues?.[r.key],
+                    ),
+                    timeout: 600,
+                },
+                { ...on, dependsOn: [namespace, ...r.after.map((n) => present(needed(n), n, r.key))] },
+            );
+        }
         const declared = plan.objects.slice(1).map(({ object, after }) => {
-            const needs = after === undefined ? [] : "crds" in after ? [crds[after.crds]] : [releases[after.release]];
+            const needs = after === undefined ? [] : [present(needed(after), after, object.kind)];
             const outputs = object.kind === "Gateway" ? ["status"] : [];
             const live =
                 object.kind === "EnvoyProxy" && lbAnnotations
@@ -276,7 +282,7 @@ export class RioSystem extends pulumi.ComponentResource {
                 `${name}-${object.kind.toLowerCase()}-${object.metadata.name}`,
                 object,
                 live,
-                { ...on, dependsOn: [namespace, ...needs.filter((n): n is NonNullable<typeof n> => n !== undefined)] },
+                { ...on, dependsOn: [namespace, ...needs] },
                 outputs,
             );
             return { object, res };

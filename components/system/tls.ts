@@ -51,6 +51,19 @@ function acmeIssuer(name: string, server: string, s: SystemSettings): KubeObject
     };
 }
 
+/** A custom domain is in the Cloudflare zone (DNS-01, like the wildcard). */
+function inZone(s: SystemSettings, d: string): boolean {
+    return s.cloudflare !== undefined && (d === s.cloudflare.zone || d.endsWith(`.${s.cloudflare.zone}`));
+}
+
+/**
+ * Some certificate is solved over HTTP-01 through the Gateway: a custom domain outside the Cloudflare zone, with
+ * Let's Encrypt. cert-manager's Gateway API support must then be on (charts.ts).
+ */
+export function usesGatewayHttp01(s: SystemSettings): boolean {
+    return s.cloudflare !== undefined && s.domains.some((d) => !inZone(s, d));
+}
+
 /**
  * cert-manager objects. With a Cloudflare zone: Let's Encrypt production and staging ClusterIssuers solving
  * DNS-01 (wildcards need DNS-01). Without one (the local stack): a self-signed root, a CA Certificate and a CA
@@ -94,10 +107,7 @@ export function planTls(s: SystemSettings): TlsPlan {
     const issuer = acme ? (s.acmeServer === "staging" ? ISSUER.letsencryptStaging : ISSUER.letsencrypt) : ISSUER.ca;
     // Custom domains: in the Cloudflare zone, DNS-01 like the wildcard; outside it, HTTP-01 through the Gateway
     // (cert-manager answers the challenge on the domain's HTTP listener); without ACME, the local CA.
-    const inZone = (d: string) =>
-        s.cloudflare !== undefined && (d === s.cloudflare.zone || d.endsWith(`.${s.cloudflare.zone}`));
-    const needsHttp01 = acme && s.domains.some((d) => !inZone(d));
-    if (needsHttp01) {
+    if (usesGatewayHttp01(s)) {
         objects.push({
             apiVersion: "cert-manager.io/v1",
             kind: "ClusterIssuer",
@@ -142,7 +152,7 @@ export function planTls(s: SystemSettings): TlsPlan {
                 issuerRef: {
                     group: "cert-manager.io",
                     kind: "ClusterIssuer",
-                    name: !acme ? ISSUER.ca : inZone(d) ? issuer : ISSUER.http01,
+                    name: !acme ? ISSUER.ca : inZone(s, d) ? issuer : ISSUER.http01,
                 },
                 privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
             },

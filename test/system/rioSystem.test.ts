@@ -95,6 +95,9 @@ describe("RioSystem", () => {
             ["oci://quay.io/jetstack/charts/cert-manager", "v1.21.1"],
         );
         assert.equal(rel["cert-manager"]!.values.crds.enabled, false);
+        // The release waits for cert-manager's API (its post-install check); skipCrds, which does nothing here, is gone.
+        assert.equal(rel["cert-manager"]!.values.startupapicheck.enabled, true);
+        for (const r of Object.values(rel)) assert.equal(r.skipCrds, undefined, r.name);
 
         const gw = object("Gateway", "rio-gateway");
         assert.deepEqual(gw.spec.listeners, [
