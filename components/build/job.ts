@@ -111,8 +111,10 @@ export const CLONE_SCRIPT = [
  * The build: a Kubernetes Job running rootless BuildKit daemonless (`buildctl-daemonless.sh`, no process
  * sandbox) with the git repository at the resolved commit as its context, pushing to the registry with a
  * registry layer cache. `args` and `noCache` are honoured (Rio ignored them in-cluster). It runs once per image
- * tag (the name carries it), gives up after the timeout, does not retry (`pulumi up` does), and is cleaned up a
- * day after it finishes. The workload waits for it, so a failed build leaves the running version serving.
+ * tag (the name carries it), gives up after the timeout and does not retry (`pulumi up` does). It is kept once
+ * finished, with its logs, until the next image's Job replaces it: a Job the cluster deleted on a TTL would be
+ * dropped from the state by the deployers' `up` with refresh, then created again — the same image rebuilt every
+ * day. The workload waits for it, so a failed build leaves the running version serving.
  *
  * Credentials reach only this Job. Over https the clone secret's `password` (a token) is BuildKit's
  * `GIT_AUTH_TOKEN`. Over SSH, BuildKit's git context would trust whatever host key an `ssh-keyscan` at build
@@ -178,7 +180,6 @@ export function planBuildJob(
         spec: {
             backoffLimit: 0,
             activeDeadlineSeconds: b.timeoutSeconds,
-            ttlSecondsAfterFinished: 86400,
             template: {
                 metadata: { labels },
                 spec: {
