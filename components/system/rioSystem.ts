@@ -31,9 +31,16 @@ function present<T>(resource: T | undefined, need: Need, of: string): T {
 export interface CloudflareArgs {
     /** The zone's id. */
     zoneId: pulumi.Input<string>;
-    /** An API token with Zone→DNS→Edit and Zone→Zone→Read on the zone. Kept a Pulumi secret end to end. */
+    /**
+     * An API token on the zone with Zone → DNS → Edit and Zone → Zone → Read (records, DNS-01), and with proxied
+     * records Zone → Zone Settings → Edit (the zone's SSL mode). Kept a Pulumi secret end to end.
+     */
     apiToken: pulumi.Input<string>;
-    /** Proxy the records through Cloudflare (and set the zone's SSL mode to strict). Default true. */
+    /**
+     * Proxy the records through Cloudflare, and set the zone's SSL/TLS mode to Full (strict): Cloudflare then
+     * reaches the gateway over HTTPS and checks its Let's Encrypt certificate (in Flexible mode it would speak
+     * HTTP, which the gateway redirects to HTTPS: a redirect loop). The mode is zone-wide. Default true.
+     */
     proxied?: boolean;
     /** The zone's name: custom domains inside it get records and DNS-01 certificates. Default: `domain`. */
     zone?: string;

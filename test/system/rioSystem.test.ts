@@ -3,6 +3,8 @@
  * and that credentials stay secret. A live cluster is not involved: the Gateway's published address is mocked.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { before, beforeEach, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -288,6 +290,19 @@ describe("RioSystem", () => {
             ],
         );
         assert.equal(byType("cloudflare:index/zoneSetting:ZoneSetting").length, 0);
+    });
+
+    it("the civo stack asks for a token that can do what a proxied zone plans: records, DNS-01, and the zone's SSL mode", () => {
+        // DnsRecord and cert-manager's DNS-01 need DNS edit and zone read; the ZoneSetting (ssl: strict) needs
+        // Zone Settings edit, without which the first `pulumi up` fails on it.
+        const header = readFileSync(path.join(__dirname, "../../../stacks/Pulumi.civo.yaml"), "utf8")
+            .split("\n")
+            .filter((l) => l.startsWith("#"))
+            .join("\n");
+        assert.match(
+            header,
+            /rio:cloudflareApiToken <token with Zone → DNS → Edit, Zone → Zone → Read and Zone → Zone Settings → Edit>/,
+        );
     });
 
     it("each feature can be switched off: gateway only", async () => {
