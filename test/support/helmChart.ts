@@ -4,6 +4,7 @@
  * unknown fields and wrong types are errors.
  */
 import { z } from "zod";
+import { objectMeta } from "./objectMeta";
 
 const spec = z
     .object({
@@ -31,9 +32,8 @@ const helmChart = z
     .object({
         apiVersion: z.literal("helm.cattle.io/v1"),
         kind: z.literal("HelmChart"),
-        metadata: z
-            .object({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/), namespace: z.string() })
-            .passthrough(),
+        // helm-controller names the release's objects after the chart: a DNS label, stricter than ObjectMeta.
+        metadata: objectMeta.extend({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/) }),
         spec,
     })
     .strict();

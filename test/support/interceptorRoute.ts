@@ -4,6 +4,7 @@
  * v0.15.0 release commit): required fields, types, and no unknown fields.
  */
 import { z } from "zod";
+import { objectMeta } from "./objectMeta";
 
 const duration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
 const rule = z
@@ -69,7 +70,7 @@ const interceptorRoute = z
     .object({
         apiVersion: z.literal("http.keda.sh/v1beta1"),
         kind: z.literal("InterceptorRoute"),
-        metadata: z.object({ name: z.string(), namespace: z.string() }).passthrough(),
+        metadata: objectMeta,
         spec,
     })
     .strict();

@@ -5,9 +5,10 @@
  * v1.9.0 api/v1alpha1 BackendTrafficPolicy, Retry, FaultInjection): types, required fields, no unknown fields.
  */
 import { z } from "zod";
+import { objectMeta } from "./objectMeta";
 
 const duration = z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/);
-const meta = z.object({ name: z.string(), namespace: z.string() }).passthrough();
+const meta = objectMeta;
 
 const middleware = z
     .object({

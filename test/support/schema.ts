@@ -100,13 +100,78 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     },
 };
 
-/** Throws with the object's kind/name and the schema's complaint when `object` is not valid. */
+/**
+ * The schemas kubernetes-models compiles (ajv) leave out `additionalProperties: false`, as Kubernetes' OpenAPI
+ * does, so they pass any unknown field. An object schema makes its validator read each property it declares,
+ * present or not (`data.x === undefined || check(data.x)`), and a map schema reads every key: so the fields
+ * an object has that its validator never read are the ones its schema does not know. An object none of whose
+ * keys were read has a free-form schema (`x-kubernetes-preserve-unknown-fields`) and is left as it is.
+ */
+function unknownFields(
+    model: object,
+    validate: (on: object) => void,
+    newer: Record<string, (value: unknown) => boolean> = {},
+): string[] {
+    const reads = new WeakMap<object, Set<PropertyKey>>();
+    const proxies = new WeakMap<object, object>();
+    const watch = (value: unknown): unknown => {
+        if (value === null || typeof value !== "object") return value;
+        let proxy = proxies.get(value);
+        if (!proxy) {
+            reads.set(value, new Set());
+            proxy = new Proxy(value, {
+                get(target, key, receiver) {
+                    reads.get(target)!.add(key);
+                    return watch(Reflect.get(target, key, receiver));
+                },
+            });
+            proxies.set(value, proxy);
+        }
+        return proxy;
+    };
+    validate(watch(model) as object);
+    const unknown: string[] = [];
+    const walk = (value: unknown, at: string): void => {
+        if (value === null || typeof value !== "object") return;
+        if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${at}/${i}`));
+        const read = reads.get(value);
+        if (!read || read.size === 0) return;
+        for (const [key, v] of Object.entries(value)) {
+            const path = `${at}/${key}`;
+            const added = newer[path.replace(/\/\d+(?=\/|$)/g, "/*")];
+            if (read.has(key)) walk(v, path);
+            else if (!added) unknown.push(path);
+            else if (!added(v)) unknown.push(`${path} (invalid: ${JSON.stringify(v)})`);
+        }
+    };
+    walk(model, "");
+    return unknown;
+}
+
+/** Gateway API v1.6.1's DNS-subdomain-like names (SectionName: maxLength 253, the CRD's pattern). */
+const sectionName = (v: unknown) =>
+    typeof v === "string" &&
+    v.length <= 253 &&
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v);
+
+/**
+ * Fields of the versions RioSystem installs that are newer than the model packages, with their CRD schema:
+ * @kubernetes-models/gateway-api 0.5.1 models Gateway API v1.0.0, and rules[].name came in v1.2 (standard in
+ * v1.6.1, `config/crd/standard/gateway.networking.k8s.io_httproutes.yaml`); the 2.x models need Node 22 and ESM.
+ */
+const NEWER_THAN_MODEL: Record<string, Record<string, (value: unknown) => boolean>> = {
+    "gateway.networking.k8s.io/v1/HTTPRoute": { "/spec/rules/*/name": sectionName },
+};
+
+/** Throws with the object's kind/name and the schema's complaint when `object` is not valid or has unknown fields. */
 export function validateObject(object: { apiVersion?: string; kind?: string; metadata?: { name?: string } }): void {
     const key = `${object.apiVersion}/${object.kind}`;
     const Model = MODELS[key];
     if (!Model) throw new Error(`no schema for ${key}`);
     try {
-        new Model(object).validate();
+        const model = new Model(object);
+        const unknown = unknownFields(model, (on) => Model.prototype.validate.call(on), NEWER_THAN_MODEL[key]);
+        if (unknown.length > 0) throw new Error(`unknown field${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}`);
     } catch (e) {
         throw new Error(`${key} ${object.metadata?.name}: ${(e as Error).message}`, { cause: e });
     }
