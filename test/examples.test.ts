@@ -127,15 +127,17 @@ describe("examples/traffic: two versions at 90/10, a router, a scale-to-zero ser
             ]),
             [
                 [["* Exact:/healthz"], [], ["api:8080"]],
-                [
-                    ["GET PathPrefix:/api", "POST PathPrefix:/api"],
-                    ["URLRewrite", "RequestHeaderModifier", "ExtensionRef"],
-                    ["api:8080"],
-                ],
+                // A prefix rewrite takes exactly one PathPrefix match (the HTTPRoute CRD's CEL rule): a rule per method.
+                [["GET PathPrefix:/api"], ["URLRewrite", "RequestHeaderModifier", "ExtensionRef"], ["api:8080"]],
+                [["POST PathPrefix:/api"], ["URLRewrite", "RequestHeaderModifier", "ExtensionRef"], ["api:8080"]],
                 [["* PathPrefix:/old"], ["RequestRedirect"], []],
                 [["* PathPrefix:/ x-beta=1"], [], ["shop-v2:80"]],
                 [["* PathPrefix:/"], [], ["shop-v1:80@90", "shop-v2:80@10"]],
             ],
+        );
+        assert.deepEqual(
+            rules.map((r: any) => r.name),
+            ["route-0", "route-1-get", "route-1-post", "route-2", "route-3", "route-4"],
         );
         assert.deepEqual(get("Middleware", "front-route-1-retry").spec, { retry: { attempts: 3 } });
     });

@@ -1,9 +1,9 @@
 import { RioInputError } from "../errors";
-import { KubeObject, PlannedObject } from "../kube/object";
+import { PlannedObject } from "../kube/object";
 import { MANAGED_BY } from "../service/labels";
 import { ServiceContext, traefikCannot } from "../service/context";
-import { parentRefsFor } from "../service/httpRoute";
-import { Destination, NormalizedRoute, NormalizedRouter, PathMatch } from "./spec";
+import { gatewayDuration, parentRefsFor } from "../service/httpRoute";
+import { Destination, GATEWAY_LIMITS, NormalizedRoute, NormalizedRouter, PathMatch } from "./spec";
 
 /** Everything a router becomes. */
 export interface RouterPlan {
@@ -103,19 +103,82 @@ export function checkOrder(routes: NormalizedRoute[]): void {
     });
 }
 
-function matchesOf(r: NormalizedRoute): Record<string, unknown>[] {
+/** Whether two routes' relative order decides some request: they overlap and neither outranks the other. */
+function orderMatters(a: NormalizedRoute, b: NormalizedRoute): boolean {
+    const ra = rank(a);
+    const rb = rank(b);
+    if (ra && rb && (outranks(ra, rb) || outranks(rb, ra))) return false;
+    return overlap(a, b);
+}
+
+/**
+ * A route's rules. Several methods are several matches of one rule — except with a prefix rewrite, which
+ * Gateway API allows only in a rule of exactly one PathPrefix match (the CRD's CEL rule on
+ * `ReplacePrefixMatch`): then one rule per method, `route-<i>-<method>`, which match disjoint requests, so
+ * Rio's meaning is kept.
+ */
+function rulesOf(r: NormalizedRoute, i: number, rest: Record<string, unknown>): Record<string, unknown>[] {
     const base = {
         path: r.path ?? { type: "PathPrefix", value: "/" },
         ...(r.headers.length > 0 && { headers: r.headers }),
     };
-    return r.methods.length > 0 ? r.methods.map((method) => ({ ...base, method })) : [base];
+    const prefixRewrite = r.rewrite?.path !== undefined && r.path?.type !== "Exact";
+    if (prefixRewrite && r.methods.length > 1) {
+        return r.methods.map((method) => ({
+            name: `route-${i}-${method.toLowerCase()}`,
+            matches: [{ ...base, method }],
+            ...rest,
+        }));
+    }
+    const matches = r.methods.length > 0 ? r.methods.map((method) => ({ ...base, method })) : [base];
+    return [{ name: `route-${i}`, matches, ...rest }];
 }
 
 /**
- * One HTTPRoute `<router>` on `<router>-<namespace>.<domain>` (plus the extra hostnames), a rule per route in
+ * Splits the routes' rules, in Rio's order, into HTTPRoutes within Gateway API's limits (16 rules, 128
+ * matches). Rules in different HTTPRoutes keep their precedence (exact path, longest prefix, method, headers)
+ * but lose their list order, which Gateway API then takes from the routes' age and names: so two routes whose
+ * order decides some request must share an HTTPRoute, else the router is refused, naming the limit.
+ */
+function chunkRules(
+    routes: NormalizedRoute[],
+    rules: Record<string, unknown>[][],
+): { rules: Record<string, unknown>[]; routes: number[] }[] {
+    const chunks: { rules: Record<string, unknown>[]; routes: number[]; matches: number }[] = [];
+    rules.forEach((own, i) => {
+        const matches = own.reduce((n, rule) => n + (rule.matches as unknown[]).length, 0);
+        const last = chunks[chunks.length - 1];
+        if (
+            last &&
+            last.rules.length + own.length <= GATEWAY_LIMITS.rules &&
+            last.matches + matches <= GATEWAY_LIMITS.matches
+        ) {
+            last.rules.push(...own);
+            last.routes.push(i);
+            last.matches += matches;
+            return;
+        }
+        if (last) {
+            const before = chunks.flatMap((c) => c.routes).find((j) => orderMatters(routes[j]!, routes[i]!));
+            if (before !== undefined) {
+                throw new RioInputError(
+                    ["routes", i],
+                    `would go to a second HTTPRoute (Gateway API takes at most ${GATEWAY_LIMITS.rules} rules and ${GATEWAY_LIMITS.matches} matches in one), but it matches some of the same requests as routes[${before}] with the same precedence, and HTTPRoutes keep no order between them; make the routes more specific or use fewer of them`,
+                );
+            }
+        }
+        chunks.push({ rules: [...own], routes: [i], matches });
+    });
+    return chunks.map(({ rules, routes }) => ({ rules, routes }));
+}
+
+/**
+ * The HTTPRoute `<router>` on `<router>-<namespace>.<domain>` (plus the extra hostnames), a rule per route in
  * Rio's order, with standard filters (redirect, rewrite, header edits, mirror) and, where a gateway needs its
  * own objects, those: a Traefik Middleware for retries, an Envoy Gateway BackendTrafficPolicy for retries and
- * fault injection. A feature the gateway cannot do at all is refused, naming the gateway that can.
+ * fault injection. A feature the gateway cannot do at all is refused, naming the gateway that can. Past
+ * Gateway API's limits (16 hostnames, 16 rules per HTTPRoute) the router is several HTTPRoutes, `<router>-2`…:
+ * each hostname group carries every rule, and rules split only where their order cannot matter.
  */
 export function planRouter(router: NormalizedRouter, ctx: ServiceContext): RouterPlan {
     if (ctx.gateway.domain === undefined)
@@ -135,7 +198,8 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
         "app.kubernetes.io/managed-by": MANAGED_BY,
     };
     const metadata = (name: string) => ({ name, namespace: ctx.namespace, labels });
-    const extra: PlannedObject[] = [];
+    const middlewares: PlannedObject[] = [];
+    const policies: { route: number; make: (targets: { name: string; sectionName: string }[]) => PlannedObject }[] = [];
     const rules = router.routes.map((r, i) => {
         const at = ["routes", i];
         const ruleName = `route-${i}`;
@@ -205,7 +269,7 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
                         "its retry middleware has attempts only",
                     );
                 const name = `${router.name}-${ruleName}-retry`;
-                extra.push({
+                middlewares.push({
                     suffix: `-${ruleName}-retry`,
                     object: {
                         apiVersion: "traefik.io/v1alpha1",
@@ -218,44 +282,54 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
             }
         }
         if (impl === "envoy" && (r.retry || r.fault)) {
-            const policy: KubeObject = {
-                apiVersion: "gateway.envoyproxy.io/v1alpha1",
-                kind: "BackendTrafficPolicy",
-                metadata: metadata(`${router.name}-${ruleName}`),
-                spec: {
-                    targetRefs: [
-                        {
-                            group: "gateway.networking.k8s.io",
-                            kind: "HTTPRoute",
-                            name: router.name,
-                            sectionName: ruleName,
-                        },
-                    ],
-                    ...(r.retry && {
-                        retry: {
-                            numRetries: r.retry.attempts,
-                            ...(r.retry.timeoutSeconds !== undefined && {
-                                perRetry: { timeout: `${r.retry.timeoutSeconds}s` },
+            // Targets every rule the route became, in whichever HTTPRoute each landed (known once split).
+            policies.push({
+                route: i,
+                make: (targets) => ({
+                    suffix: `-${ruleName}`,
+                    object: {
+                        apiVersion: "gateway.envoyproxy.io/v1alpha1",
+                        kind: "BackendTrafficPolicy",
+                        metadata: metadata(`${router.name}-${ruleName}`),
+                        spec: {
+                            targetRefs: targets.map((t) => ({
+                                group: "gateway.networking.k8s.io",
+                                kind: "HTTPRoute",
+                                ...t,
+                            })),
+                            ...(r.retry && {
+                                retry: {
+                                    numRetries: r.retry.attempts,
+                                    ...(r.retry.timeoutSeconds !== undefined && {
+                                        perRetry: {
+                                            timeout: gatewayDuration(r.retry.timeoutSeconds, [
+                                                ...at,
+                                                "retry",
+                                                "timeoutSeconds",
+                                            ]),
+                                        },
+                                    }),
+                                },
+                            }),
+                            ...(r.fault && {
+                                faultInjection: {
+                                    ...(r.fault.delayMillis !== undefined && {
+                                        delay: {
+                                            fixedDelay: `${r.fault.delayMillis}ms`,
+                                            percentage: r.fault.percentage,
+                                        },
+                                    }),
+                                    ...(r.fault.abortHTTPStatus !== undefined && {
+                                        abort: { httpStatus: r.fault.abortHTTPStatus, percentage: r.fault.percentage },
+                                    }),
+                                },
                             }),
                         },
-                    }),
-                    ...(r.fault && {
-                        faultInjection: {
-                            ...(r.fault.delayMillis !== undefined && {
-                                delay: { fixedDelay: `${r.fault.delayMillis}ms`, percentage: r.fault.percentage },
-                            }),
-                            ...(r.fault.abortHTTPStatus !== undefined && {
-                                abort: { httpStatus: r.fault.abortHTTPStatus, percentage: r.fault.percentage },
-                            }),
-                        },
-                    }),
-                },
-            };
-            extra.push({ suffix: `-${ruleName}`, object: policy });
+                    },
+                }),
+            });
         }
-        return {
-            name: ruleName,
-            matches: matchesOf(r),
+        return rulesOf(r, i, {
             ...(filters.length > 0 && { filters }),
             ...(r.to.length > 0 && {
                 backendRefs: r.to.map((d) => ({
@@ -266,21 +340,40 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
                     ...(d.weight !== undefined && { weight: d.weight }),
                 })),
             }),
-            ...(r.timeoutSeconds !== undefined && { timeouts: { request: `${r.timeoutSeconds}s` } }),
-        };
+            ...(r.timeoutSeconds !== undefined && {
+                timeouts: { request: gatewayDuration(r.timeoutSeconds, [...at, "timeoutSeconds"]) },
+            }),
+        });
     });
-    const route: KubeObject = {
-        apiVersion: "gateway.networking.k8s.io/v1",
-        kind: "HTTPRoute",
-        metadata: metadata(router.name),
-        spec: {
-            parentRefs: parentRefsFor(ctx, hostnames),
-            hostnames,
-            rules,
-        },
-    };
+    const ruleChunks = chunkRules(router.routes, rules);
+    const hostChunks: string[][] = [];
+    for (let k = 0; k < hostnames.length; k += GATEWAY_LIMITS.hostnames)
+        hostChunks.push(hostnames.slice(k, k + GATEWAY_LIMITS.hostnames));
+    const routes: PlannedObject[] = [];
+    const targets = new Map<number, { name: string; sectionName: string }[]>();
+    hostChunks.forEach((hosts) =>
+        ruleChunks.forEach((chunk) => {
+            const n = routes.length;
+            const name = n === 0 ? router.name : `${router.name}-${n + 1}`;
+            chunk.routes.forEach((i) =>
+                targets.set(i, [
+                    ...(targets.get(i) ?? []),
+                    ...rules[i]!.map((rule) => ({ name, sectionName: rule.name as string })),
+                ]),
+            );
+            routes.push({
+                suffix: n === 0 ? "" : `-${n + 1}`,
+                object: {
+                    apiVersion: "gateway.networking.k8s.io/v1",
+                    kind: "HTTPRoute",
+                    metadata: metadata(name),
+                    spec: { parentRefs: parentRefsFor(ctx, hosts), hostnames: hosts, rules: chunk.rules },
+                },
+            });
+        }),
+    );
     return {
-        objects: [{ suffix: "", object: route }, ...extra],
+        objects: [...routes, ...middlewares, ...policies.map((p) => p.make(targets.get(p.route)!))],
         hostnames,
         urls: hostnames.map((h) => `${ctx.gateway.scheme}://${h}`),
     };

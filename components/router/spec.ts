@@ -97,6 +97,43 @@ export interface NormalizedRouter {
     hostnames: string[];
 }
 
+/** Gateway API's limits on one rule's lists (`maxItems` in the HTTPRoute CRD, v1.6.1). */
+export const GATEWAY_LIMITS = { rules: 16, hostnames: 16, matches: 128, backendRefs: 16, headers: 16 } as const;
+
+/**
+ * An Exact or PathPrefix path as the HTTPRoute CRD's CEL rules take it (v1.6.1 `HTTPPathMatch`): absolute, at
+ * most 1024 characters, no `//`, `/./`, `/../`, `%2f`, `#`, no trailing `/.` or `/..`, URL path characters only.
+ */
+export function assertGatewayPath(value: string, what: string): string {
+    const bad = (why: string) => new RioInputError([], `${what} ${why} (Gateway API refuses it): "${value}"`);
+    if (!value.startsWith("/")) throw new RioInputError([], `${what} starts with "/", not "${value}"`);
+    if (value.length > 1024) throw bad("is longer than 1024 characters");
+    for (const part of ["//", "/./", "/../", "%2f", "%2F", "#"])
+        if (value.includes(part)) throw bad(`must not contain "${part}"`);
+    for (const end of ["/..", "/."]) if (value.endsWith(end)) throw bad(`must not end with "${end}"`);
+    if (!/^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/.test(value))
+        throw bad("has a character a URL path cannot hold unescaped");
+    return value;
+}
+
+/** Refuses a list longer than Gateway API allows, or naming a header twice (names are case-insensitive). */
+function checkHeaderList(names: { name: string; at: (string | number)[] }[], what: string): void {
+    if (names.length > GATEWAY_LIMITS.headers) {
+        throw new RioInputError(
+            names[GATEWAY_LIMITS.headers]!.at.slice(0, -1),
+            `${what} lists ${names.length} headers; Gateway API takes at most ${GATEWAY_LIMITS.headers} (maxItems)`,
+        );
+    }
+    names.forEach(({ name, at }, j) => {
+        const first = names.findIndex((n) => n.name.toLowerCase() === name.toLowerCase());
+        if (first < j)
+            throw new RioInputError(
+                at,
+                `header "${name}" is already in ${what} (as "${names[first]!.name}"): Gateway API takes each header name once, whatever its case`,
+            );
+    });
+}
+
 const METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 
 /** Escapes a literal for a regular expression (Rio's header prefix has no Gateway API type: it becomes `^prefix.*`). */
@@ -123,6 +160,12 @@ function oneMatch(
     return { kind: k === "regxp" ? "regexp" : k, value: m[k]! };
 }
 
+/** A redirect or rewrite names one host: Gateway API's PreciseHostname, no wildcard. */
+function assertPreciseHostname(value: string, what: string): string {
+    if (value.startsWith("*")) throw new RioInputError([], `${what} "${value}" must be one host, not a wildcard`);
+    return assertHostname(value, what);
+}
+
 function destinationOf(d: { app: string; version?: string; port?: number; weight?: number }): Destination {
     under(["app"], () => assertDnsLabel(d.app, "app"));
     if (d.version !== undefined) under(["version"], () => assertDnsLabel(d.version!, "version"));
@@ -145,8 +188,7 @@ function normalizeRoute(r: RouteInput): NormalizedRoute {
         m.path &&
         under(["match", "path"], () => {
             const p = oneMatch(m.path!, "a path match");
-            if (p.kind !== "regexp" && !p.value.startsWith("/"))
-                throw new RioInputError([p.kind], `a path starts with "/", not "${p.value}"`);
+            if (p.kind !== "regexp") under([p.kind], () => assertGatewayPath(p.value, "a path"));
             return p.kind === "exact"
                 ? { type: "Exact" as const, value: p.value }
                 : p.kind === "prefix"
@@ -161,6 +203,9 @@ function normalizeRoute(r: RouteInput): NormalizedRoute {
             return up;
         }),
     );
+    const repeated = methods.findIndex((x, i) => methods.indexOf(x) !== i);
+    if (repeated >= 0)
+        throw new RioInputError(["match", "methods", repeated], `method ${methods[repeated]} is listed twice`);
     const headers = (m.headers ?? []).map((h, i) =>
         under(["match", "headers", i, "value"], () => {
             const v = oneMatch(h.value, "a header match");
@@ -173,6 +218,30 @@ function normalizeRoute(r: RouteInput): NormalizedRoute {
                   };
         }),
     );
+    checkHeaderList(
+        (m.headers ?? []).map((h, i) => ({ name: h.name, at: ["match", "headers", i, "name"] })),
+        "the route's header matches",
+    );
+    for (const kind of ["add", "set"] as const) {
+        const e = r.headers?.[kind];
+        if (e === undefined) continue;
+        checkHeaderList(
+            Array.isArray(e)
+                ? e.map((h, j) => ({ name: h.name, at: ["headers", kind, j, "name"] }))
+                : Object.keys(e).map((name) => ({ name, at: ["headers", kind, name] })),
+            `headers.${kind}`,
+        );
+    }
+    if (r.headers?.remove)
+        checkHeaderList(
+            r.headers.remove.map((name, j) => ({ name, at: ["headers", "remove", j] })),
+            "headers.remove",
+        );
+    if ((r.to?.length ?? 0) > GATEWAY_LIMITS.backendRefs)
+        throw new RioInputError(
+            ["to"],
+            `a route sends to at most ${GATEWAY_LIMITS.backendRefs} destinations (Gateway API's backendRefs maxItems), not ${r.to!.length}`,
+        );
     const to = (r.to ?? []).map((d, i) => under(["to", i], () => destinationOf(d)));
     if (r.redirect !== undefined) {
         if (to.length > 0)
@@ -181,7 +250,9 @@ function normalizeRoute(r: RouteInput): NormalizedRoute {
             throw new RioInputError(["redirect"], "a redirect needs a host, a path or toHTTPS");
         }
         if (r.redirect.host !== undefined)
-            under(["redirect", "host"], () => assertHostname(r.redirect!.host!, "redirect host"));
+            under(["redirect", "host"], () => assertPreciseHostname(r.redirect!.host!, "redirect host"));
+        if (r.redirect.path !== undefined && r.redirect.path.length > 1024)
+            throw new RioInputError(["redirect", "path"], "a redirect path is at most 1024 characters (Gateway API)");
     } else if (to.length === 0) {
         throw new RioInputError([], "a route needs a destination (to) or a redirect");
     }
@@ -196,7 +267,9 @@ function normalizeRoute(r: RouteInput): NormalizedRoute {
             );
         }
         if (r.rewrite.host !== undefined)
-            under(["rewrite", "host"], () => assertHostname(r.rewrite!.host!, "rewrite host"));
+            under(["rewrite", "host"], () => assertPreciseHostname(r.rewrite!.host!, "rewrite host"));
+        if (r.rewrite.path !== undefined && r.rewrite.path.length > 1024)
+            throw new RioInputError(["rewrite", "path"], "a rewrite path is at most 1024 characters (Gateway API)");
     }
     if (r.fault !== undefined && r.fault.delayMillis === undefined && r.fault.abortHTTPStatus === undefined) {
         throw new RioInputError(["fault"], "a fault needs delayMillis or abortHTTPStatus");

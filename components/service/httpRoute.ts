@@ -78,13 +78,27 @@ export function parentRefsFor(ctx: ServiceContext, hostnames: string[]): Record<
     return [main, ...extra];
 }
 
+/**
+ * Seconds as a Gateway API duration (GEP-2257, the CRD's `^([0-9]{1,5}(h|m|s|ms)){1,4}$`): each part has at
+ * most 5 digits, so 100000 is `27h46m40s`, not `100000s`. Beyond 99999 hours there is no such duration.
+ */
+export function gatewayDuration(seconds: number, at: (string | number)[]): string {
+    if (seconds > 99999 * 3600 + 3599)
+        throw new RioInputError(at, `${seconds} seconds is longer than Gateway API's longest duration (99999h)`);
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    if (h === 0 && m === 0) return `${s}s`;
+    return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 ? `${s}s` : ""}`;
+}
+
 /** Rio's requestTimeoutSeconds as an HTTPRoute timeout, which Envoy Gateway honours and Traefik does not. */
 function timeouts(svc: NormalizedService, ctx: ServiceContext): Record<string, unknown> {
     if (svc.requestTimeoutSeconds === undefined) return {};
     if (ctx.gateway.implementation === "traefik") {
         throw traefikCannot(["requestTimeoutSeconds"], "time out requests per route", "no HTTPRoute request timeouts");
     }
-    return { timeouts: { request: `${svc.requestTimeoutSeconds}s` } };
+    return { timeouts: { request: gatewayDuration(svc.requestTimeoutSeconds, ["requestTimeoutSeconds"]) } };
 }
 
 function route(
