@@ -5,7 +5,8 @@ import { SystemPlan } from "../system/plan";
 import { HTPASSWD_PLACEHOLDER } from "../system/registryRoute";
 
 /**
- * A Helm release as k3s' HelmChart object (helm.cattle.io/v1): chart, pinned version and values in one object
+ * A Helm release as k3s' HelmChart object (helm.cattle.io/v1): chart (pinned, or its source in the settings),
+ * version and values in one object
  * a GitOps user can apply to a k3s cluster as is (its helm-controller installs it).
  */
 export function helmChartObject(r: ReleasePlan): KubeObject {
@@ -16,7 +17,7 @@ export function helmChartObject(r: ReleasePlan): KubeObject {
         spec: {
             chart: r.chart,
             ...(r.repo !== undefined && { repo: r.repo }),
-            version: r.version,
+            ...(r.version !== undefined && { version: r.version }),
             targetNamespace: r.namespace,
             valuesContent: stringify(r.values, { lineWidth: 0 }),
         },
@@ -39,7 +40,7 @@ export function systemObjects(plan: SystemPlan, domain: string): KubeObject[] {
 
 /** `rio render --system`: the CRD bundles as comments (they are fetched, not generated), then every object. */
 export function renderSystem(plan: SystemPlan, domain: string): string {
-    const header = plan.crds.map((c) => `# ${c.feature}: CRDs applied first from ${c.url}\n`).join("");
+    const header = plan.crds.map((c) => `# ${c.feature}: CRDs applied first from ${c.file}\n`).join("");
     return (
         header +
         systemObjects(plan, domain)

@@ -29,12 +29,18 @@ export const CRD_BUNDLES = {
     gatewayApi: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml",
     certManager: "https://github.com/cert-manager/cert-manager/releases/download/v1.21.1/cert-manager.crds.yaml",
 } as const;
+export type CrdBundleKey = keyof typeof CRD_BUNDLES;
+
+/** A CRD bundle's file or URL: its source in the settings, else the pinned release asset. */
+export function crdBundleFile(s: SystemSettings, key: CrdBundleKey): string {
+    return s.sources?.crdBundles?.[key] ?? CRD_BUNDLES[key];
+}
 
 /**
  * What must be in the cluster before a release (or object) is applied: a CRD bundle, or another release, up
  * and ready (Pulumi's Helm release waits for its Deployments and its post-install hooks).
  */
-export type Need = { crds: keyof typeof CRD_BUNDLES } | { release: ChartKey };
+export type Need = { crds: CrdBundleKey } | { release: ChartKey };
 
 /** Where the Gateway API kinds come from: the pinned bundle next to Traefik, Envoy Gateway's own chart. */
 export function gatewayApiKinds(s: SystemSettings): Need {
@@ -48,9 +54,10 @@ export interface ReleasePlan {
     /** Helm release name (also the base of the chart's object names). */
     name: string;
     namespace: string;
+    /** The pinned chart of {@link CHARTS}, or the settings' source for this release (which may leave out the version). */
     chart: string;
     repo?: string;
-    version: string;
+    version?: string;
     values: Record<string, unknown>;
     /**
      * What the release waits for: the kinds its templates (or its controller at start) use. Releases come in
@@ -60,7 +67,7 @@ export interface ReleasePlan {
     pods: PodBudget[];
 }
 
-/** A release of one of {@link CHARTS} in RioSystem's namespace. */
+/** A release of one of {@link CHARTS} (or its source in the settings: only where it comes from changes) in RioSystem's namespace. */
 function release(
     s: SystemSettings,
     key: ChartKey,
@@ -73,7 +80,7 @@ function release(
         feature,
         name,
         namespace: s.namespace,
-        ...CHARTS[key],
+        ...(s.sources?.charts?.[key] ?? CHARTS[key]),
         values: body.values,
         after: body.after ?? [],
         pods: body.pods,

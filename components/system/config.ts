@@ -1,5 +1,6 @@
-import { RioInputError } from "../errors";
+import { RioInputError, under } from "../errors";
 import { unknownKey } from "../service/keys";
+import { resolveChartSources } from "./sources";
 import { RioSystemArgs } from "./rioSystem";
 
 /** `rio:system` in stack config: RioSystem's plain args, plus whether to install it at all. */
@@ -25,6 +26,8 @@ const KEYS = [
     "domains",
     "continuousDeployment",
     "registryExposed",
+    "charts",
+    "crdBundles",
 ];
 
 /** Checks the keys of `rio:system` (their values are RioSystem's to check): a typo is an error, not a silent default. */
@@ -39,5 +42,8 @@ export function checkSystemConfig(raw: unknown): SystemConfig {
         for (const key of Object.keys(cf))
             if (!cfKeys.includes(key)) throw unknownKey(key, cfKeys).withPrefix(["rio:system", "cloudflare"]);
     }
+    // Checked here too, so a typo points at rio:system (RioSystem checks them again, as any caller's).
+    const { charts, crdBundles } = raw as SystemConfig;
+    under(["rio:system"], () => resolveChartSources({ charts, crdBundles }));
     return raw as SystemConfig;
 }

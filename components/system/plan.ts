@@ -1,7 +1,7 @@
 import { KubeObject } from "../kube/object";
 import { PodBudget } from "./budget";
 import { planBuilder } from "./builder";
-import { CRD_BUNDLES, gatewayApiKinds, Need, planReleases, ReleasePlan } from "./charts";
+import { CrdBundleKey, crdBundleFile, gatewayApiKinds, Need, planReleases, ReleasePlan } from "./charts";
 import { planDashboardAccess } from "./dashboard";
 import { planDeployer } from "./deployer";
 import { Feature } from "./features";
@@ -23,7 +23,8 @@ export interface SystemObject {
 /** Everything RioSystem puts in the cluster, before any Output is known. */
 export interface SystemPlan {
     settings: SystemSettings;
-    crds: { key: keyof typeof CRD_BUNDLES; feature: Feature; url: string }[];
+    /** The CRD bundles, applied first; `file` is a URL or a local path (the pinned release asset by default). */
+    crds: { key: CrdBundleKey; feature: Feature; file: string }[];
     releases: ReleasePlan[];
     objects: SystemObject[];
     /** The wildcard certificate for a domain (the domain may only be known once the gateway has an address). */
@@ -112,9 +113,11 @@ export function planSystem(s: SystemSettings, options: PlanOptions = {}): System
         settings: s,
         crds: [
             ...(f.gateway && s.gateway === "traefik"
-                ? [{ key: "gatewayApi" as const, feature: "gateway" as const, url: CRD_BUNDLES.gatewayApi }]
+                ? [{ key: "gatewayApi" as const, feature: "gateway" as const, file: crdBundleFile(s, "gatewayApi") }]
                 : []),
-            ...(f.tls ? [{ key: "certManager" as const, feature: "tls" as const, url: CRD_BUNDLES.certManager }] : []),
+            ...(f.tls
+                ? [{ key: "certManager" as const, feature: "tls" as const, file: crdBundleFile(s, "certManager") }]
+                : []),
         ],
         releases,
         objects,

@@ -7,7 +7,8 @@ import { BuildSecretInput, checkBuildSecrets, declareBuildSecrets } from "../bui
 import { checked } from "../kube/userError";
 import { declareObject } from "../kube/declare";
 import { GatewayRef } from "../service/context";
-import { ChartKey, Need } from "./charts";
+import { ChartKey, CrdBundleKey, Need } from "./charts";
+import { ChartSource } from "./sources";
 import { dnsRecords, recordType, sslipDomain } from "./dns";
 import { CIVO_FIREWALL_ANNOTATION, gatewayFirewallRules } from "./firewall";
 import { withServiceAnnotations } from "./gateway";
@@ -105,6 +106,19 @@ export interface RioSystemArgs {
     continuousDeployment?: ContinuousDeploymentInput;
     /** Extra Helm values per chart, merged over pulumi-rio's (the escape hatch). Default none. */
     helmValues?: Partial<Record<ChartKey, Record<string, unknown>>>;
+    /**
+     * Where a release's chart comes from, by chart key (`traefik`, `certManager`, …): a local chart directory or
+     * `.tgz`, an `oci://` reference, or a chart name with `repo`; `version` unset takes the source's own. It
+     * replaces the whole pin of that release (chart, repo and version), nothing else: values, release name,
+     * namespace, timeout and ordering stay. For a chart mirror behind an air gap, and the cluster tier's local
+     * stand-in charts. Default: each chart pinned upstream (`CHARTS` in components/system/charts.ts).
+     */
+    charts?: Partial<Record<ChartKey, ChartSource>>;
+    /**
+     * Where a CRD bundle comes from, by key (`gatewayApi`, `certManager`): a local file or a URL, for the same
+     * reasons as `charts`. Default: the pinned upstream release asset (`CRD_BUNDLES`).
+     */
+    crdBundles?: Partial<Record<CrdBundleKey, string>>;
 }
 
 /** What a RioService needs from the system, in one value a StackReference can carry. */
@@ -138,6 +152,8 @@ export function settingsOf(args: RioSystemArgs): SystemSettings {
         domains: args.domains,
         continuousDeployment: args.continuousDeployment,
         registryExposed: args.registryExposed,
+        charts: args.charts,
+        crdBundles: args.crdBundles,
         cloudflare: args.cloudflare && {
             proxied: args.cloudflare.proxied,
             zone: args.cloudflare.zone,
@@ -250,7 +266,7 @@ export class RioSystem extends pulumi.ComponentResource {
         // CRD bundles first, then releases, then the objects that need them.
         const crds = Object.fromEntries(
             plan.crds.map(
-                (c) => [c.key, new k8s.yaml.v2.ConfigFile(`${name}-crds-${c.key}`, { file: c.url }, on)] as const,
+                (c) => [c.key, new k8s.yaml.v2.ConfigFile(`${name}-crds-${c.key}`, { file: c.file }, on)] as const,
             ),
         );
         const namespace = declareObject(`${name}-namespace`, plan.objects[0]!.object, plan.objects[0]!.object, on);
@@ -265,7 +281,7 @@ export class RioSystem extends pulumi.ComponentResource {
                     name: r.name,
                     namespace: r.namespace,
                     chart: r.chart,
-                    version: r.version,
+                    ...(r.version !== undefined && { version: r.version }),
                     ...(r.repo !== undefined && { repositoryOpts: { repo: r.repo } }),
                     values: mergeValues(
                         r.key === "traefik" && lbAnnotations

@@ -3,6 +3,7 @@ import { assertHostname, coveredByWildcard } from "../service/names";
 import { Features, resolveFeatures } from "./features";
 import { ContinuousDeployment, ContinuousDeploymentInput, resolveContinuousDeployment } from "./deployer";
 import { resolveRegistryExposed } from "./registryRoute";
+import { ChartSources, resolveChartSources } from "./sources";
 
 /** The gateway implementations RioSystem can install. */
 export const GATEWAY_IMPLEMENTATIONS = ["traefik", "envoy"] as const;
@@ -56,6 +57,8 @@ export interface SystemSettings {
     continuousDeployment?: ContinuousDeployment;
     /** The registry is served at `registry.<domain>` through the gateway, behind basic auth (see registryRoute.ts). */
     registryExposed?: true;
+    /** Charts and CRD bundles from elsewhere than their pins (RioSystem's `charts`, `crdBundles`); absent: the pins. */
+    sources?: ChartSources;
     namespace: string;
 }
 
@@ -79,6 +82,10 @@ export interface SettingsInput {
     clusterHasMetricsServer?: boolean;
     /** RioSystem's `registryExposed`: serve the registry at `registry.<domain>` (default: see resolveRegistryExposed). */
     registryExposed?: boolean;
+    /** RioSystem's `charts`: a chart source per release key (checked here: the stack config's values are untyped). */
+    charts?: unknown;
+    /** RioSystem's `crdBundles`: a file or URL per CRD bundle key. */
+    crdBundles?: unknown;
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -165,6 +172,7 @@ export function resolveSettings(input: SettingsInput): SystemSettings {
         );
     if (input.email !== undefined && !EMAIL.test(input.email))
         throw new RioInputError(["email"], `"${input.email}" is not an email address`);
+    const sources = resolveChartSources({ charts: input.charts, crdBundles: input.crdBundles });
     const acmeServer = oneOf(input.acmeServer, ["production", "staging"] as const, "production", ["acmeServer"]);
     if (features.tls && cf && input.email === undefined) {
         throw new RioInputError(["email"], "is required for Let's Encrypt certificates (expiry notices go there)");
@@ -197,6 +205,7 @@ export function resolveSettings(input: SettingsInput): SystemSettings {
             cloudflare: cf && { proxied: cf.proxied ?? true },
             civo: input.civo !== undefined,
         }) && { registryExposed: true as const }),
+        ...(Object.keys(sources).length > 0 && { sources }),
         namespace: "rio-system",
     };
 }

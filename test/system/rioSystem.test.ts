@@ -452,6 +452,52 @@ describe("RioSystem", () => {
         assert.deepEqual(v.providers.kubernetesGateway, { enabled: true });
     });
 
+    it("installs each release from its chart source and each CRD bundle from its file, every other input kept", async () => {
+        const args = { domain: "apps.example.com", helmValues: { traefik: { logs: { general: { level: "DEBUG" } } } } };
+        await settle(new rio.RioSystem("pinned", args));
+        const pinned = releases();
+        const pinnedFiles = byType(CONFIG_FILE).map((r) => [r.name.replace("pinned-", ""), r.inputs.file]);
+        reset();
+        await settle(
+            new rio.RioSystem("pinned", {
+                ...args,
+                charts: {
+                    traefik: { chart: "/tmp/charts/traefik" },
+                    certManager: { chart: "oci://mirror.internal/jetstack/cert-manager", version: "v1.21.1" },
+                },
+                crdBundles: { gatewayApi: "/tmp/crds/gateway-api-standard.yaml" },
+            }),
+        );
+        const mirrored = releases();
+        const { chart, version, repositoryOpts, ...traefik } = pinned.traefik!;
+        assert.deepEqual(
+            [chart, version, repositoryOpts],
+            ["traefik", "41.3.0", { repo: "https://traefik.github.io/charts" }],
+        );
+        // A local chart: no version, no repository; the release name, namespace, values and timeout as pinned.
+        assert.deepEqual(mirrored.traefik!.values.logs, { general: { level: "DEBUG" } }); // the escape hatch too
+        assert.deepEqual(mirrored.traefik, { ...traefik, chart: "/tmp/charts/traefik" });
+        assert.deepEqual(mirrored["cert-manager"], {
+            ...pinned["cert-manager"],
+            chart: "oci://mirror.internal/jetstack/cert-manager",
+            version: "v1.21.1",
+        });
+        assert.deepEqual(mirrored["metrics-server"], pinned["metrics-server"]);
+        assert.deepEqual(
+            byType(CONFIG_FILE).map((r) => [r.name.replace("pinned-", ""), r.inputs.file]),
+            pinnedFiles.map(([n, f]) => [n, n === "crds-gatewayApi" ? "/tmp/crds/gateway-api-standard.yaml" : f]),
+        );
+        assert.deepEqual(
+            byType(CONFIG_FILE)
+                .map((r) => r.inputs.file)
+                .sort(),
+            [
+                "/tmp/crds/gateway-api-standard.yaml",
+                "https://github.com/cert-manager/cert-manager/releases/download/v1.21.1/cert-manager.crds.yaml",
+            ],
+        );
+    });
+
     describe("rejects bad input before registering anything", () => {
         const cases: [string, Record<string, unknown>, string][] = [
             [
@@ -474,6 +520,16 @@ describe("RioSystem", () => {
                 "no nodes",
                 { civo: { nodeCount: 0 } },
                 'RioSystem "x": civo.nodeCount: must be a whole number from 1 to 100, not 0',
+            ],
+            [
+                "a misspelt chart key",
+                { charts: { trafik: { chart: "./traefik" } } },
+                'RioSystem "x": charts.trafik: unknown key; did you mean "traefik"?',
+            ],
+            [
+                "an empty CRD bundle",
+                { crdBundles: { gatewayApi: "" } },
+                'RioSystem "x": crdBundles.gatewayApi: must be a file path or URL, not empty',
             ],
         ];
         for (const [what, args, message] of cases) {
