@@ -956,7 +956,7 @@ describe("plain Kubernetes YAML as a Riofile", () => {
             ],
             [
                 "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: *nothing}\n",
-                "f.yaml:1:1 [0]: invalid YAML: Unresolved alias (the anchor must be set before the alias): nothing",
+                "f.yaml:3:18 invalid YAML: the alias *nothing has no anchor &nothing before it",
             ],
         ];
         for (const [text, message] of errors)

@@ -8,6 +8,7 @@ import { KeyPath, RioInputError, SourceLocation } from "../errors";
 import type { Riofile } from "./load";
 import { locate } from "./locate";
 import { parseManifest } from "./manifest";
+import { documentValue, expansionBudget, YAML_OPTIONS } from "./yamlValue";
 
 /** Whether the first document that has content is a map with `kind` or `apiVersion`: Kubernetes objects, not a Riofile. */
 export function isPlainKubernetes(text: string): boolean {
@@ -23,7 +24,7 @@ export function isPlainKubernetes(text: string): boolean {
 /** Loads plain Kubernetes YAML as a Riofile with only a manifest. */
 export function parsePlainKubernetes(text: string, file: string): Riofile {
     const lines = new LineCounter();
-    const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const parsed = parseAllDocuments(text, { lineCounter: lines, ...YAML_OPTIONS });
     const docs: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
     const at = (offset: number): SourceLocation => {
         const { line, col } = lines.linePos(offset);
@@ -32,6 +33,13 @@ export function parsePlainKubernetes(text: string, file: string): Riofile {
     for (const doc of docs) {
         const bad = doc.errors[0];
         if (bad) throw new RioInputError([], `invalid YAML: ${bad.message.split("\n")[0]}`, at(bad.pos[0]));
+    }
+    // Aliases are checked here too, to point at the alias in the file rather than at its document.
+    const budget = expansionBudget();
+    for (const doc of docs) {
+        const resolved = documentValue(doc, budget);
+        if ("problem" in resolved)
+            throw new RioInputError([], `invalid YAML: ${resolved.problem.message}`, at(resolved.problem.offset));
     }
     // A path [document, ...keys] (what parseManifest reports) in the file.
     const locateDocument = (path: KeyPath, atKey = false): SourceLocation => {

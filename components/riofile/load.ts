@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isCollection, Node, parseDocument, visit } from "yaml";
+import { documentValue, YAML_OPTIONS } from "./yamlValue";
 import { KeyPath, RioInputError, SourceLocation, under } from "../errors";
 import { unknownKey } from "../service/keys";
 import { normalizeApp } from "../service/app";
@@ -234,7 +235,7 @@ export type RiofileOptions = TemplateOptions;
 export function parseRiofile(source: string, file: string, options: RiofileOptions = {}): Riofile {
     if (isPlainKubernetes(source)) return parsePlainKubernetes(source, file);
     const { text, lines, substituted } = renderTemplate(source, file, options);
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, { lineCounter: lines, ...YAML_OPTIONS });
     const bad = doc.errors[0];
     if (bad) {
         const pos = bad.linePos?.[0] ?? lines.linePos(bad.pos[0]);
@@ -252,7 +253,7 @@ export function parseRiofile(source: string, file: string, options: RiofileOptio
             : "";
         throw new RioInputError([], `invalid YAML: ${bad.message.split("\n")[0]}${hint}`, at);
     }
-    // What YAML allows but a Riofile cannot mean: a map or list as a key, an alias to nothing.
+    // What YAML allows but a Riofile cannot mean: a map or list as a key.
     let structural: RioInputError | undefined;
     visit(doc, {
         Pair(_, pair) {
@@ -264,24 +265,15 @@ export function parseRiofile(source: string, file: string, options: RiofileOptio
                 column: col,
             });
         },
-        Alias(_, alias) {
-            if (structural || alias.resolve(doc)) return;
-            const { line, col } = lines.linePos(alias.range?.[0] ?? 0);
-            structural = new RioInputError(
-                [],
-                `invalid YAML: the alias *${alias.source} has no anchor &${alias.source} before it`,
-                { file, line, column: col },
-            );
-        },
     });
     if (structural) throw structural;
-    let content: unknown;
-    try {
-        content = doc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-        // An alias bomb or another structural problem the parser lets through.
-        throw new RioInputError([], `invalid YAML: ${(e as Error).message}`, { file, line: 1, column: 1 });
+    // Aliases to nothing, inside themselves, or expanding without bound; merge keys.
+    const resolved = documentValue(doc);
+    if ("problem" in resolved) {
+        const { line, col } = lines.linePos(resolved.problem.offset);
+        throw new RioInputError([], `invalid YAML: ${resolved.problem.message}`, { file, line, column: col });
     }
+    const content = resolved.value;
     const proto = protoKey(content, []);
     if (proto)
         throw new RioInputError(

@@ -1,6 +1,7 @@
 import { LineCounter, parseAllDocuments } from "yaml";
 import { RioInputError } from "../errors";
 import { KubeObject } from "../kube/object";
+import { documentValue, expansionBudget, YAML_OPTIONS } from "./yamlValue";
 
 /** Kinds that live outside namespaces: they keep no namespace when a manifest is applied to one. */
 const CLUSTER_SCOPED = new Set([
@@ -35,7 +36,8 @@ const CLUSTER_SCOPED = new Set([
  */
 export function parseManifest(text: string): KubeObject[] {
     const lines = new LineCounter();
-    const docs = parseAllDocuments(text, { prettyErrors: false, lineCounter: lines });
+    const docs = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter: lines });
+    const budget = expansionBudget();
     const list = Array.isArray(docs) ? docs : [];
     if (!Array.isArray(docs)) throw new RioInputError([], "the manifest is not YAML");
     const objects: KubeObject[] = [];
@@ -47,13 +49,13 @@ export function parseManifest(text: string): KubeObject[] {
                 [i],
                 `invalid YAML (line ${lines.linePos(bad.pos[0]).line} of the manifest): ${bad.message.split("\n")[0]}`,
             );
-        let o: unknown;
-        try {
-            o = doc.toJS();
-        } catch (e) {
-            // An alias to an anchor that does not exist (`*x`) only fails when the document is resolved.
-            throw new RioInputError([i], `invalid YAML: ${(e as Error).message.split("\n")[0]}`);
-        }
+        const resolved = documentValue(doc, budget);
+        if ("problem" in resolved)
+            throw new RioInputError(
+                [i],
+                `invalid YAML (line ${lines.linePos(resolved.problem.offset).line} of the manifest): ${resolved.problem.message}`,
+            );
+        const o = resolved.value;
         if (o === null || o === undefined) return; // an empty document, e.g. a trailing ---
         if (typeof o !== "object" || Array.isArray(o))
             throw new RioInputError([i], "a manifest document must be a Kubernetes object");

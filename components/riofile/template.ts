@@ -16,6 +16,7 @@ import { answerProblem, holds, parseCondition, parseTemplateMeta, PlacedQuestion
 import { AnswerFile, gitRevision, readAnswersFile, RIOFILE_ANSWERS } from "./answers";
 import { substitute, toSourceOffset } from "./envsubst";
 import { locate } from "./locate";
+import { documentValue, YAML_OPTIONS } from "./yamlValue";
 
 /** How a Riofile's template is answered. */
 export interface TemplateOptions {
@@ -87,7 +88,7 @@ function readSection(text: string, file: string, section: { start: number; end: 
     const only =
         blank(text.slice(0, section.start)) + text.slice(section.start, section.end) + blank(text.slice(section.end));
     const lines = new LineCounter();
-    const doc = parseDocument(only, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(only, { lineCounter: lines, ...YAML_OPTIONS });
     const at = (offset: number): SourceLocation => {
         const { line, col } = lines.linePos(offset);
         return { file, line, column: col };
@@ -102,12 +103,10 @@ function readSection(text: string, file: string, section: { start: number; end: 
         },
     });
     if (proto !== undefined) throw new RioInputError([], `"__proto__" cannot be used as a key`, at(proto));
-    let content: unknown;
-    try {
-        content = doc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-        throw new RioInputError([], `invalid YAML: ${(e as Error).message}`, at(section.start));
-    }
+    const resolved = documentValue(doc);
+    if ("problem" in resolved)
+        throw new RioInputError([], `invalid YAML: ${resolved.problem.message}`, at(resolved.problem.offset));
+    const content = resolved.value;
     const where = (p: KeyPath, atKey = false) => locate(doc, lines, file, ["template", ...p], atKey);
     try {
         const value = (content as { template?: unknown }).template;
