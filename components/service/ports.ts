@@ -16,7 +16,7 @@ export interface PortSpec {
     name?: string;
     /** Publish through the gateway. Default: `true` for http/http2/grpc, `false` otherwise. */
     expose?: boolean;
-    /** Also bind the container port on the node (`hostPort`). Default `false`. */
+    /** Also bind the node's port `port` (the service port, as Rio did) to the container port (`hostPort`). Default `false`. */
     hostPort?: boolean;
 }
 

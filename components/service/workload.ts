@@ -68,7 +68,8 @@ export function containerSpec(c: NormalizedContainer, readinessProbe: Probe | un
                 name: p.name,
                 containerPort: p.targetPort,
                 protocol: kubeProtocol(p),
-                ...(p.hostPort && { hostPort: p.targetPort }),
+                // Rio bound the service port on the node (containers.go: HostPort = port.Port), not the container's.
+                ...(p.hostPort && { hostPort: p.port }),
             })),
         }),
         ...(c.env.length > 0 && { env: c.env }),

@@ -425,3 +425,22 @@ describe("resolvePort properties", () => {
         );
     });
 });
+
+describe("hostport binds the service port on the node, as Rio's containers.go did (HostPort = port.Port)", () => {
+    it("8080:80,hostport=true listens on the node's 8080 and the container's 80", () => {
+        const { planApp } = require("../../components/service/plan") as typeof import("../../components/service/plan");
+        const { normalizeApp } =
+            require("../../components/service/app") as typeof import("../../components/service/app");
+        const { resolveContext } =
+            require("../../components/service/context") as typeof import("../../components/service/context");
+        const app = normalizeApp("web", { image: "nginx", ports: ["8080:80,hostport=true", "53/udp,hostport"] });
+        const plan = planApp(app, resolveContext("ns", { domain: "example.com" }, { allow: ["hostPort"] }));
+        const workload = plan.objects[0]!.object as unknown as {
+            spec: { template: { spec: { containers: { ports: unknown }[] } } };
+        };
+        assert.deepEqual(workload.spec.template.spec.containers[0]!.ports, [
+            { name: "http-8080", containerPort: 80, protocol: "TCP", hostPort: 8080 },
+            { name: "udp-53", containerPort: 53, protocol: "UDP", hostPort: 53 },
+        ]);
+    });
+});
