@@ -92,6 +92,7 @@ describe("planning a folder build", () => {
                     context: path.relative(process.cwd(), dir),
                     dockerfile: path.relative(process.cwd(), path.join(dir, "Dockerfile")),
                     push: `registry.apps.example.com/shop/web:${tag}`,
+                    tags: [`registry.apps.example.com/shop/web:${tag}`],
                     cache: "registry.apps.example.com/shop/web:buildcache",
                     args: {},
                     noCache: false,

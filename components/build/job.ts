@@ -44,7 +44,7 @@ export function imageRefs(
     workload: string,
     tag: string,
     ctx: BuildContext,
-): { push: string; pull: string; cache: string } {
+): { push: string; pull: string; cache: string; named?: string } {
     const repository = b.imageName ?? `${namespace}/${workload}`;
     const push = b.pushRegistry ?? ctx.registry.push;
     const pull = b.pushRegistry ?? ctx.registry.pull;
@@ -52,6 +52,9 @@ export function imageRefs(
         push: `${push}/${repository}:${tag}`,
         pull: `${pull}/${repository}:${tag}`,
         cache: `${push}/${repository}:buildcache`,
+        // Rio pushed and ran `imageName` as named when it had a tag; it is pushed as named here too, but the
+        // workload runs the commit's tag, so that a new commit still changes the workload and rolls out.
+        ...(b.imageTag !== undefined && { named: `${push}/${repository}:${b.imageTag}` }),
     };
 }
 
@@ -125,7 +128,7 @@ export const CLONE_SCRIPT = [
 export function planBuildJob(
     b: NormalizedBuild,
     commit: string,
-    refs: { push: string; cache: string },
+    refs: { push: string; cache: string; named?: string },
     owner: { namespace: string; workload: string; app: string },
     ctx: BuildContext,
 ): KubeObject {
@@ -154,7 +157,10 @@ export function planBuildJob(
         ...(b.noCache ? ["--no-cache"] : []),
         ...(token ? ["--secret", "id=GIT_AUTH_TOKEN,env=GIT_AUTH_TOKEN"] : []),
         "--output",
-        `type=image,name=${refs.push},push=true${insecure}`,
+        // BuildKit takes several names as one quoted, comma-separated name= field.
+        refs.named !== undefined
+            ? `type=image,"name=${refs.push},${refs.named}",push=true${insecure}`
+            : `type=image,name=${refs.push},push=true${insecure}`,
         "--export-cache",
         `type=registry,ref=${refs.cache},mode=max${insecure}`,
         "--import-cache",

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import dockerignore from "@balena/dockerignore";
 import { RioInputError, under } from "../errors";
-import { BuildSpec } from "./spec";
+import { BuildSpec, parseImageName } from "./spec";
 
 /**
  * A local-folder build (Rio's `image: ./dir`, or `build` without `repo`): the folder is the build context, built on
@@ -17,7 +17,10 @@ export interface LocalBuild {
     dockerfile: string;
     args: Record<string, string>;
     noCache: boolean;
+    /** The repository `imageName` names (without its tag). Default `<namespace>/<workload>`. */
     imageName?: string;
+    /** The tag `imageName` gives: pushed too, next to the content tag the workload runs. */
+    imageTag?: string;
     pushRegistry?: string;
     declaredAt: "image" | "build";
 }
@@ -73,7 +76,7 @@ export function normalizeLocalBuild(input: BuildSpec, declaredAt: LocalBuild["de
         dockerfile: parts.filter((p) => p !== "" && p !== ".").join("/"),
         args,
         noCache: input.noCache ?? false,
-        ...(input.imageName !== undefined && { imageName: input.imageName }),
+        ...(input.imageName !== undefined && under(["imageName"], () => parseImageName(input.imageName!))),
         ...(input.pushRegistry !== undefined && { pushRegistry: input.pushRegistry }),
         declaredAt,
     };
@@ -128,8 +131,10 @@ export interface LocalImage {
     /** The folder, relative to the program's working directory (absolute paths would differ from machine to machine). */
     context: string;
     dockerfile: string;
-    /** The reference pushed (the registry's external address, or `pushRegistry`). */
+    /** The reference pushed (the registry's external address, or `pushRegistry`), which the workload runs. */
     push: string;
+    /** Every reference pushed: `push`, and the one `imageName` names when it has a tag. */
+    tags: string[];
     /** The layer cache, next to the image. */
     cache: string;
     args: Record<string, string>;
@@ -185,6 +190,10 @@ export function planLocalImage(
             context: relative(dir),
             dockerfile: relative(dockerfile),
             push: `${pushHost}/${name}:${tag}`,
+            tags: [
+                `${pushHost}/${name}:${tag}`,
+                ...(b.imageTag !== undefined ? [`${pushHost}/${name}:${b.imageTag}`] : []),
+            ],
             cache: `${pushHost}/${name}:buildcache`,
             args: b.args,
             noCache: b.noCache,

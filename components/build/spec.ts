@@ -48,7 +48,10 @@ export interface NormalizedBuild {
     args: Record<string, string>;
     noCache: boolean;
     timeoutSeconds: number;
+    /** The repository `imageName` names (without its tag). Default `<namespace>/<workload>`. */
     imageName?: string;
+    /** The tag `imageName` gives (`myname/image:tag`): pushed too, next to the commit's tag the workload runs. */
+    imageTag?: string;
     pushRegistry?: string;
     pushRegistrySecretName?: string;
     cloneSecretName?: string;
@@ -66,6 +69,24 @@ function timeoutSeconds(t: number | string | undefined): number {
     const m = /^(\d+)(s|m|h)?$/.exec(t.trim());
     if (!m) throw new RioInputError([], `"${t}" is not a timeout (seconds, or e.g. 10m, 1h)`);
     return Number(m[1]) * (m[2] === "h" ? 3600 : m[2] === "m" ? 60 : 1);
+}
+
+const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+
+/**
+ * Rio's `imageName`: a repository path (`myname/image`, without the registry), with an optional `:tag`. Rio used a
+ * name with a tag as it is; one without got the revision as its tag (`generateImageNamePath`).
+ */
+export function parseImageName(name: string): { imageName: string; imageTag?: string } {
+    const colon = name.lastIndexOf(":");
+    const [repository, tag] = colon > name.lastIndexOf("/") ? [name.slice(0, colon), name.slice(colon + 1)] : [name];
+    if (!REPOSITORY.test(repository!) || (tag !== undefined && !TAG.test(tag)))
+        throw new RioInputError(
+            [],
+            `"${name}" is not an image name: lowercase path parts (a-z, 0-9, and . _ - between them) separated by /, then an optional :tag`,
+        );
+    return { imageName: repository!, ...(tag !== undefined && { imageTag: tag }) };
 }
 
 function relativePath(p: string, what: string): string {
@@ -181,7 +202,7 @@ export function normalizeBuild(input: BuildSpec): NormalizedBuild {
         args,
         noCache: b.noCache ?? false,
         timeoutSeconds: under(["timeout"], () => timeoutSeconds(b.timeout)),
-        ...(b.imageName !== undefined && { imageName: b.imageName }),
+        ...(b.imageName !== undefined && under(["imageName"], () => parseImageName(b.imageName!))),
         ...(b.pushRegistry !== undefined && { pushRegistry: b.pushRegistry }),
         ...(b.pushRegistrySecretName !== undefined && { pushRegistrySecretName: b.pushRegistrySecretName }),
         ...(b.cloneSecretName !== undefined && { cloneSecretName: b.cloneSecretName }),

@@ -33,7 +33,7 @@ function localImage(
         {
             context: { location: image.context },
             dockerfile: { location: image.dockerfile },
-            tags: image.apply((i) => [i.push]),
+            tags: image.apply((i) => i.tags),
             push: true,
             // The content tag already shows in a preview whether the folder changed; building is for `up` only.
             buildOnPreview: false,
