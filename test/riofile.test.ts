@@ -74,9 +74,15 @@ describe("Riofile loader", () => {
         ],
         ["a router without routes", ["routers:", "  r: {}"], "Riofile:2:3 routers.r: a router needs routes"],
         [
-            "a Go template",
-            ["template:", "  goTemplate: true"],
-            "Riofile:2:15 template.goTemplate: Go templates are not supported by pulumi-rio; use envSubst: true with ${VARIABLE} (bash-style) instead",
+            "a Go template outside the part Rio's docs and stacks use",
+            [
+                "template:",
+                "  goTemplate: true",
+                "services:",
+                "  web:",
+                '    image: nginx:{{ .Values.TAG | default "1.27" }}',
+            ],
+            "Riofile:5:33 a pipe (|) is not in the part of Go templates pulumi-rio runs (what Rio's docs and stacks use: if, else if, else and end, eq, ne, and, or, not, .Values.NAME, quoted strings, true, false, parentheses)",
         ],
         [
             "a negative scale",

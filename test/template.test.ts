@@ -3,6 +3,7 @@
  * Kubernetes YAML loaded as a Riofile.
  */
 import assert from "node:assert/strict";
+import { formatWarning } from "../components/riofile/warnings";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -306,11 +307,6 @@ describe("template questions", () => {
     });
 
     const bad: [unknown, (string | number)[], string, boolean?][] = [
-        [
-            { goTemplate: true },
-            ["goTemplate"],
-            "Go templates are not supported by pulumi-rio; use envSubst: true with ${VARIABLE} (bash-style) instead",
-        ],
         [{ envsubst: true }, ["envsubst"], 'unknown key; did you mean "envSubst"?', true],
         [{ envSubst: "yes" }, ["envSubst"], "expected boolean, received string"],
         [{ questions: {} }, ["questions"], "expected array, received object"],
@@ -569,17 +565,24 @@ describe("a Riofile's template section", () => {
         );
     });
 
-    it("names an unset variable, where it is, and how to set it", () => {
+    it("names an unset variable, where it is, and how to set it: empty with a warning, or refused when strict", () => {
         const text = lines(
             "services:",
             "  web:",
             "    image: nginx",
             "    env:",
             "      - A=${A}",
+            "      - B=${A}",
             "template: {envSubst: true}",
         );
+        // Rio's envsubst gave an unset variable an empty value, and its own stacks rely on it: one warning per variable.
+        const loaded = parseRiofile(text, "Riofile");
+        assert.deepEqual(loaded.services[0]!.spec.env, ["A=", "B="]);
+        assert.deepEqual(loaded.warnings!.map(formatWarning), [
+            "Riofile:5:11 ${A} is not set, so it is empty (as in Rio): no question asks for it and no answer was given; answer it in an --answers file (rio render), in rio:answers (stack config) or in a Riofile-answers file next to the Riofile, or write ${A:-default}",
+        ]);
         assert.equal(
-            rioError(() => parseRiofile(text, "Riofile")).message,
+            rioError(() => parseRiofile(text, "Riofile", { strict: true })).message,
             "Riofile:5:11 ${A} is not set: no question asks for it and no answer was given; answer it in an --answers file (rio render), in rio:answers (stack config) or in a Riofile-answers file next to the Riofile, or write ${A:-default}",
         );
         const asked = lines(
@@ -591,17 +594,12 @@ describe("a Riofile's template section", () => {
             "  questions: [{variable: T}]",
         );
         assert.match(
-            rioError(() => parseRiofile(asked, "Riofile")).message,
+            rioError(() => parseRiofile(asked, "Riofile", { strict: true })).message,
             /^Riofile:3:18 \$\{T\} is not set: question template\.questions\[0\] has no default and no answer was given; /,
         );
     });
 
-    it("refuses Go templates, a second section, and a section not at the start of a line", () => {
-        expectRio(
-            () => parseRiofile("template:\n  goTemplate: true\n", "Riofile"),
-            ["template", "goTemplate"],
-            "Go templates are not supported by pulumi-rio; use envSubst: true with ${VARIABLE} (bash-style) instead",
-        );
+    it("refuses a second section, and a section not at the start of a line", () => {
         assert.equal(
             rioError(() => parseRiofile("template: {}\nservices: {}\ntemplate: {}\n", "Riofile")).message,
             "Riofile:3:1 template: is given twice: keep one template section",
@@ -774,16 +772,19 @@ describe("built-in answers: NAMESPACE and REVISION", () => {
         );
     });
 
-    it("leaves REVISION unset outside a git repository, so using it fails clearly", () => {
+    it("leaves REVISION unset outside a git repository, and says where it comes from", () => {
         const dir = tempDir();
         fs.writeFileSync(path.join(dir, "Riofile"), text);
         assert.equal(gitRevision(dir), undefined);
+        assert.deepEqual(loadRiofile(path.join(dir, "Riofile"), { namespace: "a" }).warnings!.map(formatWarning), [
+            `${dir}/Riofile:4:32 \${REVISION} is not set, so it is empty (as in Rio): REVISION is the commit of the git repository the Riofile is in, but ${dir} is not in a git repository with a commit; answer REVISION, or write \${REVISION:-dev}`,
+        ]);
         assert.equal(
-            rioError(() => loadRiofile(path.join(dir, "Riofile"), { namespace: "a" })).message,
+            rioError(() => loadRiofile(path.join(dir, "Riofile"), { namespace: "a", strict: true })).message,
             `${dir}/Riofile:4:32 \${REVISION} is not set: REVISION is the commit of the git repository the Riofile is in, but ${dir} is not in a git repository with a commit; answer REVISION, or write \${REVISION:-dev}`,
         );
         assert.match(
-            rioError(() => parseRiofile(text, "Riofile")).message,
+            rioError(() => parseRiofile(text, "Riofile", { strict: true })).message,
             /^Riofile:4:14 \$\{NAMESPACE\} is not set: NAMESPACE is the namespace deployed into, which is not known here/,
         );
         fs.rmSync(dir, { recursive: true, force: true });

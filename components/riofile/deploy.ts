@@ -6,6 +6,7 @@ import { Allowable, GatewayRef } from "../service/context";
 import { isPlain, RioService } from "../service/rioService";
 import { RioRouter } from "../router/rioRouter";
 import { Riofile } from "./load";
+import { formatWarning } from "./warnings";
 
 /** Where a Riofile is deployed. */
 export interface DeployTarget {
@@ -52,6 +53,8 @@ export interface DeployedRiofile {
  * error anywhere is reported with its file position before any resource is registered.
  */
 export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: DeployOptions): DeployedRiofile {
+    // What the loader took as Rio did but is worth saying (an unset variable, a key Rio ignored).
+    for (const w of riofile.warnings ?? []) void pulumi.log.warn(formatWarning(w), opts?.parent);
     // A gateway still to be created (RioSystem's) has no domain yet: check everything else against a stand-in
     // domain now, and let each RioService plan its routes once the real one is known.
     const known = isPlain(target.gateway);

@@ -8,7 +8,8 @@
  * themselves, and `$$` for a literal `$` (so `$${v}` is the text `${v}`).
  *
  * Deliberate differences from drone/envsubst, each where it would silently produce something else:
- * - A variable that is not set and has no default is an error naming it and its place, not an empty string.
+ * - A variable that is not set and has no default is an error naming it and its place, unless the caller gives
+ *   `unset` (the loader substitutes an empty string, as drone/envsubst does, and warns).
  * - `${v:?x}` and `${v:+x}` are refused: drone/envsubst parses them but gives a default, the opposite of bash.
  * - `${v=def}` uses its default only when `v` is unset (bash, and drone/envsubst's own documentation);
  *   `${v:-def}` and `${v:=def}` also when it is empty. Neither assigns `v`.
@@ -66,6 +67,11 @@ export interface SubstituteOptions {
     locate?: (offset: number) => SourceLocation;
     /** What to add to "`${X}` is not set" (how to set it). */
     unsetHint?: (name: string) => string;
+    /**
+     * What a variable that is not set (and has no default) stands for, as drone/envsubst's empty string did;
+     * `offset` is its `$`. Default: it is an error.
+     */
+    unset?: (name: string, offset: number) => string;
 }
 
 const NAME_CHAR = /[\p{L}\p{N}_-]/u;
@@ -314,11 +320,12 @@ class Evaluator {
     }
 
     expr(e: Expr): string {
-        const value = this.options.lookup(e.name);
+        const found = this.options.lookup(e.name);
         const op = e.op;
         if (op.kind === "default") {
-            return value === undefined || (op.whenEmpty && value === "") ? this.word(op.word) : value;
+            return found === undefined || (op.whenEmpty && found === "") ? this.word(op.word) : found;
         }
+        const value = found ?? this.options.unset?.(e.name, e.start);
         if (value === undefined) {
             const written = this.src.slice(e.start, e.end);
             const hint = this.options.unsetHint?.(e.name);

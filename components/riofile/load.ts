@@ -3,7 +3,8 @@ import * as path from "path";
 import { isCollection, Node, parseDocument, visit } from "yaml";
 import { documentValue, YAML_OPTIONS } from "./yamlValue";
 import { KeyPath, RioInputError, SourceLocation, under } from "../errors";
-import { unknownKey } from "../service/keys";
+import { suggestKey, unknownKey } from "../service/keys";
+import { RioWarning } from "./warnings";
 import { normalizeApp } from "../service/app";
 import { NormalizedRouter, normalizeRouter, RouterSpec } from "../router/spec";
 import { ExternalServiceSpec, normalizeExternalService } from "../external/externalService";
@@ -38,6 +39,8 @@ export interface Riofile {
     externalServices: { name: string; spec: ExternalServiceSpec }[];
     /** `kubernetes.manifest`'s objects, as written. */
     manifest: KubeObject[];
+    /** What was taken as Rio took it but is worth saying, located (see {@link RioWarning}). Default none. */
+    warnings?: RioWarning[];
     /** Where a key path sits in the file, for errors found after loading (planning against a namespace). */
     locate?: (path: KeyPath, atKey?: boolean) => SourceLocation;
 }
@@ -49,8 +52,11 @@ function mapEntries(value: unknown, what: string): [string, unknown][] {
     return Object.entries(value);
 }
 
-/** Checks a Riofile's parsed content; errors carry key paths from the top of the file. */
-export function checkRiofile(content: unknown, file: string): Riofile {
+/**
+ * Checks a Riofile's parsed content; errors carry key paths from the top of the file, and so do the warnings
+ * pushed on `warnings`.
+ */
+export function checkRiofile(content: unknown, file: string, warnings: RioWarning[] = []): Riofile {
     if (content === null || content === undefined)
         return { file, services: [], configs: [], routers: [], externalServices: [], manifest: [] };
     if (typeof content !== "object" || Array.isArray(content)) {
@@ -112,7 +118,15 @@ export function checkRiofile(content: unknown, file: string): Riofile {
         const k = top.kubernetes;
         if (k === undefined || k === null) return [];
         if (typeof k !== "object" || Array.isArray(k)) throw new RioInputError([], "must be a map with manifest");
-        for (const key of Object.keys(k)) if (key !== "manifest") throw unknownKey(key, ["manifest"]);
+        for (const key of Object.keys(k)) {
+            if (key === "manifest") continue;
+            // A typo of manifest is an error; Rio's older keys (custom_resource_definitions…) it ignored.
+            if (suggestKey(key, ["manifest"]) !== undefined) throw unknownKey(key, ["manifest"]);
+            warnings.push({
+                path: ["kubernetes", key],
+                detail: "is ignored, as Rio ignored it: only kubernetes.manifest deploys anything",
+            });
+        }
         const text = (k as { manifest?: unknown }).manifest;
         if (text === undefined) return [];
         if (typeof text !== "string")
@@ -233,8 +247,8 @@ export type RiofileOptions = TemplateOptions;
  * has a kind) becomes a Riofile whose manifest holds every document.
  */
 export function parseRiofile(source: string, file: string, options: RiofileOptions = {}): Riofile {
-    if (isPlainKubernetes(source)) return parsePlainKubernetes(source, file);
-    const { text, lines, substituted } = renderTemplate(source, file, options);
+    if (isPlainKubernetes(source)) return settle(parsePlainKubernetes(source, file), options);
+    const { text, lines, substituted, warnings } = renderTemplate(source, file, options);
     const doc = parseDocument(text, { lineCounter: lines, ...YAML_OPTIONS });
     const bad = doc.errors[0];
     if (bad) {
@@ -283,11 +297,22 @@ export function parseRiofile(source: string, file: string, options: RiofileOptio
             true,
         );
     try {
-        return { ...checkRiofile(content, file), locate: (path, atKey) => locate(doc, lines, file, path, atKey) };
+        const where = (path: KeyPath, atKey?: boolean) => locate(doc, lines, file, path, atKey);
+        const found: RioWarning[] = [];
+        const riofile = checkRiofile(content, file, found);
+        const located = found.map((w) => (w.location ? w : { ...w, location: where(w.path, true) }));
+        return settle({ ...riofile, warnings: [...warnings, ...located], locate: where }, options);
     } catch (e) {
         if (e instanceof RioInputError && !e.location) throw e.withLocation(locate(doc, lines, file, e.path, e.atKey));
         throw e;
     }
+}
+
+/** With `strict`, the first warning is an error; otherwise the Riofile keeps them. */
+function settle(riofile: Riofile, options: RiofileOptions): Riofile {
+    const first = riofile.warnings?.[0];
+    if (options.strict && first) throw new RioInputError(first.path, first.detail, first.location, true);
+    return riofile;
 }
 
 /** The path of the first `__proto__` key (which JavaScript objects would swallow), if any. */

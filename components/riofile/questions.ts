@@ -60,7 +60,7 @@ const questionSchema = z
 
 export const templateSchema = z
     .object({
-        /** Go templates (`.Values.X`): refused, envSubst does the same job. */
+        /** Run Go templates (`{{ if eq .Values.X "y" }}`) over the text after envSubst; see goTemplate.ts. */
         goTemplate: z.boolean().optional(),
         /** Substitute `${...}` in the Riofile's text (drone/envsubst syntax). */
         envSubst: z.boolean().optional(),
@@ -168,18 +168,12 @@ function checkQuestion(q: Question): void {
 
 /**
  * Checks a `template` section's value (paths relative to it): its keys and types, each question, and that no
- * two questions set the same variable. `goTemplate: true` is refused by name.
+ * two questions set the same variable.
  */
 export function parseTemplateMeta(raw: unknown): { meta: TemplateMeta; questions: PlacedQuestion[] } {
     const parsed = templateSchema.safeParse(raw ?? {});
     if (!parsed.success) throw fromZod(parsed.error, templateSchema);
     const meta = parsed.data;
-    if (meta.goTemplate) {
-        throw new RioInputError(
-            ["goTemplate"],
-            "Go templates are not supported by pulumi-rio; use envSubst: true with ${VARIABLE} (bash-style) instead",
-        );
-    }
     const questions: PlacedQuestion[] = [];
     (meta.questions ?? []).forEach((question, i) => {
         const placed: PlacedQuestion = { question, path: ["questions", i] };

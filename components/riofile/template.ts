@@ -14,7 +14,9 @@ import { isScalar, LineCounter, parseDocument, visit } from "yaml";
 import { formatKeyPath, KeyPath, RioInputError, SourceLocation, under } from "../errors";
 import { answerProblem, holds, parseCondition, parseTemplateMeta, PlacedQuestion, TemplateMeta } from "./questions";
 import { AnswerFile, gitRevision, readAnswersFile, RIOFILE_ANSWERS } from "./answers";
-import { substitute, toSourceOffset } from "./envsubst";
+import { Segment, substitute, toSourceOffset } from "./envsubst";
+import { runGoTemplate } from "./goTemplate";
+import { RioWarning } from "./warnings";
 import { locate } from "./locate";
 import { documentValue, YAML_OPTIONS } from "./yamlValue";
 
@@ -32,6 +34,12 @@ export interface TemplateOptions {
      * is in. Default: none (text from elsewhere has neither).
      */
     dir?: string;
+    /**
+     * Refuse what would only be warned about: a variable that no answer, question default or built-in sets
+     * (which Rio's envsubst, and here the loader, substitute with an empty string), and every other warning
+     * of the loader. Default false.
+     */
+    strict?: boolean;
 }
 
 /** The Riofile's text as the rest of the loader sees it, and line positions that point into the file as written. */
@@ -43,6 +51,8 @@ export interface RenderedText {
     template?: TemplateMeta;
     /** Whether `${...}` were substituted: a YAML error may then come from a value rather than the file. */
     substituted?: boolean;
+    /** What was taken as Rio took it but is worth saying (unset variables). */
+    warnings: RioWarning[];
 }
 
 const WHERE_TO_ANSWER =
@@ -130,7 +140,7 @@ interface Answer {
  */
 export function renderTemplate(text: string, file: string, options: TemplateOptions = {}): RenderedText {
     const sections = templateSections(text);
-    if (sections.length === 0) return { text, lines: new LineCounter() };
+    if (sections.length === 0) return { text, lines: new LineCounter(), warnings: [] };
     const source = linesOf(text);
     const sourceAt = (offset: number): SourceLocation => {
         const { line, col } = source.linePos(offset);
@@ -194,7 +204,8 @@ export function renderTemplate(text: string, file: string, options: TemplateOpti
 
     const rest = blank(text.slice(section.start, section.end));
     const withoutSection = text.slice(0, section.start) + rest + text.slice(section.end);
-    if (!meta.envSubst) return { text: withoutSection, lines: new LineCounter(), template: meta };
+    if (!meta.envSubst && !meta.goTemplate)
+        return { text: withoutSection, lines: new LineCounter(), template: meta, warnings: [] };
 
     const unsetHint = (name: string): string => {
         const q = asked.get(name);
@@ -211,15 +222,66 @@ export function renderTemplate(text: string, file: string, options: TemplateOpti
         }
         return `no question asks for it and no answer was given; ${WHERE_TO_ANSWER}, or write \${${name}:-default}`;
     };
-    const { text: substituted, segments } = substitute(withoutSection, {
-        lookup: (name) => resolve(name)?.value,
-        locate: sourceAt,
-        unsetHint,
-    });
+    const warnings: RioWarning[] = [];
+    const warned = new Set<string>();
+    /** Rio's envsubst (and Go's templates) made an unset variable empty: so does the loader, and says so once. */
+    const unset = (name: string, at: SourceLocation, how: string): string => {
+        if (options.strict) throw new RioInputError([], `${how} is not set: ${unsetHint(name)}`, at);
+        if (!warned.has(name)) {
+            warned.add(name);
+            warnings.push({
+                path: [],
+                detail: `${how} is not set, so it is empty (as in Rio): ${unsetHint(name)}`,
+                location: at,
+            });
+        }
+        return "";
+    };
+    const looked = new Set<string>();
+    let text2 = withoutSection;
+    let envSegments: Segment[] = [];
+    if (meta.envSubst) {
+        const done = substitute(withoutSection, {
+            lookup: (name) => {
+                looked.add(name);
+                return resolve(name)?.value;
+            },
+            locate: sourceAt,
+            unsetHint,
+            ...(!options.strict && {
+                unset: (name: string, offset: number) => unset(name, sourceAt(offset), `\${${name}}`),
+            }),
+        });
+        text2 = done.text;
+        envSegments = done.segments;
+    }
+    let goSegments: Segment[] = [];
+    if (meta.goTemplate) {
+        // Go's offsets are in the substituted text: map them back through envSubst's replacements.
+        const at = (offset: number) => sourceAt(toSourceOffset(envSegments, offset));
+        const done = runGoTemplate(text2, {
+            // Rio's .Values: every question's variable and every variable envSubst looked up ("" when unset),
+            // here with every answer given too.
+            value: (name) => resolve(name)?.value ?? (asked.has(name) || looked.has(name) ? "" : undefined),
+            print: (name, offset) =>
+                resolve(name) === undefined ? unset(name, at(offset), `.Values.${name}`) : undefined,
+            fail: (offset, detail) => {
+                throw new RioInputError([], detail, at(offset));
+            },
+        });
+        text2 = done.text;
+        goSegments = done.segments;
+    }
     const lines = new LineCounter();
-    // The parser still records the substituted text's line starts; positions come from the original's.
-    lines.linePos = (offset: number) => source.linePos(toSourceOffset(segments, offset));
-    return { text: substituted, lines, template: meta, substituted: segments.length > 0 };
+    // The parser still records the output's line starts; positions come from the original's.
+    lines.linePos = (offset: number) => source.linePos(toSourceOffset(envSegments, toSourceOffset(goSegments, offset)));
+    return {
+        text: text2,
+        lines,
+        template: meta,
+        substituted: envSegments.length + goSegments.length > 0,
+        warnings,
+    };
 }
 
 /** Whether a question is asked: its showIf holds, and for a subquestion its parent is asked and opens it. */
