@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from "commander";
 import { RioInputError } from "../errors";
 import { loadRiofile, parseRiofile, Riofile } from "../riofile/load";
 import { readAnswersFile } from "../riofile/answers";
+import { formatWarning } from "../riofile/warnings";
 import { planObjects, planRiofile, RiofilePlan } from "../render/plan";
 import { DEFAULT_BUILD_CONTEXT } from "../build/job";
 import { toYaml } from "../render/yaml";
@@ -30,6 +31,7 @@ function packageVersion(): string {
 }
 
 interface RenderFlags {
+    strict?: boolean;
     answers?: string;
     system?: boolean;
     allow?: string[];
@@ -75,6 +77,7 @@ interface RiofileFlags {
     file: string;
     namespace: string;
     answers?: string;
+    strict?: boolean;
 }
 
 /** The Riofile named by `-f` (or standard input), its template answered by `--answers`, then its Riofile-answers. */
@@ -82,10 +85,13 @@ function readRiofile(flags: RiofileFlags): Riofile {
     // Explicit answers win over a Riofile-answers file next to the Riofile (from standard input: in the cwd, as Rio).
     const answers =
         flags.answers !== undefined ? Object.fromEntries(readAnswersFile(flags.answers)!.values) : undefined;
-    const options = { namespace: flags.namespace, ...(answers && { answers }) };
-    return flags.file === "-"
-        ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>", { ...options, dir: process.cwd() })
-        : loadRiofile(flags.file, options);
+    const options = { namespace: flags.namespace, ...(answers && { answers }), ...(flags.strict && { strict: true }) };
+    const riofile =
+        flags.file === "-"
+            ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>", { ...options, dir: process.cwd() })
+            : loadRiofile(flags.file, options);
+    for (const w of riofile.warnings ?? []) process.stderr.write(`rio: warning: ${formatWarning(w)}\n`);
+    return riofile;
 }
 
 function render(flags: RenderFlags): string {
@@ -138,6 +144,7 @@ export function program(out: (s: string) => void): Command {
             "--answers <file>",
             "answers to the Riofile's template questions (YAML or JSON map); they win over its Riofile-answers",
         )
+        .option("--strict", "refuse what is only warned about (a template variable nothing sets, a key Rio ignored…)")
         .option("--domain <domain>", "cluster domain; apps are served at <app>-<namespace>.<domain>", "rio.example.com")
         .option("--gateway <name>", "name of the Gateway routes attach to", "rio-gateway")
         .option("--gateway-namespace <ns>", "namespace of that Gateway", "rio-system")
@@ -171,6 +178,7 @@ export function program(out: (s: string) => void): Command {
             "--answers <file>",
             "answers to the Riofile's template questions (YAML or JSON map); they win over its Riofile-answers",
         )
+        .option("--strict", "refuse what is only warned about (a template variable nothing sets, a key Rio ignored…)")
         // A template is answered as render answers it (Riofile-answers next to the file, or in the cwd for stdin).
         .action((flags: RiofileFlags) => out(exportRiofile(readRiofile(flags))));
     const cd = cli.command("cd").description("continuous deployment helpers");
