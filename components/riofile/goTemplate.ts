@@ -267,7 +267,7 @@ function parse(src: string, fail: GoTemplateOptions["fail"]): Part[] {
     const root: Part[] = [];
     const stack: Open[] = [];
     const current = () => (stack.length > 0 ? stack[stack.length - 1]!.body : root);
-    let last = 0;
+    let last: number;
     let textFrom = 0;
     for (let i = src.indexOf("{{"); i !== -1; i = src.indexOf("{{", last)) {
         const action = readAction(src, i, fail);
