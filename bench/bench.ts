@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { engineBins } from "../test/cluster/engines";
 import { riofileText } from "./workload";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -98,5 +99,26 @@ report(
 const scaling = render[1000]! / render[100]!;
 report("rio render 1000 vs 100 services", `${scaling.toFixed(2)}×`, "≤ 12×", scaling <= 12);
 fs.rmSync(dir, { recursive: true, force: true });
+
+// (c) The real engine on the local control plane, when `npm run engines` has built it.
+let engines = true;
+try {
+    engineBins();
+} catch (e) {
+    engines = false;
+    console.log(`cluster benchmarks not run: ${(e as Error).message}`);
+}
+if (engines) {
+    const r = spawnSync(process.execPath, [path.join(__dirname, "cluster.js")], { cwd: ROOT, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`the cluster benchmark failed: ${r.stderr}`);
+    const c = JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, number>;
+    console.log(
+        `pulumi up of 50 services: deployRiofile ${c.rioUp!.toFixed(1)} s, raw @pulumi/kubernetes ${c.rawUp!.toFixed(1)} s, ` +
+            `kubectl apply --server-side ${c.kubectl!.toFixed(1)} s; 200 services: up ${c.up200!.toFixed(1)} s, no-change preview ${c.preview200!.toFixed(1)} s`,
+    );
+    const upRatio = c.rioUp! / c.rawUp!;
+    report("pulumi up of 50 services, deployRiofile / raw resources", upRatio.toFixed(3), "≤ 1.15", upRatio <= 1.15);
+    report("no-change pulumi preview of 200 services", `${c.preview200!.toFixed(1)} s`, "< 15 s", c.preview200! < 15);
+}
 
 process.exitCode = results.every((r) => r.ok) ? 0 : 1;

@@ -25,8 +25,6 @@ export interface StackOptions {
     config?: Record<string, string | { value: string; secret?: boolean }>;
     /** Extra environment for the CLI and its plugins. */
     env?: Record<string, string>;
-    /** The project's directory (a Pulumi.yaml is written there when it has none). Default: a temporary folder. */
-    workDir?: string;
 }
 
 /** The environment the CLI and the provider run with. */
@@ -63,7 +61,6 @@ export async function inlineStack(
         {
             pulumiCommand,
             envVars,
-            workDir: opts.workDir,
             projectSettings: {
                 name: projectName,
                 runtime: "nodejs",
