@@ -7,8 +7,10 @@ const stringMatch = z
     .object({ exact: z.string(), prefix: z.string(), regexp: z.string(), regxp: z.string() })
     .partial()
     .strict();
-const nameValue = z.object({ name: z.string().min(1), value: z.string() }).strict();
-const headerEdits = z.union([z.array(nameValue), z.record(z.string())]);
+// Gateway API refuses an empty header value in a header modifier (minLength 1), so it is refused here, at its key.
+const headerValue = z.string().min(1, "a header value may not be empty (Gateway API requires at least 1 character)");
+const nameValue = z.object({ name: z.string().min(1), value: headerValue }).strict();
+const headerEdits = z.union([z.array(nameValue), z.record(headerValue)]);
 const destination = z
     .object({ app: z.string(), version: z.string().optional(), port: z.number().int().min(1).max(65535).optional() })
     .strict();

@@ -7,6 +7,7 @@ import { Port } from "./ports";
 import { ServiceContext, traefikCannot } from "./context";
 import { NormalizedService } from "./spec";
 import { coveredByWildcard } from "./names";
+import { GATEWAY_LIMITS } from "../router/spec";
 
 /** One gateway-exposed port: the hostnames it is served on and the HTTPRoute that serves it. */
 export interface ExposedPort {
@@ -179,6 +180,12 @@ export function planHttpRoutes(app: NormalizedApp, ctx: ServiceContext): Exposed
                     : [hostname(`${app.app}-${port.port}-${ctx.hostLabel}`, domain)],
             ),
         ];
+        if (hostnames.length > GATEWAY_LIMITS.hostnames) {
+            throw new RioInputError(
+                ["hostnames", GATEWAY_LIMITS.hostnames - 1],
+                `with ${hostnames[0]} the app would be served on ${hostnames.length} hostnames; an HTTPRoute takes at most ${GATEWAY_LIMITS.hostnames} (Gateway API maxItems): serve the others through a router`,
+            );
+        }
         const name = primary ? app.app : `${app.app}-${port.port}`;
         return {
             port,

@@ -114,7 +114,11 @@ describe("a broken Riofile on the local control plane", () => {
             // Mended, the next update goes through from where it was.
             fs.writeFileSync(file, "services:\n  web:\n    image: nginx:1.28-alpine\n    ports: 80:8080/http\n");
             const mended = await handle.stack.up();
-            assert.deepEqual(changes(mended.summary.resourceChanges), { same: 5, update: 1 });
+            const ops = changes(mended.summary.resourceChanges);
+            assert.deepEqual([ops.update, ops.create, ops.delete, ops.replace], [1, undefined, undefined, undefined]);
+            const rolled = await cp.kube.get(`/apis/apps/v1/namespaces/${ns}/deployments/web`);
+            assert.equal(rolled.spec.template.spec.containers[0].image, "nginx:1.28-alpine");
+            assert.equal(rolled.metadata.uid, before.metadata.uid, "the same Deployment, updated in place");
         } finally {
             await handle.remove();
             fs.rmSync(dir, { recursive: true, force: true });

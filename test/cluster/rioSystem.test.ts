@@ -87,7 +87,7 @@ describe("RioSystem on the local control plane", () => {
                 "traefik",
             ]);
             // RioSystem's own objects, admitted and stored.
-            const gwClass = cp.kube.getObject("gatewayclasses.gateway.networking.k8s.io", "rio");
+            const gwClass = cp.kube.getObject("gatewayclasses.gateway.networking.k8s.io", "rio-traefik");
             assert.ok(gwClass, "the GatewayClass");
             const gateway = cp.kube.getObject("gateways.gateway.networking.k8s.io", "rio-gateway", "rio-system");
             assert.deepEqual(
@@ -131,7 +131,7 @@ describe("RioSystem on the local control plane", () => {
             assert.ok(
                 cp.kube
                     .list("clusterrolebindings.rbac.authorization.k8s.io", undefined)
-                    .some((b) => /headlamp/.test(b.metadata.name)),
+                    .some((b) => /dashboard/.test(b.metadata.name)),
                 "Headlamp's rights",
             );
 
@@ -141,7 +141,7 @@ describe("RioSystem on the local control plane", () => {
             const destroy = await handle.stack.destroy();
             assert.ok(changes(destroy.summary.resourceChanges).delete > 0);
             assert.equal(cp.kube.list("secrets", "rio-system", "owner=helm").length, 0, "every release is uninstalled");
-            assert.equal(cp.kube.getObject("gatewayclasses.gateway.networking.k8s.io", "rio"), undefined);
+            assert.equal(cp.kube.getObject("gatewayclasses.gateway.networking.k8s.io", "rio-traefik"), undefined);
             assert.equal(
                 cp.kube.getObject(
                     "validatingadmissionpolicies.admissionregistration.k8s.io",
