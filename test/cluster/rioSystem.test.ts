@@ -124,7 +124,7 @@ describe("RioSystem on the local control plane", () => {
                 "its binding",
             );
             const registry = await waitFor("the registry to be available", async () => {
-                const d = await cp.kube.get("/apis/apps/v1/namespaces/rio-system/deployments/registry");
+                const d = await cp.kube.get("/apis/apps/v1/namespaces/rio-system/deployments/rio-registry");
                 return d?.status?.availableReplicas === 1 ? d : undefined;
             });
             assert.equal(registry.spec.replicas, 1);
@@ -141,7 +141,9 @@ describe("RioSystem on the local control plane", () => {
             const destroy = await handle.stack.destroy();
             assert.ok(changes(destroy.summary.resourceChanges).delete > 0);
             assert.equal(cp.kube.list("secrets", "rio-system", "owner=helm").length, 0, "every release is uninstalled");
-            assert.equal(cp.kube.getObject("gatewayclasses.gateway.networking.k8s.io", "rio-traefik"), undefined);
+            // The CRD bundles go with it: no GatewayClass can be left, since its kind is gone.
+            assert.equal(cp.kube.getObject("crd", "gatewayclasses.gateway.networking.k8s.io"), undefined);
+            assert.equal(cp.kube.getObject("crd", "certificates.cert-manager.io"), undefined);
             assert.equal(
                 cp.kube.getObject(
                     "validatingadmissionpolicies.admissionregistration.k8s.io",
