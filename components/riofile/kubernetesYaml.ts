@@ -6,6 +6,7 @@
 import { Document, isMap, isScalar, LineCounter, parseAllDocuments } from "yaml";
 import { KeyPath, RioInputError, SourceLocation } from "../errors";
 import type { Riofile } from "./load";
+import type { RioWarning } from "./warnings";
 import { locate } from "./locate";
 import { parseManifest } from "./manifest";
 import { documentValue, expansionBudget, YAML_OPTIONS } from "./yamlValue";
@@ -50,8 +51,9 @@ export function parsePlainKubernetes(text: string, file: string): Riofile {
         return doc.contents ? locate(doc, lines, file, rest, atKey) : at(doc.range[0]);
     };
     let manifest;
+    const found: RioWarning[] = [];
     try {
-        manifest = parseManifest(text);
+        manifest = parseManifest(text, found);
     } catch (e) {
         if (e instanceof RioInputError) throw e.location ? e : e.withLocation(locateDocument(e.path, e.atKey));
         // An alias to nothing, an alias bomb: what the YAML parser lets through and toJS refuses.
@@ -68,6 +70,12 @@ export function parsePlainKubernetes(text: string, file: string): Riofile {
         routers: [],
         externalServices: [],
         manifest,
+        // Here the manifest is the file: its warnings point at their document's key.
+        warnings: found.map((w) => ({
+            path: w.path,
+            detail: w.detail.replace(/ \(document at line \d+ of the manifest\)$/, ""),
+            location: locateDocument(w.path, true),
+        })),
         locate: (path, atKey) => {
             const [top, key, object, ...rest] = path;
             if (top !== "kubernetes" || key !== "manifest" || typeof object !== "number") return at(0);

@@ -131,7 +131,10 @@ export function checkRiofile(content: unknown, file: string, warnings: RioWarnin
         if (text === undefined) return [];
         if (typeof text !== "string")
             throw new RioInputError(["manifest"], "must be multi-document YAML text (manifest: |-)");
-        return under(["manifest"], () => parseManifest(text));
+        const found: RioWarning[] = [];
+        const objects = under(["manifest"], () => parseManifest(text, found));
+        warnings.push(...found.map((w) => ({ ...w, path: ["kubernetes", "manifest", ...w.path] })));
+        return objects;
     });
     return { file, services: grouped, configs, routers, externalServices, manifest };
 }
