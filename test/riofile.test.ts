@@ -178,7 +178,7 @@ describe("Riofile loader", () => {
         [
             "plain Kubernetes YAML without a name",
             ["apiVersion: v1", "kind: ConfigMap"],
-            "Riofile:1:1 [0].metadata.name: is required",
+            "Riofile:1:1 [0].metadata.name: is required (or metadata.generateName)",
         ],
         ["a list at the top", ["- services"], "Riofile:1:1 a Riofile must be a map with services and configs"],
         [

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parseRiofile } from "../components/riofile/load";
 import { formatWarning } from "../components/riofile/warnings";
+import { planObjects, planRiofile } from "../components/render/plan";
 import { rioError } from "./support/rioError";
 
 const RIO = path.resolve(__dirname, "../../dist/components/cli/main.js");
@@ -66,5 +67,45 @@ describe("warnings", () => {
             /manifest/,
         );
         fs.rmSync(dir, { recursive: true, force: true });
+    });
+});
+
+describe("Rio forms taken as Rio took them", () => {
+    it("build.branch on a build without repo is ignored with a warning", () => {
+        const riofile = parseRiofile(
+            "services:\n  web:\n    build:\n      branch: master\n      context: ./src\n",
+            "Riofile",
+        );
+        assert.deepEqual(riofile.services[0]!.spec.build, { context: "./src" });
+        assert.deepEqual(riofile.warnings!.map(formatWarning), [
+            "Riofile:4:7 services.web.build.branch: is ignored: a build without repo builds the Riofile's folder as it is on disk (Rio built the stack's repository at this branch)",
+        ]);
+    });
+
+    it("a manifest object named by generateName (Rio's linkerd stack's Job) is planned and deployed under it", () => {
+        const text = [
+            "kubernetes:",
+            "  manifest: |-",
+            "    apiVersion: batch/v1",
+            "    kind: Job",
+            "    metadata: {generateName: linkerd-install-}",
+            "    spec: {template: {spec: {restartPolicy: Never, containers: [{name: i, image: busybox}]}}}",
+            "    ---",
+            "    apiVersion: batch/v1",
+            "    kind: Job",
+            "    metadata: {generateName: linkerd-upgrade-}",
+            "    spec: {template: {spec: {restartPolicy: Never, containers: [{name: i, image: busybox}]}}}",
+        ].join("\n");
+        const plan = planRiofile(parseRiofile(text, "Riofile"), {
+            namespace: "ns",
+            gateway: { domain: "example.com" },
+        });
+        assert.deepEqual(
+            planObjects(plan).map((p) => [p.object.kind, p.object.metadata]),
+            [
+                ["Job", { generateName: "linkerd-install-", namespace: "ns" }],
+                ["Job", { generateName: "linkerd-upgrade-", namespace: "ns" }],
+            ],
+        );
     });
 });

@@ -79,7 +79,8 @@ export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePla
     // plans would have two resources fighting over it.
     const owners = new Map<string, (string | number)[]>();
     const claim = (o: KubeObject, at: (string | number)[]) => {
-        const key = `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+        // generateName: a name the API server makes up, so nothing else can claim it.
+        const key = `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name ?? `\0generated ${owners.size}`}`;
         const first = owners.get(key);
         located([], () => {
             if (first)

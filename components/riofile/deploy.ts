@@ -7,6 +7,7 @@ import { isPlain, RioService } from "../service/rioService";
 import { RioRouter } from "../router/rioRouter";
 import { Riofile } from "./load";
 import { formatWarning } from "./warnings";
+import { manifestName } from "./manifest";
 
 /** Where a Riofile is deployed. */
 export interface DeployTarget {
@@ -131,7 +132,7 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
     );
     const manifest = plan.manifest.map(({ object }) =>
         declareObject(
-            `manifest-${object.kind.toLowerCase()}-${object.metadata.namespace ? `${object.metadata.namespace}-` : ""}${object.metadata.name}`,
+            `manifest-${object.kind.toLowerCase()}-${object.metadata.namespace ? `${object.metadata.namespace}-` : ""}${manifestName(object)}`,
             object,
             object,
             childOpts,

@@ -85,6 +85,7 @@ export function checkRiofile(content: unknown, file: string, warnings: RioWarnin
     const services = under(["services"], () =>
         mapEntries(top.services, "services").map(([name, raw]) =>
             under([name], () => {
+                raw = rioOnlyForms(raw, ["services", name], warnings);
                 normalizeService(name, raw); // every grammar checked now, so errors point into this file
                 return { name, spec: parseServiceSpec(raw) };
             }),
@@ -137,6 +138,23 @@ export function checkRiofile(content: unknown, file: string, warnings: RioWarnin
         return objects;
     });
     return { file, services: grouped, configs, routers, externalServices, manifest };
+}
+
+/**
+ * What Rio took in a service that means nothing here, dropped with a warning: `build.branch` on a build without
+ * `repo` (Rio built the stack's own repository at that branch; here the folder is built as it is on disk).
+ */
+function rioOnlyForms(raw: unknown, at: (string | number)[], warnings: RioWarning[]): unknown {
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return raw;
+    const build = (raw as { build?: unknown }).build;
+    if (build === null || typeof build !== "object" || Array.isArray(build)) return raw;
+    const { branch, ...rest } = build as Record<string, unknown>;
+    if (branch === undefined || rest.repo !== undefined) return raw;
+    warnings.push({
+        path: [...at, "build", "branch"],
+        detail: "is ignored: a build without repo builds the Riofile's folder as it is on disk (Rio built the stack's repository at this branch)",
+    });
+    return { ...raw, build: rest };
 }
 
 /**

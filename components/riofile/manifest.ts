@@ -161,8 +161,11 @@ export function parseManifest(text: string, warnings: RioWarning[] = []): KubeOb
         for (const key of ["apiVersion", "kind"] as const) {
             if (typeof obj[key] !== "string" || obj[key] === "") throw new RioInputError([i, key], "is required");
         }
-        if (typeof obj.metadata?.name !== "string" || obj.metadata.name === "")
-            throw new RioInputError([i, "metadata", "name"], "is required");
+        // A name, or Rio's generateName (its linkerd stack's Job): the API server names the object then.
+        const generated = (obj.metadata as { generateName?: unknown } | undefined)?.generateName;
+        const named = typeof obj.metadata?.name === "string" && obj.metadata.name !== "";
+        if (!named && (typeof generated !== "string" || generated === ""))
+            throw new RioInputError([i, "metadata", "name"], "is required (or metadata.generateName)");
         objects.push(obj as KubeObject);
         documentOf.push(i);
         const removed = removedApi(obj as KubeObject);
@@ -173,13 +176,18 @@ export function parseManifest(text: string, warnings: RioWarning[] = []): KubeOb
     });
     const seen = new Set<string>();
     objects.forEach((o, i) => {
-        const key = `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+        const key = `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ""}/${manifestName(o)}`;
         // Report the document's own index (empty documents count), as the other manifest errors do.
         if (seen.has(key))
-            throw new RioInputError([documentOf[i]!], `${o.kind} "${o.metadata.name}" is declared twice`);
+            throw new RioInputError([documentOf[i]!], `${o.kind} "${manifestName(o)}" is declared twice`);
         seen.add(key);
     });
     return objects;
+}
+
+/** A manifest object's name, or its generateName prefix when the API server names it. */
+export function manifestName(o: KubeObject): string {
+    return o.metadata.name ?? (o.metadata as { generateName?: string }).generateName ?? "";
 }
 
 /** The manifest's objects in the target namespace (unless they name one, or live outside namespaces). */
