@@ -4,6 +4,7 @@ import { PlannedObject } from "../kube/object";
 import { planConfigMap } from "../riofile/configMap";
 import { Riofile } from "../riofile/load";
 import { GatewayRef, resolveContext, ServiceContext } from "../service/context";
+import type { CommitResolver } from "../build/resolve";
 import { normalizeApp } from "../service/app";
 import { planApp, ServicePlan } from "../service/plan";
 import { planRouter, RouterPlan } from "../router/plan";
@@ -22,6 +23,8 @@ export interface RiofileTarget {
     allow?: readonly string[];
     /** RioSystem's registry. Default: RioSystem's in rio-system (not served outside the cluster). */
     registry?: { push: string; pull: string; external?: { host: string } };
+    /** How a git build's branch or tag becomes a commit. Default: `git ls-remote` against the repository. */
+    resolveCommit?: CommitResolver;
 }
 
 /** A Riofile's objects, grouped as the components create them. */
@@ -41,6 +44,7 @@ export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePla
         ...(target.hostLabel !== undefined && { hostLabel: target.hostLabel }),
         ...(target.allow && { allow: target.allow }),
         ...(target.registry && { registry: target.registry }),
+        ...(target.resolveCommit && { resolveCommit: target.resolveCommit }),
         // A Riofile's local folders are relative to the Riofile.
         baseDir: path.dirname(path.resolve(riofile.file)),
     });
