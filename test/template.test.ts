@@ -941,7 +941,10 @@ describe("plain Kubernetes YAML as a Riofile", () => {
 
     it("points at the document and key of a bad object", () => {
         const errors: [string, string][] = [
-            ["apiVersion: v1\nkind: ConfigMap\n", "f.yaml:1:1 [0].metadata.name: is required (or metadata.generateName)"],
+            [
+                "apiVersion: v1\nkind: ConfigMap\n",
+                "f.yaml:1:1 [0].metadata.name: is required (or metadata.generateName)",
+            ],
             ["kind: ConfigMap\nmetadata: {name: a}\n", "f.yaml:1:1 [0].apiVersion: is required"],
             [
                 "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n- a list\n",
