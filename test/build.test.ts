@@ -232,9 +232,10 @@ describe("a git build in a Riofile", () => {
         ],
         [
             "a git key on a build without repo (a local folder)",
-            () => "services:\n  web:\n    build:\n      branch: main\n",
+            // (branch alone is ignored with a warning, as Rio built the stack's repository at it)
+            () => "services:\n  web:\n    build:\n      revision: v1\n",
             () =>
-                "Riofile:4:7 services.web.build.branch: applies to git builds; this build is of a local folder (no repo)",
+                "Riofile:4:7 services.web.build.revision: applies to git builds; this build is of a local folder (no repo)",
         ],
     ];
     for (const [what, text, message] of bad) {
