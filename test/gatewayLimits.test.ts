@@ -42,6 +42,30 @@ describe("Gateway API limits the API server enforces", () => {
         );
     });
 
+    it("refuses a header value Gateway API's pattern refuses (a leading blank, non-ASCII), at its key", () => {
+        for (const value of ['" x"', '"é"']) {
+            const text = [
+                "services:",
+                "  web:",
+                "    image: nginx",
+                "    ports: 80:8080/http",
+                "routers:",
+                "  front:",
+                "    routes:",
+                "      - to:",
+                "          - app: web",
+                "        headers:",
+                "          set:",
+                `            X-Odd: ${value}`,
+                "",
+            ].join("\n");
+            assert.equal(
+                refusal(text),
+                "Riofile:12:20 routers.front.routes[0].headers.set.X-Odd: a header value must be printable ASCII with single inner spaces and no leading or trailing blank (Gateway API's pattern)",
+            );
+        }
+    });
+
     it("refuses a 17th hostname of a service (16 per HTTPRoute, the app's own included), at that hostname", () => {
         const hosts = Array.from({ length: 16 }, (_, i) => `      - h${i}.apps.example.com`);
         const text = [

@@ -7,8 +7,15 @@ const stringMatch = z
     .object({ exact: z.string(), prefix: z.string(), regexp: z.string(), regxp: z.string() })
     .partial()
     .strict();
-// Gateway API refuses an empty header value in a header modifier (minLength 1), so it is refused here, at its key.
-const headerValue = z.string().min(1, "a header value may not be empty (Gateway API requires at least 1 character)");
+// Gateway API takes a header modifier's value only as printable ASCII without leading or trailing blanks (the
+// HTTPRoute CRD's pattern, minLength 1), so anything else is refused here, at its key.
+const headerValue = z
+    .string()
+    .min(1, "a header value may not be empty (Gateway API requires at least 1 character)")
+    .regex(
+        /^[!-~]+([\t ]?[!-~]+)*$/,
+        "a header value must be printable ASCII with single inner spaces and no leading or trailing blank (Gateway API's pattern)",
+    );
 const nameValue = z.object({ name: z.string().min(1), value: headerValue }).strict();
 const headerEdits = z.union([z.array(nameValue), z.record(headerValue)]);
 const destination = z

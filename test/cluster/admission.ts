@@ -129,7 +129,8 @@ export function admissionSuite(cluster: () => ControlPlane, implementation: "tra
                 "services:\n  web:\n    image: nginx\n    ports: 80:8080/http\nrouters:\n  front:\n    routes:\n" +
                     Array.from(
                         { length: 20 },
-                        (_, i) => `      - match:\n          path: /p${i}\n        to: web\n`,
+                        (_, i) =>
+                            `      - match:\n          path:\n            exact: /p${i}\n        to:\n          - app: web\n`,
                     ).join(""),
             ],
             [
