@@ -4,12 +4,12 @@
  * leaves the stack's state and the cluster exactly as they were.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
-import { PreviewEnv, RioInputError } from "../../components";
+import { PreviewEnv } from "../../components";
 import { deployRiofile } from "../../components/riofile/deploy";
 import { loadRiofile } from "../../components/riofile/load";
 import { useCluster } from "./harness";
@@ -79,15 +79,7 @@ describe("a broken Riofile on the local control plane", () => {
         const handle = await inlineStack(
             "broken",
             async () => {
-                // As a program reports bad input: one located line, no resource registered. (A rejection thrown
-                // from an inline program is reported again after the run, which node's test runner counts as a
-                // failure of whatever test runs then; a logged error fails the update the same way.)
-                try {
-                    deployRiofile(loadRiofile(file), { namespace: ns, gateway: GATEWAY });
-                } catch (e) {
-                    if (!(e instanceof RioInputError)) throw e;
-                    pulumi.log.error(e.message);
-                }
+                deployRiofile(loadRiofile(file), { namespace: ns, gateway: GATEWAY });
             },
             { kubeconfig: cp.kubeconfig },
         );
@@ -102,10 +94,16 @@ describe("a broken Riofile on the local control plane", () => {
                 "services:\n  web:\n    image: nginx:1.28-alpine\n    ports: 80:abc/http\n  extra:\n    image: nginx\n",
             );
             assert.throws(() => loadRiofile(file), /Riofile:4:/);
-            await assert.rejects(handle.stack.up(), (e: Error) => {
-                assert.match(e.message, /Riofile:4:\d+ services\.web\.ports/);
-                return true;
-            });
+            // The same stack's up, with the program throwing as it does on bad input (in a process of its own).
+            const r = spawnSync(
+                process.execPath,
+                [path.join(__dirname, "failingUp.js"), handle.home, "broken", file, ns, cp.kubeconfig],
+                { encoding: "utf8" },
+            );
+            assert.equal(r.status, 0, r.stderr);
+            const failed = JSON.parse(r.stdout.trim().split("\n").pop()!);
+            assert.equal(failed.failed, true);
+            assert.match(failed.message, /Riofile:4:\d+ services\.web\.ports: target port "abc" is not a number/);
 
             const after = await cp.kube.get(`/apis/apps/v1/namespaces/${ns}/deployments/web`);
             assert.equal(

@@ -54,20 +54,7 @@ export async function inlineStack(
 ): Promise<StackHandle> {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), `rio-stack-${projectName}-`));
     fs.mkdirSync(path.join(home, "state"));
-    const envVars = pulumiEnv(home, opts.kubeconfig, opts.env);
-    const pulumiCommand = await automation.PulumiCommand.get({ root: pulumiRoot() });
-    const stack = await automation.LocalWorkspace.createStack(
-        { stackName: "test", projectName, program },
-        {
-            pulumiCommand,
-            envVars,
-            projectSettings: {
-                name: projectName,
-                runtime: "nodejs",
-                backend: { url: envVars.PULUMI_BACKEND_URL },
-            },
-        },
-    );
+    const stack = await openStack(home, projectName, program, opts);
     if (opts.config) {
         const cfg: automation.ConfigMap = {};
         for (const [k, v] of Object.entries(opts.config)) cfg[k] = typeof v === "string" ? { value: v } : v;
@@ -85,6 +72,29 @@ export async function inlineStack(
             }
         },
     };
+}
+
+/** The stack `test` of a project whose state lives in `home` (made by {@link inlineStack}), with another program. */
+export async function openStack(
+    home: string,
+    projectName: string,
+    program: automation.PulumiFn,
+    opts: StackOptions,
+): Promise<automation.Stack> {
+    const envVars = pulumiEnv(home, opts.kubeconfig, opts.env);
+    const pulumiCommand = await automation.PulumiCommand.get({ root: pulumiRoot() });
+    return automation.LocalWorkspace.createOrSelectStack(
+        { stackName: "test", projectName, program },
+        {
+            pulumiCommand,
+            envVars,
+            projectSettings: {
+                name: projectName,
+                runtime: "nodejs",
+                backend: { url: envVars.PULUMI_BACKEND_URL },
+            },
+        },
+    );
 }
 
 /** What an update or preview changed, by operation (`create`, `update`, `same`, `delete`, `replace`, …). */
