@@ -109,9 +109,13 @@ describe("examples/traffic: two versions at 90/10, a router, a scale-to-zero ser
             [0, 5],
         );
         assert.equal(get("HTTPRoute", "api").spec.rules[0].backendRefs[0].name, "keda-add-ons-http-interceptor-proxy");
-        assert.deepEqual(get("InterceptorRoute", "api").spec.rules, [{ hosts: ["api-shop.apps.example.com"] }]);
+        // The router front reaches api too: through the interceptor, which routes by host.
+        assert.deepEqual(get("InterceptorRoute", "api").spec.rules, [
+            { hosts: ["api-shop.apps.example.com", "front-shop.apps.example.com"] },
+        ]);
     });
 
+    const INTERCEPTOR = "keda-add-ons-http-interceptor-proxy";
     it("routes front in Rio's order: health, API (rewritten, retried), redirect, beta header, then the canary split", () => {
         const rules = get("HTTPRoute", "front").spec.rules;
         assert.deepEqual(
@@ -126,10 +130,19 @@ describe("examples/traffic: two versions at 90/10, a router, a scale-to-zero ser
                 ),
             ]),
             [
-                [["* Exact:/healthz"], [], ["api:8080"]],
+                // api scales to zero: reached through KEDA's interceptor, as its own route is.
+                [["* Exact:/healthz"], [], [`${INTERCEPTOR}:8080`]],
                 // A prefix rewrite takes exactly one PathPrefix match (the HTTPRoute CRD's CEL rule): a rule per method.
-                [["GET PathPrefix:/api"], ["URLRewrite", "RequestHeaderModifier", "ExtensionRef"], ["api:8080"]],
-                [["POST PathPrefix:/api"], ["URLRewrite", "RequestHeaderModifier", "ExtensionRef"], ["api:8080"]],
+                [
+                    ["GET PathPrefix:/api"],
+                    ["URLRewrite", "RequestHeaderModifier", "ExtensionRef"],
+                    [`${INTERCEPTOR}:8080`],
+                ],
+                [
+                    ["POST PathPrefix:/api"],
+                    ["URLRewrite", "RequestHeaderModifier", "ExtensionRef"],
+                    [`${INTERCEPTOR}:8080`],
+                ],
                 [["* PathPrefix:/old"], ["RequestRedirect"], []],
                 [["* PathPrefix:/ x-beta=1"], [], ["shop-v2:80"]],
                 [["* PathPrefix:/"], [], ["shop-v1:80@90", "shop-v2:80@10"]],

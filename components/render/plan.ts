@@ -7,8 +7,8 @@ import { GatewayRef, resolveContext, ServiceContext } from "../service/context";
 import type { CommitResolver } from "../build/resolve";
 import { normalizeApp } from "../service/app";
 import { planApp, ServicePlan } from "../service/plan";
-import { planRouter, RouterPlan } from "../router/plan";
-import { normalizeRouter } from "../router/spec";
+import { planRouter, routedHosts, RouterPlan } from "../router/plan";
+import { normalizeRouter, NormalizedRouter } from "../router/spec";
 import { normalizeExternalService, planExternalService } from "../external/externalService";
 import { planManifest } from "../riofile/manifest";
 import { KubeObject } from "../kube/object";
@@ -32,7 +32,7 @@ export interface RiofilePlan {
     context: ServiceContext;
     configs: { name: string; object: PlannedObject }[];
     services: { name: string; plan: ServicePlan }[];
-    routers: { name: string; plan: RouterPlan }[];
+    routers: { name: string; normalized: NormalizedRouter; plan: RouterPlan }[];
     externalServices: { name: string; objects: PlannedObject[] }[];
     /** `kubernetes.manifest`, applied as is (in the namespace unless it names one). */
     manifest: PlannedObject[];
@@ -58,13 +58,15 @@ export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePla
             throw riofile.locate ? at.withLocation(riofile.locate(at.path, at.atKey)) : at;
         }
     };
-    const services = riofile.services.map(({ name, spec }) => ({
+    const apps = riofile.services.map(({ name, spec }) => located(["services", name], () => normalizeApp(name, spec)));
+    const routers = riofile.routers.map(({ name, spec }) => {
+        const normalized = located(["routers", name], () => normalizeRouter(name, spec));
+        return { name, normalized, plan: located(["routers", name], () => planRouter(normalized, context, apps)) };
+    });
+    // A scale-to-zero app's InterceptorRoute also lists the hosts routers reach it on.
+    const services = riofile.services.map(({ name }, i) => ({
         name,
-        plan: located(["services", name], () => planApp(normalizeApp(name, spec), context)),
-    }));
-    const routers = riofile.routers.map(({ name, spec }) => ({
-        name,
-        plan: located(["routers", name], () => planRouter(normalizeRouter(name, spec), context)),
+        plan: located(["services", name], () => planApp(apps[i]!, context, routedHosts(apps[i]!, routers, context))),
     }));
     const externalServices = riofile.externalServices.map(({ name, spec }) => ({
         name,

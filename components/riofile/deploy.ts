@@ -104,6 +104,10 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
                     }),
                     // A Riofile's local folders are relative to the Riofile.
                     baseDir: path.dirname(path.resolve(riofile.file)),
+                    // Its routers' hosts reach a scale-to-zero app through KEDA's interceptor.
+                    ...(riofile.routers.length > 0 && {
+                        routers: Object.fromEntries(riofile.routers.map((r) => [r.name, r.spec])),
+                    }),
                 },
                 { ...childOpts, dependsOn: [...(opts?.dependsOn ?? []), ...Object.values(configMaps)] },
             ),
@@ -120,6 +124,7 @@ export function deployRiofile(riofile: Riofile, target: DeployTarget, opts?: Dep
                     namespace: plan.context.namespace,
                     gateway: known ? plan.context.gateway : target.gateway,
                     gatewayImplementation: plan.context.gateway.implementation,
+                    apps: Object.fromEntries(riofile.services.map((svc) => [svc.name, svc.spec])),
                     ...(target.hostLabel !== undefined && { hostLabel: target.hostLabel }),
                 },
                 { ...childOpts, dependsOn: [...(opts?.dependsOn ?? []), ...Object.values(services)] },

@@ -1,9 +1,11 @@
-import { RioInputError } from "../errors";
+import { RioInputError, under } from "../errors";
 import { PlannedObject } from "../kube/object";
 import { MANAGED_BY } from "../service/labels";
 import { ServiceContext, traefikCannot } from "../service/context";
-import { gatewayDuration, parentRefsFor } from "../service/httpRoute";
-import { Destination, GATEWAY_LIMITS, NormalizedRoute, NormalizedRouter, PathMatch } from "./spec";
+import { NormalizedApp } from "../service/app";
+import { backendRef, gatewayDuration, parentRefsFor } from "../service/httpRoute";
+import { backendsOf, interceptedHosts, mirrorOf } from "./targets";
+import { GATEWAY_LIMITS, NormalizedRoute, NormalizedRouter, PathMatch } from "./spec";
 
 /** Everything a router becomes. */
 export interface RouterPlan {
@@ -29,10 +31,6 @@ export const ROUTER_SUPPORT = {
         retryTimeout: "BackendTrafficPolicy",
     },
 } as const;
-
-function serviceOf(d: Destination): string {
-    return d.version !== undefined ? `${d.app}-${d.version}` : d.app;
-}
 
 /** Gateway API's path prefixes match whole path elements: `/foo` covers `/foo` and `/foo/bar`, not `/foobar`. */
 function covers(prefix: string, path: string): boolean {
@@ -172,6 +170,30 @@ function chunkRules(
     return chunks.map(({ rules, routes }) => ({ rules, routes }));
 }
 
+/** The hostnames a router is served on: `<router>-<namespace>.<domain>`, then its extra hostnames. */
+export function routerHostnames(router: NormalizedRouter, ctx: ServiceContext): string[] {
+    if (ctx.gateway.domain === undefined)
+        throw new RioInputError([], "a router needs a cluster domain (gateway.domain, or --domain for rio render)");
+    const label = `${router.name}-${ctx.hostLabel}`;
+    if (label.length > 63)
+        throw new RioInputError(
+            [],
+            `the hostname label "${label}" is ${label.length} characters long (at most 63); shorten the router name or the namespace`,
+        );
+    return [...new Set([`${label}.${ctx.gateway.domain}`, ...router.hostnames])];
+}
+
+/** The hosts routers send `app`'s requests on through KEDA's interceptor (for its InterceptorRoute). */
+export function routedHosts(
+    app: NormalizedApp,
+    routers: { normalized: NormalizedRouter }[],
+    ctx: ServiceContext,
+): string[] {
+    return [
+        ...new Set(routers.flatMap((r) => interceptedHosts(r.normalized, routerHostnames(r.normalized, ctx), app))),
+    ];
+}
+
 /**
  * The HTTPRoute `<router>` on `<router>-<namespace>.<domain>` (plus the extra hostnames), a rule per route in
  * Rio's order, with standard filters (redirect, rewrite, header edits, mirror) and, where a gateway needs its
@@ -180,18 +202,11 @@ function chunkRules(
  * Gateway API's limits (16 hostnames, 16 rules per HTTPRoute) the router is several HTTPRoutes, `<router>-2`…:
  * each hostname group carries every rule, and rules split only where their order cannot matter.
  */
-export function planRouter(router: NormalizedRouter, ctx: ServiceContext): RouterPlan {
-    if (ctx.gateway.domain === undefined)
-        throw new RioInputError([], "a router needs a cluster domain (gateway.domain, or --domain for rio render)");
+export function planRouter(router: NormalizedRouter, ctx: ServiceContext, apps: NormalizedApp[] = []): RouterPlan {
+    const hostnames = routerHostnames(router, ctx);
     checkOrder(router.routes);
     const impl = ctx.gateway.implementation;
-    const label = `${router.name}-${ctx.hostLabel}`;
-    if (label.length > 63)
-        throw new RioInputError(
-            [],
-            `the hostname label "${label}" is ${label.length} characters long (at most 63); shorten the router name or the namespace`,
-        );
-    const hostnames = [...new Set([`${label}.${ctx.gateway.domain}`, ...router.hostnames])];
+    const byApp = new Map(apps.map((a) => [a.app, a]));
     const labels = {
         "app.kubernetes.io/name": router.name,
         "app.kubernetes.io/component": "router",
@@ -245,12 +260,8 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
         if (r.mirror) {
             if (impl === "traefik")
                 throw traefikCannot([...at, "mirror"], "mirror requests", "no HTTPRoute RequestMirror support");
-            filters.push({
-                type: "RequestMirror",
-                requestMirror: {
-                    backendRef: { group: "", kind: "Service", name: serviceOf(r.mirror), port: r.mirror.port },
-                },
-            });
+            const { weight: _weight, header: _header, ...mirror } = mirrorOf(r.mirror, byApp, ctx, [...at, "mirror"]);
+            filters.push({ type: "RequestMirror", requestMirror: { backendRef: backendRef(mirror, mirror.port) } });
         }
         if (r.timeoutSeconds !== undefined && impl === "traefik") {
             throw traefikCannot(
@@ -332,13 +343,7 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext): Route
         return rulesOf(r, i, {
             ...(filters.length > 0 && { filters }),
             ...(r.to.length > 0 && {
-                backendRefs: r.to.map((d) => ({
-                    group: "",
-                    kind: "Service",
-                    name: serviceOf(d),
-                    port: d.port,
-                    ...(d.weight !== undefined && { weight: d.weight }),
-                })),
+                backendRefs: under(at, () => backendsOf(r.to, byApp, ctx)).map((b) => backendRef(b, b.port)),
             }),
             ...(r.timeoutSeconds !== undefined && {
                 timeouts: { request: gatewayDuration(r.timeoutSeconds, [...at, "timeoutSeconds"]) },

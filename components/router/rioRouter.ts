@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checked } from "../kube/userError";
+import { under } from "../errors";
+import { normalizeApp } from "../service/app";
 import { declarePlanned, sameShape } from "../kube/children";
 import { GatewayRef, resolveContext } from "../service/context";
 import { isPlain } from "../service/rioService";
@@ -31,6 +33,14 @@ export interface RioRouterArgs {
      * BackendTrafficPolicies). Default: `gateway.implementation` when `gateway` is a plain value, else `traefik`.
      */
     gatewayImplementation?: "traefik" | "envoy";
+    /**
+     * The apps the routes send to, by service name, with their RioService keys (plain values; `ports`,
+     * `autoscale`/`scale` and `versions` with their weights are what count). An app that scales on concurrency
+     * (to zero) is reached through KEDA's interceptor, as its own route is; give the app the router (RioService
+     * `routers`) too, so its InterceptorRoute lists the router's hosts. Default none: every destination is sent
+     * straight to its Service.
+     */
+    apps?: Record<string, unknown>;
 }
 
 function planArgs(
@@ -39,11 +49,13 @@ function planArgs(
     namespace: string | undefined,
     gateway: GatewayRef | undefined,
     hostLabel?: string,
+    apps: Record<string, unknown> = {},
 ): RouterPlan {
     return checked("RioRouter", name, () => {
         return planRouter(
             normalizeRouter(name, spec),
             resolveContext(namespace, gateway, hostLabel !== undefined ? { hostLabel } : {}),
+            Object.entries(apps).map(([app, appSpec]) => under(["apps", app], () => normalizeApp(app, appSpec))),
         );
     });
 }
@@ -66,9 +78,9 @@ export class RioRouter extends pulumi.ComponentResource {
             ...(args.hostnames && { hostnames: args.hostnames }),
             ...(args.internal !== undefined && { internal: args.internal }),
         };
-        if (!isPlain(spec)) {
+        if (!isPlain(spec) || !isPlain(args.apps)) {
             throw new pulumi.ResourceError(
-                `RioRouter "${name}": routes, hostnames and internal must be plain values: they decide which objects are created`,
+                `RioRouter "${name}": routes, hostnames, internal and apps must be plain values: they decide which objects are created`,
                 undefined,
                 true,
             );
@@ -84,10 +96,19 @@ export class RioRouter extends pulumi.ComponentResource {
                   args.namespace as string | undefined,
                   { ...(args.gateway as GatewayRef | undefined), ...(implementation && { implementation }) },
                   args.hostLabel,
+                  args.apps,
               )
             : undefined;
         const shape =
-            now ?? planArgs(name, spec, "x", { domain: "shape.invalid", ...(implementation && { implementation }) });
+            now ??
+            planArgs(
+                name,
+                spec,
+                "x",
+                { domain: "shape.invalid", ...(implementation && { implementation }) },
+                undefined,
+                args.apps,
+            );
         super("pulumi-rio:index:RioRouter", name, {}, opts);
 
         const later = now
@@ -109,6 +130,7 @@ export class RioRouter extends pulumi.ComponentResource {
                           ns,
                           { ...(gw as GatewayRef | undefined), implementation: decided },
                           args.hostLabel,
+                          args.apps,
                       ),
                       shape,
                   );

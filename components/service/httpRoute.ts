@@ -102,6 +102,21 @@ function timeouts(svc: NormalizedService, ctx: ServiceContext): Record<string, u
     return { timeouts: { request: gatewayDuration(svc.requestTimeoutSeconds, ["requestTimeoutSeconds"]) } };
 }
 
+/** A Backend as an HTTPRoute backendRef (`port`: the Service port, unless the backend has its own). */
+export function backendRef(b: Backend, port: number): Record<string, unknown> {
+    return {
+        group: "",
+        kind: "Service",
+        name: b.name,
+        ...(b.namespace !== undefined && { namespace: b.namespace }),
+        port: b.port ?? port,
+        ...(b.weight !== undefined && { weight: b.weight }),
+        ...(b.header && {
+            filters: [{ type: "RequestHeaderModifier", requestHeaderModifier: { set: [b.header] } }],
+        }),
+    };
+}
+
 function route(
     name: string,
     hostnames: string[],
@@ -121,17 +136,7 @@ function route(
             rules: [
                 {
                     matches: [{ path: { type: "PathPrefix", value: "/" } }],
-                    backendRefs: backends.map((b) => ({
-                        group: "",
-                        kind: "Service",
-                        name: b.name,
-                        ...(b.namespace !== undefined && { namespace: b.namespace }),
-                        port: b.port ?? port.port,
-                        ...(b.weight !== undefined && { weight: b.weight }),
-                        ...(b.header && {
-                            filters: [{ type: "RequestHeaderModifier", requestHeaderModifier: { set: [b.header] } }],
-                        }),
-                    })),
+                    backendRefs: backends.map((b) => backendRef(b, port.port)),
                     ...ruleExtra,
                 },
             ],

@@ -121,7 +121,11 @@ function guard(v: NormalizedService, ctx: ServiceContext): void {
     }
 }
 
-export function planApp(input: NormalizedApp, ctx: ServiceContext): ServicePlan {
+/**
+ * `routedHosts`: the hosts routers send this app's requests on (`interceptedHosts`), which a concurrency-scaled
+ * app's InterceptorRoute lists too, since KEDA's interceptor routes by host.
+ */
+export function planApp(input: NormalizedApp, ctx: ServiceContext, routedHosts: string[] = []): ServicePlan {
     input.versions.forEach((v) => guard(v, ctx));
     const multi = input.versions.length > 1;
     const builds = input.versions.map((v) => built(v, ctx));
@@ -139,7 +143,7 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext): ServicePlan 
     const autoscalers = app.versions.flatMap((v, i) => {
         const port = v.ports.find((p) => p.expose);
         const target = port && {
-            hosts: multi ? [...appHosts, ...(versionRoutes[i]?.hostnames ?? [])] : appHosts,
+            hosts: [...new Set([...appHosts, ...(multi ? (versionRoutes[i]?.hostnames ?? []) : []), ...routedHosts])],
             service: multi ? `${v.app}-${v.version}` : v.app,
             port: port.port,
             ...(multi && { header: v.version }),

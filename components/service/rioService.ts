@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checked } from "../kube/userError";
+import { under } from "../errors";
+import { routedHosts } from "../router/plan";
+import { normalizeRouter, RouterSpec } from "../router/spec";
 import { declarePlanned, sameShape } from "../kube/children";
 import { ContextOptions, GatewayRef, resolveContext } from "./context";
 import { BuildSpec, GIT_URL } from "../build/spec";
@@ -196,6 +199,12 @@ export interface RioServiceArgs {
     /** Where a relative local folder (`image: ./app`) is found. Default: the working directory (the program's folder). */
     baseDir?: string;
     /**
+     * The Rio routers that send to this app, by name, with their keys (RioRouter's `routes` and `hostnames`;
+     * plain values). KEDA's interceptor routes by host, so a concurrency-scaled app's InterceptorRoute also
+     * lists the hosts they reach it on; give the router the app (RioRouter `apps`) too. Default none.
+     */
+    routers?: Record<string, RouterSpec>;
+    /**
      * Login to RioSystem's registry at `registry.<domain>` for local folder builds (RioSystem's
      * `registryCredentials`, a secret). Default none: a `pushRegistry` then uses this machine's docker login.
      */
@@ -212,6 +221,7 @@ export function specOf(args: RioServiceArgs): Record<string, unknown> {
         baseDir: _b,
         hostLabel: _h,
         allow: _a,
+        routers: _routers,
         ...spec
     } = args;
     return spec;
@@ -235,19 +245,26 @@ export function planArgs(
         hostLabel?: string;
         allow?: readonly string[];
         baseDir?: string;
+        routers?: Record<string, RouterSpec>;
     },
     options: Pick<ContextOptions, "resolveCommit" | "baseDir"> = {},
 ): ServicePlan {
     return checked("RioService", name, () => {
+        const app = normalizeApp(name, args.spec);
+        const ctx = resolveContext(args.namespace, args.gateway, {
+            ...(args.registry && { registry: args.registry }),
+            ...(args.hostLabel !== undefined && { hostLabel: args.hostLabel }),
+            ...(args.allow && { allow: args.allow }),
+            ...(args.baseDir !== undefined && { baseDir: args.baseDir }),
+            ...options,
+        });
+        const routers = Object.entries(args.routers ?? {}).map(([router, spec]) => ({
+            normalized: under(["routers", router], () => normalizeRouter(router, spec)),
+        }));
         return planApp(
-            normalizeApp(name, args.spec),
-            resolveContext(args.namespace, args.gateway, {
-                ...(args.registry && { registry: args.registry }),
-                ...(args.hostLabel !== undefined && { hostLabel: args.hostLabel }),
-                ...(args.allow && { allow: args.allow }),
-                ...(args.baseDir !== undefined && { baseDir: args.baseDir }),
-                ...options,
-            }),
+            app,
+            ctx,
+            under(["routers"], () => routedHosts(app, routers, ctx)),
         );
     });
 }
@@ -349,6 +366,7 @@ export class RioService extends pulumi.ComponentResource {
             hostLabel: args.hostLabel,
             allow: args.allow,
             baseDir: args.baseDir,
+            routers: args.routers,
         };
         // Plan before registering anything, so bad input leaves nothing behind. When some args are Outputs the
         // full plan waits for them, but the set of objects is known now from the plain `ports`.
