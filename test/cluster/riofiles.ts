@@ -54,6 +54,37 @@ export function applySystemObjects(cp: ControlPlane, implementation: "traefik" |
         "autoscaling",
     ]).filter((o) => o.kind !== "HelmChart");
     cp.kube.apply(objects);
+    // Storage as on a cluster with static provisioning: a default StorageClass and the `fast` one the compat Riofile
+    // names, binding on first use, each with a pool of PersistentVolumes, so claims bind and their pods schedule
+    // (kwok runs them; nothing is written anywhere).
+    cp.kube.apply(
+        ["standard", "fast"].flatMap((cls) => [
+            {
+                apiVersion: "storage.k8s.io/v1",
+                kind: "StorageClass",
+                metadata: {
+                    name: cls,
+                    ...(cls === "standard" && {
+                        annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
+                    }),
+                },
+                provisioner: "kubernetes.io/no-provisioner",
+                volumeBindingMode: "WaitForFirstConsumer",
+            },
+            ...Array.from({ length: 8 }, (_, i) => ({
+                apiVersion: "v1",
+                kind: "PersistentVolume",
+                metadata: { name: `${cls}-${i}` },
+                spec: {
+                    capacity: { storage: "100Gi" },
+                    accessModes: ["ReadWriteOnce"],
+                    storageClassName: cls,
+                    persistentVolumeReclaimPolicy: "Retain",
+                    hostPath: { path: `/var/lib/${cls}-${i}` },
+                },
+            })),
+        ]),
+    );
 }
 
 export function riofileSuite(cluster: () => ControlPlane, implementation: "traefik" | "envoy", only?: string[]) {
