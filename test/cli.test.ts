@@ -137,3 +137,27 @@ describe("rio render", () => {
         assert.match(r.stderr, /unknown option '--no-such-flag'/);
     });
 });
+
+describe("rio on a pipe", () => {
+    it("exits 0 without a word when the reader closes the pipe early (rio render | head -n 1)", () => {
+        // Far more than a pipe holds, so rio is still writing when `head` has read its line and gone.
+        const file = tempRiofile(
+            `services:\n${Array.from({ length: 300 }, (_, i) => `  s${i}:\n    image: nginx\n    ports: 80/http\n`).join("")}`,
+        );
+        const stderr = path.join(path.dirname(file), "stderr");
+        const r = spawnSync(
+            "bash",
+            [
+                "-c",
+                '"$0" "$1" render -f "$2" 2>"$3" | head -n 1; echo "rio exit ${PIPESTATUS[0]}"',
+                process.execPath,
+                RIO,
+                file,
+                stderr,
+            ],
+            { encoding: "utf8" },
+        );
+        assert.equal(r.stdout, "---\nrio exit 0\n");
+        assert.equal(fs.readFileSync(stderr, "utf8"), "");
+    });
+});

@@ -213,6 +213,19 @@ export function main(argv: string[]): number {
     return 0;
 }
 
+/**
+ * A reader that stops early (`rio render | head`) closes the pipe: that is not an error of ours, so rio stops
+ * writing and exits 0 without a word, as other command-line tools do, instead of an unhandled EPIPE trace.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+        if (e.code !== "EPIPE") throw e;
+        process.exit(0);
+    });
+}
+
 if (require.main === module) {
+    quietOnClosedPipe(process.stdout);
+    quietOnClosedPipe(process.stderr);
     process.exitCode = main(process.argv.slice(2));
 }
