@@ -24,9 +24,46 @@ export function formatKeyPath(path: KeyPath): string {
     return out;
 }
 
+/** The longest message a user is shown: a value pasted into it (a 1 MB command, a list of 2,000 apps) is cut. */
+export const MAX_MESSAGE = 400;
+/** How much of a message's end survives a cut: enough for the advice that ends most messages. */
+const KEEP_END = 120;
+
+/**
+ * Terminal control characters (C0, DEL, C1), written as escapes so a message never moves the cursor, clears the
+ * screen or changes colours: `\n`, `\r`, `\t`, else `\xNN`.
+ */
+export function escapeControl(text: string): string {
+    return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+        c === "\n"
+            ? "\\n"
+            : c === "\r"
+              ? "\\r"
+              : c === "\t"
+                ? "\\t"
+                : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+    );
+}
+
+/**
+ * A message as a user sees it: one line, control characters escaped, at most {@link MAX_MESSAGE} characters (of
+ * the unescaped text), the middle cut with an ellipsis so where, which key and the advice at the end all stay.
+ */
+export function userMessage(text: string): string {
+    if (text.length <= MAX_MESSAGE) return escapeControl(text);
+    // Never split a surrogate pair (an emoji in a value) at either side of the cut.
+    let head = MAX_MESSAGE - KEEP_END - 1;
+    if (/[\ud800-\udbff]/.test(text[head - 1]!)) head--;
+    let tail = text.length - KEEP_END;
+    if (/[\udc00-\udfff]/.test(text[tail]!)) tail++;
+    return `${escapeControl(text.slice(0, head))}…${escapeControl(text.slice(tail))}`;
+}
+
 /**
  * Bad input: a wrong type, a bad grammar, an unknown key. Thrown by the pure validation functions with a path
  * relative to what they were given; callers prefix the path (`withPrefix`) and the loader adds the location.
+ * `detail` is as thrown; `message`, what every user is shown (CLI, components, stack), is {@link userMessage}'s:
+ * the one place a message is cut and escaped, so no thrower has to.
  */
 export class RioInputError extends Error {
     constructor(
@@ -36,7 +73,7 @@ export class RioInputError extends Error {
         /** The error is about the key itself (unknown, duplicate), not its value: point at the key. */
         readonly atKey = false,
     ) {
-        super(RioInputError.compose(path, detail, location));
+        super(userMessage(RioInputError.compose(path, detail, location)));
         this.name = "RioInputError";
     }
 

@@ -138,6 +138,26 @@ describe("rio render", () => {
     });
 });
 
+describe("rio's messages on a terminal", () => {
+    it("escapes control characters and cuts a long value: one short line, whatever the Riofile holds", () => {
+        const file = tempRiofile(
+            `services:\n  web:\n    image: nginx\n    command: "\\e[2J${"y".repeat(100_000)} | tail"\n`,
+        );
+        const r = rio(["render", "-f", file]);
+        assert.equal(r.code, 1);
+        assert.equal(r.stdout, "");
+        const prefix = `rio: ${file}:4:14 services.web.command: "\\x1b[2J`;
+        assert.ok(r.stderr.startsWith(prefix), r.stderr.slice(0, 200));
+        assert.ok(
+            r.stderr.endsWith(
+                `…${"y".repeat(36)} | tail" uses shell syntax ("|"); give a list, or ["sh", "-c", "..."] to run a shell\n`,
+            ),
+            r.stderr.slice(-200),
+        );
+        assert.ok(r.stderr.length < 500, String(r.stderr.length));
+    });
+});
+
 describe("rio on a pipe", () => {
     it("exits 0 without a word when the reader closes the pipe early (rio render | head -n 1)", () => {
         // Far more than a pipe holds, so rio is still writing when `head` has read its line and gone.

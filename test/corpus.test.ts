@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
-import { RioInputError } from "../components/errors";
+import { MAX_MESSAGE, RioInputError } from "../components/errors";
 import { parseRiofile } from "../components/riofile/load";
 import { planRiofile } from "../components/render/plan";
 import { main } from "../components/cli/main";
@@ -178,10 +178,15 @@ describe("a large Riofile", () => {
         const apps = Array.from({ length: 2000 }, (_, i) => `svc-${i}`).join(", ");
         assert.throws(
             () => parseRiofile(router.join("\n"), "big/Riofile"),
+            // The detail names every app; the message shown is cut to MAX_MESSAGE characters in its middle.
             (e: unknown) =>
                 e instanceof RioInputError &&
-                e.message ===
-                    `big/Riofile:${router.length}:18 routers.front.routes[1].to[0].app: no service of this Riofile is app "svc-2000" (apps: ${apps})`,
+                e.detail === `no service of this Riofile is app "svc-2000" (apps: ${apps})` &&
+                e.message.startsWith(
+                    `big/Riofile:${router.length}:18 routers.front.routes[1].to[0].app: no service of this Riofile is app "svc-2000" (apps: svc-0, svc-1, `,
+                ) &&
+                e.message.endsWith(", svc-1998, svc-1999)") &&
+                e.message.length === MAX_MESSAGE,
         );
     });
 });

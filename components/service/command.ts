@@ -1,31 +1,78 @@
-import { parse as shellParse } from "shell-quote";
 import { RioInputError } from "../errors";
 
+/** The shell's control and redirection operators, longest first so `&&` is not read as `&`. */
+const OPERATORS = ["<<<", "||", "&&", ";;", "|&", "<(", ">>", ">&", "<&", "&", ";", "(", ")", "|", "<", ">"];
+const OPERATOR_START = new Set(OPERATORS.map((o) => o[0]));
+const BLANK = new Set([" ", "\t", "\n", "\r", "\f", "\v"]);
+
 /**
- * Rio's `command` and `args`: a list is taken as is; a string is split like a shell would (quotes and
- * escapes honoured, `$` kept literally as Rio's shlex did) but never run through a shell, so
- * operators such as `|` or `&&` are refused rather than silently passed as words.
+ * Rio's `command` and `args`: a list is taken as is; a string is split into words as a shell would (blanks
+ * separate words; single quotes keep everything; double quotes keep everything but `\"`, `\\` and `\$`; a
+ * backslash outside quotes keeps the next character) but never run through a shell: `$` is kept literally as
+ * Rio's shlex did (there is no shell to expand it), and operators such as `|`, `&&` or `>` and `#` comments are
+ * refused rather than silently passed as words. One pass over the string, so any length splits in linear time.
  */
 export function splitCommand(input: string | readonly string[] | undefined): string[] | undefined {
     if (input === undefined) return undefined;
     if (Array.isArray(input)) return [...(input as readonly string[])];
-    // shell-quote expands `$VAR`, `${VAR}` and `$_` as a shell would; Rio's shlex left `$` alone (there is no
-    // shell), so `$` is hidden from the parser and put back afterwards.
     const text = input as string;
-    if (text.includes("\uE000")) throw new RioInputError([], "a command may not contain the character U+E000");
-    let words: ReturnType<typeof shellParse>;
-    try {
-        words = shellParse(text.replace(/\$/g, "\uE000"));
-    } catch (e) {
-        throw new RioInputError([], `"${input}" cannot be split into words: ${(e as Error).message}`);
-    }
-    const restore = (w: string) => w.replace(/\uE000/g, "$");
-    return words.map((w) => {
-        if (typeof w === "string") return restore(w);
-        if ("op" in w && w.op === "glob") return restore(w.pattern);
-        throw new RioInputError(
+    const words: string[] = [];
+    let word: string[] = [];
+    // `""` is a word (an empty one) although it adds no character.
+    let inWord = false;
+    const shellSyntax = (what: string) =>
+        new RioInputError(
             [],
-            `"${input}" uses shell syntax (${JSON.stringify("op" in w ? w.op : w)}); give a list, or ["sh", "-c", "..."] to run a shell`,
+            `"${text}" uses shell syntax (${what}); give a list, or ["sh", "-c", "..."] to run a shell`,
         );
-    });
+    const unclosed = (quote: string) =>
+        new RioInputError([], `"${text}" cannot be split into words: its ${quote} quote is never closed`);
+    let i = 0;
+    while (i < text.length) {
+        const c = text[i]!;
+        if (BLANK.has(c)) {
+            if (inWord) words.push(word.join(""));
+            word = [];
+            inWord = false;
+            i++;
+        } else if (c === "'") {
+            const end = text.indexOf("'", i + 1);
+            if (end < 0) throw unclosed("'");
+            word.push(text.slice(i + 1, end));
+            inWord = true;
+            i = end + 1;
+        } else if (c === '"') {
+            i++;
+            for (;;) {
+                if (i >= text.length) throw unclosed('"');
+                const d = text[i]!;
+                if (d === '"') break;
+                if (d === "\\" && i + 1 < text.length && '"\\$'.includes(text[i + 1]!)) {
+                    word.push(text[i + 1]!);
+                    i += 2;
+                } else {
+                    word.push(d);
+                    i++;
+                }
+            }
+            inWord = true;
+            i++;
+        } else if (c === "\\") {
+            if (i + 1 >= text.length)
+                throw new RioInputError([], `"${text}" cannot be split into words: it ends with a lone backslash`);
+            word.push(text[i + 1]!);
+            inWord = true;
+            i += 2;
+        } else if (OPERATOR_START.has(c)) {
+            throw shellSyntax(JSON.stringify(OPERATORS.find((o) => text.startsWith(o, i))));
+        } else if (c === "#" && !inWord) {
+            throw shellSyntax('"#", a comment');
+        } else {
+            word.push(c);
+            inWord = true;
+            i++;
+        }
+    }
+    if (inWord) words.push(word.join(""));
+    return words;
 }
