@@ -74,7 +74,7 @@ describe("rio up in a folder with a Dockerfile and no Riofile", () => {
     fs.writeFileSync(path.join(dir, "Dockerfile"), "FROM nginx:1.27\n");
     fs.writeFileSync(path.join(dir, "Dockerfile.dev"), "FROM node:22\n");
     it("is one service named after the folder, built from it, HTTP on 8080 behind port 80", () => {
-        const riofile = loadRiofile(path.join(dir, "Riofile"));
+        const riofile = loadRiofile(path.join(dir, "Riofile"), { orDockerfile: true });
         const name = path
             .basename(dir)
             .toLowerCase()
@@ -104,7 +104,17 @@ describe("rio up in a folder with a Dockerfile and no Riofile", () => {
     });
     it("without a Dockerfile either, the missing Riofile is the error", () => {
         const empty = fs.mkdtempSync(path.join(os.tmpdir(), "rio-empty-"));
-        expectRio(() => loadRiofile(path.join(empty, "Riofile")), [], `${path.join(empty, "Riofile")}: no such file`);
+        expectRio(
+            () => loadRiofile(path.join(empty, "Riofile"), { orDockerfile: true }),
+            [],
+            `${path.join(empty, "Riofile")}: no such file`,
+        );
+    });
+    it("a Riofile path that was given and does not exist is an error naming it, Dockerfile or not", () => {
+        for (const given of ["Riofle", "Riofile"]) {
+            const file = path.join(dir, given);
+            expectRio(() => loadRiofile(file), [], `${file}: no such file`);
+        }
     });
 });
 

@@ -354,11 +354,25 @@ function protoKey(value: unknown, at: (string | number)[]): (string | number)[] 
     return undefined;
 }
 
-/** Reads and checks a Riofile from disk; its folder's `Riofile-answers` and git commit answer its template. */
-export function loadRiofile(file: string, options: RiofileOptions = {}): Riofile {
+/** How {@link loadRiofile} reads: the template's options, and what to do without a Riofile. */
+export interface LoadOptions extends RiofileOptions {
+    /**
+     * The user named no Riofile (`rio up` without `-f`): when `file` does not exist, the Dockerfile next to it is
+     * deployed as one service, as Rio did. Never for a path the user gave: a typo (`-f app/Riofle`) must be an
+     * error naming it, not that folder deployed. Default false.
+     */
+    orDockerfile?: boolean;
+}
+
+/**
+ * Reads and checks a Riofile from disk; its folder's `Riofile-answers` and git commit answer its template. A path
+ * naming a Dockerfile (`Dockerfile`, `Dockerfile.dev`) is that Dockerfile's one service.
+ */
+export function loadRiofile(file: string, options: LoadOptions = {}): Riofile {
+    const { orDockerfile = false, ...riofileOptions } = options;
     const dockerfile = /(^|\/)Dockerfile[^/]*$/.test(file)
         ? file
-        : !fs.existsSync(file)
+        : orDockerfile && !fs.existsSync(file)
           ? path.join(path.dirname(file), "Dockerfile")
           : undefined;
     if (dockerfile !== undefined && fs.existsSync(dockerfile) && fs.statSync(dockerfile).isFile())
@@ -377,7 +391,7 @@ export function loadRiofile(file: string, options: RiofileOptions = {}): Riofile
                   : `${file}: ${(e as Error).message}`,
         );
     }
-    return parseRiofile(text, file, { dir: path.dirname(file), ...options });
+    return parseRiofile(text, file, { dir: path.dirname(file), ...riofileOptions });
 }
 
 /**
