@@ -45,13 +45,22 @@ function buildSecrets(raw: unknown): Record<string, BuildSecretInput> {
     );
 }
 
-function program() {
-    const namespace = config.get("namespace") ?? "default";
-    // The template's answers: rio:answers, then the Riofile's Riofile-answers; NAMESPACE is where it deploys.
-    const riofile = loadRiofile(config.get("riofile") ?? "./Riofile", {
+/**
+ * `rio:riofile`, its template answered by `rio:answers` (then its Riofile-answers) and NAMESPACE. Unset: ./Riofile,
+ * else the folder's Dockerfile as one service (rio up without -f); a path that is set must exist.
+ */
+function readRiofile(namespace: string) {
+    const file = config.get("riofile");
+    return loadRiofile(file ?? "./Riofile", {
         answers: answersFromConfig(config.getObject("answers")),
         namespace,
+        orDockerfile: file === undefined,
     });
+}
+
+function program() {
+    const namespace = config.get("namespace") ?? "default";
+    const riofile = readRiofile(namespace);
     // Host-reaching features the stack allows by name (Rio's admission verbs); the namespace's Pod Security follows.
     const allow = config.getObject<Allowable[]>("allow") ?? [];
     const { install = true, cloudflare, features, ...systemArgs } = checkSystemConfig(config.getObject("system"));
@@ -119,12 +128,11 @@ function program() {
 function previewProgram(base: string) {
     const pullRequest = config.getNumber("pullRequest");
     const branch = config.get("branch");
-    const riofile = loadRiofile(config.get("riofile") ?? "./Riofile", {
-        answers: answersFromConfig(config.getObject("answers")),
-        namespace: namespaceOfPreview(
+    const riofile = readRiofile(
+        namespaceOfPreview(
             previewSlug({ ...(pullRequest !== undefined && { pullRequest }), ...(branch !== undefined && { branch }) }),
         ),
-    });
+    );
     const ref = new pulumi.StackReference(base);
     const kubeconfig = ref.getOutput("kubeconfig") as pulumi.Output<string | undefined>;
     // The base's own cluster when it made one (its kubeconfig output), else the current kube context.

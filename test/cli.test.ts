@@ -123,6 +123,19 @@ describe("rio render", () => {
         assert.deepEqual([r.code, r.stdout, r.stderr], [1, "", "rio: does-not-exist/Riofile: no such file\n"]);
     });
 
+    it("names a mistyped -f even in a folder with a Dockerfile: only no -f at all falls back to the Dockerfile", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-cli-"));
+        fs.mkdirSync(path.join(dir, "app"));
+        fs.writeFileSync(path.join(dir, "app", "Dockerfile"), "FROM nginx:1.27\n");
+        for (const command of ["render", "export"]) {
+            const r = spawnSync(process.execPath, [RIO, command, "-f", "app/Riofle"], { cwd: dir, encoding: "utf8" });
+            assert.deepEqual([r.status, r.stdout, r.stderr], [1, "", "rio: app/Riofle: no such file\n"]);
+        }
+        const r = spawnSync(process.execPath, [RIO, "export"], { cwd: path.join(dir, "app"), encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        assert.ok(r.stdout.endsWith("\nservices:\n  app:\n    image: ./\n    ports: 80:8080/http\n"), r.stdout);
+    });
+
     it("refuses a bad namespace flag", () => {
         const r = rio(["render", "-f", "examples/hello-world/Riofile", "--namespace", "Not_A_Label"]);
         assert.equal(r.code, 1);

@@ -152,7 +152,15 @@ describe("the stack program", () => {
         assert.deepEqual(one("kubernetes:core/v1:ConfigMap", "conf").inputs.data, { a: "b" });
     });
 
+    // A folder with a Dockerfile and no Riofile: rio:riofile unset would deploy it, a mistyped one must not.
+    const dockerDir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-program-"));
+    fs.writeFileSync(path.join(dockerDir, "Dockerfile"), "FROM nginx:1.27\n");
     const bad: [string, Record<string, unknown>, (file: string) => string][] = [
+        [
+            "a mistyped rio:riofile next to a Dockerfile",
+            { "rio:riofile": path.join(dockerDir, "Riofle"), "rio:system": { install: false } },
+            () => `${path.join(dockerDir, "Riofle")}: no such file`,
+        ],
         [
             "a bad Riofile",
             { "rio:system": { install: false } },

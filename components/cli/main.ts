@@ -40,7 +40,7 @@ interface RenderFlags {
     gatewayImplementation?: string;
     email?: string;
     cloudflare?: boolean;
-    file: string;
+    file?: string;
     namespace: string;
     domain: string;
     gateway: string;
@@ -74,7 +74,8 @@ function renderSystemFlags(flags: RenderFlags): string {
 }
 
 interface RiofileFlags {
-    file: string;
+    /** Unset: ./Riofile, else ./Dockerfile, as rio up without -f. */
+    file?: string;
     namespace: string;
     answers?: string;
     strict?: boolean;
@@ -86,10 +87,13 @@ function readRiofile(flags: RiofileFlags): Riofile {
     const answers =
         flags.answers !== undefined ? Object.fromEntries(readAnswersFile(flags.answers)!.values) : undefined;
     const options = { namespace: flags.namespace, ...(answers && { answers }), ...(flags.strict && { strict: true }) };
+    // Only a Riofile the user did not name may fall back to the folder's Dockerfile: a named one must exist.
     const riofile =
         flags.file === "-"
             ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>", { ...options, dir: process.cwd() })
-            : loadRiofile(flags.file, options);
+            : flags.file === undefined
+              ? loadRiofile("Riofile", { ...options, orDockerfile: true })
+              : loadRiofile(flags.file, options);
     for (const w of riofile.warnings ?? []) process.stderr.write(`rio: warning: ${formatWarning(w)}\n`);
     return riofile;
 }
@@ -138,7 +142,7 @@ export function program(out: (s: string) => void): Command {
         .exitOverride();
     cli.command("render")
         .description("print every Kubernetes object the Riofile deploys, as multi-document YAML")
-        .option("-f, --file <path>", "the Riofile ('-' reads standard input)", "Riofile")
+        .option("-f, --file <path>", "the Riofile ('-' reads standard input) (default: ./Riofile, else ./Dockerfile)")
         .option("-n, --namespace <ns>", "namespace to deploy into", "default")
         .option(
             "--answers <file>",
@@ -172,7 +176,7 @@ export function program(out: (s: string) => void): Command {
         .description(
             "print the Riofile normalized (canonical keys, each version of an app its own service); loading it gives the same objects",
         )
-        .option("-f, --file <path>", "the Riofile ('-' reads standard input)", "Riofile")
+        .option("-f, --file <path>", "the Riofile ('-' reads standard input) (default: ./Riofile, else ./Dockerfile)")
         .option("-n, --namespace <ns>", "the namespace a template's NAMESPACE stands for", "default")
         .option(
             "--answers <file>",
