@@ -140,7 +140,7 @@ describe("rio render", () => {
         const r = rio(["render", "-f", "examples/hello-world/Riofile", "--namespace", "Not_A_Label"]);
         assert.equal(r.code, 1);
         assert.equal(r.stdout, "");
-        assert.match(r.stderr, /^rio: namespace: namespace "Not_A_Label" is not a DNS-1123 label/);
+        assert.match(r.stderr, /^rio: --namespace: namespace "Not_A_Label" is not a DNS-1123 label/);
     });
 
     it("exits 2 on a usage error and prints help on stderr", () => {
@@ -148,6 +148,79 @@ describe("rio render", () => {
         assert.equal(r.code, 2);
         assert.equal(r.stdout, "");
         assert.match(r.stderr, /unknown option '--no-such-flag'/);
+    });
+});
+
+describe("rio render's flags, as a new user types them", () => {
+    const hello = "examples/hello-world/Riofile";
+    const bad: [string[], string][] = [
+        [
+            ["-f", hello, "--domain", "Bad Domain"],
+            'rio: --domain: domain "Bad Domain" is not a valid hostname (for example "app.example.com")\n',
+        ],
+        [
+            ["-f", hello, "--allow", "hostPort,hostPrt"],
+            'rio: --allow: "hostPrt" cannot be allowed (only hostPort, hostNetwork, hostPath, privileged)\n',
+        ],
+        [
+            ["-f", hello, "--gateway-namespace", "Infra"],
+            "rio: --gateway-namespace: gateway namespace \"Infra\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit\n",
+        ],
+        [
+            ["--system", "--domain", "Bad Domain"],
+            'rio: --domain: domain "bad domain" is not a valid hostname (for example "app.example.com")\n',
+        ],
+        [["--system", "--enable", "build,buid"], 'rio: --enable buid: unknown feature; did you mean "build"?\n'],
+        [
+            ["--system", "--disable", "dashbord"],
+            'rio: --disable dashbord: unknown feature; did you mean "dashboard"?\n',
+        ],
+        [["--system", "--email", "x"], 'rio: --email: "x" is not an email address\n'],
+    ];
+    for (const [args, stderr] of bad) {
+        it(`names the flag, not the argument it sets: rio render ${args.join(" ")}`, () => {
+            const r = rio(["render", ...args]);
+            assert.deepEqual([r.code, r.stdout, r.stderr], [1, "", stderr]);
+        });
+    }
+
+    const misplaced: [string[], string][] = [
+        [
+            ["-f", hello, "--enable", "build"],
+            "error: --enable only applies with --system (what RioSystem installs); add --system, or leave it out\n",
+        ],
+        [
+            ["-f", hello, "--disable", "dashboard", "--cloudflare"],
+            "error: --disable, --cloudflare only apply with --system (what RioSystem installs); add --system, or leave them out\n",
+        ],
+        [
+            ["--system", "-f", hello],
+            "error: --file is about the Riofile, which --system does not read; leave it out, or drop --system\n",
+        ],
+    ];
+    for (const [args, first] of misplaced) {
+        it(`refuses a flag the mode it is in would ignore: rio render ${args.join(" ")}`, () => {
+            const r = rio(["render", ...args]);
+            assert.equal(r.code, 2);
+            assert.equal(r.stdout, "");
+            assert.equal(r.stderr.split("\n")[0] + "\n", first);
+            assert.match(r.stderr, /\nUsage: rio render \[options\]\n/);
+        });
+    }
+
+    it("an empty Riofile (or one of comments) says on stderr that there is nothing to render, and exits 0", () => {
+        for (const text of ["", "# nothing yet\n", "services: {}\n"]) {
+            const file = tempRiofile(text);
+            const r = rio(["render", "-f", file]);
+            assert.deepEqual(
+                [r.code, r.stdout, r.stderr],
+                [
+                    0,
+                    "",
+                    `rio: warning: ${file} declares nothing to deploy (no services, routers, configs, externalservices or kubernetes.manifest): no output\n`,
+                ],
+            );
+        }
     });
 });
 

@@ -18,6 +18,7 @@ import { renderSystem } from "../render/system";
 import { planSystem } from "../system/plan";
 import { resolveSettings } from "../system/settings";
 import { githubWorkflow, previewWorkflow } from "../cd/workflow";
+import { asFlagError } from "./flags";
 
 function packageVersion(): string {
     for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
@@ -48,29 +49,61 @@ interface RenderFlags {
     scheme: "https" | "http";
 }
 
+/** A list flag's values, each given once or comma-separated (`--enable build,dashboard`). */
+const listValues = (list: string[] | undefined) =>
+    (list ?? [])
+        .flatMap((l) => l.split(","))
+        .map((f) => f.trim())
+        .filter((f) => f !== "");
+
 /** Features named on the command line, as RioSystem's `features` arg. */
 function featureSwitches(flags: RenderFlags): Record<string, boolean> {
-    const split = (list: string[] | undefined) =>
-        (list ?? [])
-            .flatMap((l) => l.split(","))
-            .map((f) => f.trim())
-            .filter((f) => f !== "");
     return {
-        ...Object.fromEntries(split(flags.enable).map((f) => [f, true])),
-        ...Object.fromEntries(split(flags.disable).map((f) => [f, false])),
+        ...Object.fromEntries(listValues(flags.enable).map((f) => [f, true])),
+        ...Object.fromEntries(listValues(flags.disable).map((f) => [f, false])),
     };
 }
 
+/** Runs a planner on the flags' values; its errors about them name the flag (`--domain`), not the argument. */
+function asFlags<T>(flags: RenderFlags, fn: () => T): T {
+    try {
+        return fn();
+    } catch (e) {
+        if (e instanceof RioInputError) throw asFlagError(e, listValues(flags.enable));
+        throw e;
+    }
+}
+
 function renderSystemFlags(flags: RenderFlags): string {
-    const settings = resolveSettings({
-        domain: flags.domain,
-        email: flags.email ?? (flags.cloudflare ? "admin@example.com" : undefined),
-        gatewayImplementation: flags.gatewayImplementation,
-        features: featureSwitches(flags),
-        // Offline there is no token: the plan is the same with any, and no credential is ever printed.
-        ...(flags.cloudflare && { cloudflare: { hasZone: true, hasToken: true } }),
-    });
+    const settings = asFlags(flags, () =>
+        resolveSettings({
+            domain: flags.domain,
+            email: flags.email ?? (flags.cloudflare ? "admin@example.com" : undefined),
+            gatewayImplementation: flags.gatewayImplementation,
+            features: featureSwitches(flags),
+            // Offline there is no token: the plan is the same with any, and no credential is ever printed.
+            ...(flags.cloudflare && { cloudflare: { hasZone: true, hasToken: true } }),
+        }),
+    );
     return renderSystem(planSystem(settings), flags.domain);
+}
+
+/** Flags of one mode only: with --system they plan RioSystem, without it the Riofile. */
+const SYSTEM_ONLY = ["enable", "disable", "cloudflare", "email"];
+const RIOFILE_ONLY = ["file", "namespace", "answers", "strict", "allow", "gateway", "gatewayNamespace", "scheme"];
+
+/** A flag typed for the other mode would be silently ignored: it is a usage error instead. */
+function checkMode(cmd: Command, flags: RenderFlags): void {
+    const typed = (keys: string[]) => keys.filter((k) => cmd.getOptionValueSource(k) === "cli");
+    const flag = (key: string) => cmd.options.find((o) => o.attributeName() === key)!.long!;
+    const misplaced = flags.system ? typed(RIOFILE_ONLY) : typed(SYSTEM_ONLY);
+    if (misplaced.length === 0) return;
+    const names = misplaced.map(flag).join(", ");
+    cmd.error(
+        flags.system
+            ? `error: ${names} ${misplaced.length > 1 ? "are" : "is"} about the Riofile, which --system does not read; leave ${misplaced.length > 1 ? "them" : "it"} out, or drop --system`
+            : `error: ${names} only ${misplaced.length > 1 ? "apply" : "applies"} with --system (what RioSystem installs); add --system, or leave ${misplaced.length > 1 ? "them" : "it"} out`,
+    );
 }
 
 interface RiofileFlags {
@@ -101,22 +134,31 @@ function readRiofile(flags: RiofileFlags): Riofile {
 function render(flags: RenderFlags): string {
     if (flags.system) return renderSystemFlags(flags);
     const riofile = readRiofile(flags);
-    const plan = planRiofile(riofile, {
-        namespace: flags.namespace,
-        ...(flags.allow && { allow: flags.allow.flatMap((a) => a.split(",")) }),
-        gateway: {
-            name: flags.gateway,
-            namespace: flags.gatewayNamespace,
-            domain: flags.domain,
-            scheme: flags.scheme,
-            ...(flags.gatewayImplementation !== undefined && {
-                implementation: flags.gatewayImplementation as "traefik" | "envoy",
-            }),
-        },
-        // As the stack does for local folder builds: RioSystem's registry served at registry.<domain>.
-        registry: { ...DEFAULT_BUILD_CONTEXT.registry, external: { host: `registry.${flags.domain}` } },
-    });
-    return localBuilds(plan) + toYaml(planObjects(plan).map((p) => p.object));
+    const plan = asFlags(flags, () =>
+        planRiofile(riofile, {
+            namespace: flags.namespace,
+            ...(flags.allow && { allow: flags.allow.flatMap((a) => a.split(",")) }),
+            gateway: {
+                name: flags.gateway,
+                namespace: flags.gatewayNamespace,
+                domain: flags.domain,
+                scheme: flags.scheme,
+                ...(flags.gatewayImplementation !== undefined && {
+                    implementation: flags.gatewayImplementation as "traefik" | "envoy",
+                }),
+            },
+            // As the stack does for local folder builds: RioSystem's registry served at registry.<domain>.
+            registry: { ...DEFAULT_BUILD_CONTEXT.registry, external: { host: `registry.${flags.domain}` } },
+        }),
+    );
+    const objects = planObjects(plan);
+    const builds = localBuilds(plan);
+    // Nothing on stdout and exit 0 would look like success at something: say that there was nothing to render.
+    if (objects.length === 0 && builds === "")
+        process.stderr.write(
+            `rio: warning: ${riofile.file} declares nothing to deploy (no services, routers, configs, externalservices or kubernetes.manifest): no output\n`,
+        );
+    return builds + toYaml(objects.map((p) => p.object));
 }
 
 /** Local folder builds are not Kubernetes objects: say, as comments, what `pulumi up` builds and pushes first. */
@@ -171,7 +213,10 @@ export function program(out: (s: string) => void): Command {
             "--allow <features...>",
             "features reaching into the node the stack allows by name (hostPort, hostNetwork, hostPath, privileged)",
         )
-        .action((flags: RenderFlags) => out(render(flags)));
+        .action((flags: RenderFlags, cmd: Command) => {
+            checkMode(cmd, flags);
+            out(render(flags));
+        });
     cli.command("export")
         .description(
             "print the Riofile normalized (canonical keys, each version of an app its own service); loading it gives the same objects",

@@ -105,7 +105,7 @@ describe("rio render --system", () => {
         });
         assert.deepEqual(
             [bad.status, bad.stdout, bad.stderr],
-            [1, "", 'rio: features.dashbord: unknown key; did you mean "dashboard"?\n'],
+            [1, "", 'rio: --enable dashbord: unknown feature; did you mean "dashboard"?\n'],
         );
     });
 });
