@@ -350,7 +350,7 @@ describe("tag builds (Rio's tag, tagInclude, tagExclude)", () => {
         [
             "pull-request builds",
             "      pr: true\n",
-            "Riofile:5:7 services.web.build.pr: pull-request builds are previews: pulumi-rio does not build them yet (PreviewEnv will)",
+            "Riofile:5:7 services.web.build.pr: is not supported: a pull request gets a preview stack of its own (PreviewEnv; rio cd preview-workflow writes its GitHub workflow), so remove the key",
         ],
     ];
     for (const [what, extra, message] of bad) {

@@ -133,7 +133,7 @@ export function normalizeBuild(input: BuildSpec): NormalizedBuild {
     if (b.pr || b.onPR) {
         throw new RioInputError(
             [b.pr ? "pr" : "onPR"],
-            "pull-request builds are previews: pulumi-rio does not build them yet (PreviewEnv will)",
+            "is not supported: a pull request gets a preview stack of its own (PreviewEnv; rio cd preview-workflow writes its GitHub workflow), so remove the key",
             undefined,
             true,
         );
