@@ -777,11 +777,11 @@ describe("built-in answers: NAMESPACE and REVISION", () => {
         fs.writeFileSync(path.join(dir, "Riofile"), text);
         assert.equal(gitRevision(dir), undefined);
         assert.deepEqual(loadRiofile(path.join(dir, "Riofile"), { namespace: "a" }).warnings!.map(formatWarning), [
-            `${dir}/Riofile:4:32 \${REVISION} is not set, so it is empty (as in Rio): REVISION is the commit of the git repository the Riofile is in, but ${dir} is not in a git repository with a commit; answer REVISION, or write \${REVISION:-dev}`,
+            `${dir}/Riofile:4:32 \${REVISION} is not set, so it is empty (as in Rio): REVISION is built in: the commit checked out where the Riofile is (git rev-parse HEAD), but ${dir} is not in a git repository with a commit; answer REVISION (--answers, rio:answers or Riofile-answers), or write \${REVISION:-dev}`,
         ]);
         assert.equal(
             rioError(() => loadRiofile(path.join(dir, "Riofile"), { namespace: "a", strict: true })).message,
-            `${dir}/Riofile:4:32 \${REVISION} is not set: REVISION is the commit of the git repository the Riofile is in, but ${dir} is not in a git repository with a commit; answer REVISION, or write \${REVISION:-dev}`,
+            `${dir}/Riofile:4:32 \${REVISION} is not set: REVISION is built in: the commit checked out where the Riofile is (git rev-parse HEAD), but ${dir} is not in a git repository with a commit; answer REVISION (--answers, rio:answers or Riofile-answers), or write \${REVISION:-dev}`,
         );
         assert.match(
             rioError(() => parseRiofile(text, "Riofile", { strict: true })).message,

@@ -218,7 +218,7 @@ export function renderTemplate(text: string, file: string, options: TemplateOpti
                 options.dir === undefined
                     ? "the Riofile's folder is not known here"
                     : `${options.dir} is not in a git repository with a commit`;
-            return `REVISION is the commit of the git repository the Riofile is in, but ${why}; answer REVISION, or write \${REVISION:-dev}`;
+            return `REVISION is built in: the commit checked out where the Riofile is (git rev-parse HEAD), but ${why}; answer REVISION (--answers, rio:answers or Riofile-answers), or write \${REVISION:-dev}`;
         }
         return `no question asks for it and no answer was given; ${WHERE_TO_ANSWER}, or write \${${name}:-default}`;
     };
