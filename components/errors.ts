@@ -25,7 +25,7 @@ export function formatKeyPath(path: KeyPath): string {
 }
 
 /** The longest message a user is shown: a value pasted into it (a 1 MB command, a list of 2,000 apps) is cut. */
-export const MAX_MESSAGE = 400;
+export const MAX_MESSAGE = 500;
 /** How much of a message's end survives a cut: enough for the advice that ends most messages. */
 const KEEP_END = 120;
 

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { validateObject } from "./support/schema";
+import { MAX_MESSAGE } from "../components/errors";
 
 const ROOT = path.resolve(__dirname, "../..");
 const RIO = path.join(ROOT, "dist/components/cli/main.js");
@@ -240,7 +241,8 @@ describe("rio's messages on a terminal", () => {
             ),
             r.stderr.slice(-200),
         );
-        assert.ok(r.stderr.length < 500, String(r.stderr.length));
+        // "rio: ", the message (its ESC written as the 4 characters \x1b), the newline.
+        assert.equal(r.stderr.length, "rio: ".length + MAX_MESSAGE + 3 + "\n".length);
     });
 });
 

@@ -14,10 +14,10 @@ describe("user-facing messages: cut and escaped in one place", () => {
         assert.ok(e.detail.startsWith(`"${command}" `)); // the detail keeps everything, for code
         const prefix = 'Riofile:4:14 services.web.command: "';
         const advice = ' | tail" uses shell syntax ("|"); give a list, or ["sh", "-c", "..."] to run a shell';
-        // 279 characters from the start, an ellipsis, the last 120.
+        // MAX_MESSAGE - 121 characters from the start, an ellipsis, the last 120.
         assert.equal(
             e.message,
-            `${prefix}${"x".repeat(279 - prefix.length)}…${"x".repeat(120 - advice.length)}${advice}`,
+            `${prefix}${"x".repeat(MAX_MESSAGE - 121 - prefix.length)}…${"x".repeat(120 - advice.length)}${advice}`,
         );
         assert.equal(e.message.length, MAX_MESSAGE);
     });
@@ -36,7 +36,7 @@ describe("user-facing messages: cut and escaped in one place", () => {
     it("never splits a surrogate pair at the cut", () => {
         const text = "🙂".repeat(MAX_MESSAGE);
         const shown = userMessage(text);
-        assert.equal(shown, `${"🙂".repeat(139)}…${"🙂".repeat(60)}`);
+        assert.equal(shown, `${"🙂".repeat(Math.floor((MAX_MESSAGE - 121) / 2))}…${"🙂".repeat(60)}`);
         assert.equal(Buffer.from(shown, "utf8").toString("utf8"), shown);
     });
 
