@@ -16,13 +16,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { deployRiofile, GatewayRef, loadRiofile, PreviewEnv, RioInputError, RioSystem } from "../components";
-import { Allowable } from "../components/service/context";
-import { checkSystemConfig } from "../components/system/config";
 import { featuresNeeded, registryExposureNeeded } from "../components/riofile/needs";
 import { BuildSecretInput } from "../components/build/credentials";
-import { answersFromConfig } from "../components/riofile/answers";
 import { previewNamespace as namespaceOfPreview, previewSlug } from "../components/preview/slug";
+import { readStackConfig, StackConfig } from "./config";
 
+/** Secrets only: every other key is read (and checked) once, by readStackConfig. */
 const config = new pulumi.Config("rio");
 
 /**
@@ -49,21 +48,20 @@ function buildSecrets(raw: unknown): Record<string, BuildSecretInput> {
  * `rio:riofile`, its template answered by `rio:answers` (then its Riofile-answers) and NAMESPACE. Unset: ./Riofile,
  * else the folder's Dockerfile as one service (rio up without -f); a path that is set must exist.
  */
-function readRiofile(namespace: string) {
-    const file = config.get("riofile");
-    return loadRiofile(file ?? "./Riofile", {
-        answers: answersFromConfig(config.getObject("answers")),
+function readRiofile(settings: StackConfig, namespace: string) {
+    return loadRiofile(settings.riofile ?? "./Riofile", {
+        answers: settings.answers,
         namespace,
-        orDockerfile: file === undefined,
+        orDockerfile: settings.riofile === undefined,
     });
 }
 
-function program() {
-    const namespace = config.get("namespace") ?? "default";
-    const riofile = readRiofile(namespace);
+function program(settings: StackConfig) {
+    const namespace = settings.namespace;
+    const riofile = readRiofile(settings, namespace);
     // Host-reaching features the stack allows by name (Rio's admission verbs); the namespace's Pod Security follows.
-    const allow = config.getObject<Allowable[]>("allow") ?? [];
-    const { install = true, cloudflare, features, ...systemArgs } = checkSystemConfig(config.getObject("system"));
+    const allow = settings.allow;
+    const { install = true, cloudflare, features, ...systemArgs } = settings.system;
 
     const system = install
         ? new RioSystem("rio", {
@@ -78,14 +76,12 @@ function program() {
               ...(registryExposureNeeded(riofile) &&
                   systemArgs.registryExposed === undefined && { registryExposed: true }),
               ...(config.getSecret("registryPassword") && { registryPassword: config.getSecret("registryPassword") }),
-              ...(config.getObject("buildSecrets") !== undefined && {
-                  buildSecrets: buildSecrets(config.getObject("buildSecrets")),
-              }),
+              ...(settings.buildSecrets !== undefined && { buildSecrets: buildSecrets(settings.buildSecrets) }),
           })
         : undefined;
     const provider = system?.provider;
     const ns =
-        (config.getBoolean("createNamespace") ?? namespace !== "default")
+        (settings.createNamespace ?? namespace !== "default")
             ? new k8s.core.v1.Namespace(
                   namespace,
                   {
@@ -103,7 +99,7 @@ function program() {
             : undefined;
     const gateway: pulumi.Input<GatewayRef> = system
         ? system.ref.apply((r) => r.gateway)
-        : { ...config.getObject<GatewayRef>("gateway"), domain: config.get("domain") };
+        : ({ ...settings.gateway, domain: settings.domain } as GatewayRef);
     const deployed = deployRiofile(
         riofile,
         {
@@ -125,10 +121,10 @@ function program() {
  * A preview stack (`rio:previewOf` names the base stack): only a PreviewEnv, on the base's cluster, gateway and
  * registry, read through a StackReference.
  */
-function previewProgram(base: string) {
-    const pullRequest = config.getNumber("pullRequest");
-    const branch = config.get("branch");
+function previewProgram(settings: StackConfig, base: string) {
+    const { pullRequest, branch } = settings;
     const riofile = readRiofile(
+        settings,
         namespaceOfPreview(
             previewSlug({ ...(pullRequest !== undefined && { pullRequest }), ...(branch !== undefined && { branch }) }),
         ),
@@ -151,10 +147,9 @@ function previewProgram(base: string) {
             registryCredentials: ref.getOutput("registryCredentials") as pulumi.Output<
                 { address: string; username: string; password: string } | undefined
             >,
-            gatewayImplementation:
-                (config.get("gatewayImplementation") as "traefik" | "envoy" | undefined) ?? "traefik",
-            scaleToZero: config.getBoolean("scaleToZero") ?? false,
-            ...(config.getNumber("ttlHours") !== undefined && { ttlHours: config.getNumber("ttlHours") }),
+            gatewayImplementation: settings.gatewayImplementation ?? "traefik",
+            scaleToZero: settings.scaleToZero ?? false,
+            ...(settings.ttlHours !== undefined && { ttlHours: settings.ttlHours }),
         },
         { providers: { kubernetes: provider } },
     );
@@ -163,8 +158,10 @@ function previewProgram(base: string) {
 
 function run() {
     try {
-        const base = config.get("previewOf");
-        return base !== undefined ? previewProgram(base) : { ...program(), preview: undefined };
+        const settings = readStackConfig(pulumi.runtime.allConfig());
+        return settings.previewOf !== undefined
+            ? previewProgram(settings, settings.previewOf)
+            : { ...program(settings), preview: undefined };
     } catch (e) {
         // Bad input is the user's to fix: one clear line, no stack trace.
         if (e instanceof RioInputError) throw new pulumi.RunError(e.message);

@@ -167,6 +167,81 @@ describe("the stack program", () => {
             (f) => `${f}:4:12 services.web.scale: scale must be a whole number of replicas ≥ 0, not "-1"`,
         ],
         [
+            "rio:system.domain: 42",
+            { "rio:system": { domain: 42 } },
+            () => "rio:system.domain: expected a string, got 42",
+        ],
+        [
+            'rio:system.install: "no"',
+            { "rio:system": { install: "no" } },
+            () => 'rio:system.install: expected true or false, got "no"',
+        ],
+        [
+            'rio:system.features: "all"',
+            { "rio:system": { features: "all" } },
+            () => 'rio:system.features: expected a map, got "all"',
+        ],
+        [
+            "rio:system.features.build: 1",
+            { "rio:system": { features: { build: 1 } } },
+            () => "rio:system.features.build: expected true or false, got 1",
+        ],
+        [
+            "rio:system.gatewayImplementation: nginx",
+            { "rio:system": { gatewayImplementation: "nginx" } },
+            () => 'rio:system.gatewayImplementation: expected one of traefik, envoy, got "nginx"',
+        ],
+        [
+            "rio:system.civo.nodeCount: many",
+            { "rio:system": { civo: { nodeCount: "many" } } },
+            () => 'rio:system.civo.nodeCount: expected a number of nodes (1 or more), got "many"',
+        ],
+        [
+            'rio:previewOf: ""',
+            { "rio:previewOf": "", "rio:pullRequest": "1" },
+            () => 'rio:previewOf: expected the base stack (org/project/stack, or project/stack), got ""',
+        ],
+        [
+            "rio:previewOf without a pull request or branch",
+            { "rio:previewOf": "acme/rio/civo" },
+            () => "rio:previewOf: a preview stack needs rio:pullRequest or rio:branch (or both)",
+        ],
+        [
+            "rio:pullRequest: abc",
+            { "rio:previewOf": "acme/rio/civo", "rio:pullRequest": "abc" },
+            () => 'rio:pullRequest: expected a pull request number (1 or more), got "abc"',
+        ],
+        [
+            "rio:ttlHours: 0",
+            { "rio:previewOf": "acme/rio/civo", "rio:pullRequest": "1", "rio:ttlHours": "0" },
+            () => 'rio:ttlHours: expected a number of hours (more than 0), got "0"',
+        ],
+        [
+            "rio:createNamespace: yes",
+            { "rio:createNamespace": "yes", "rio:system": { install: false } },
+            () => 'rio:createNamespace: expected true or false, got "yes"',
+        ],
+        [
+            "rio:allow: hostPort (not a list)",
+            { "rio:allow": "hostPort", "rio:system": { install: false } },
+            () => 'rio:allow: expected a list, got "hostPort"',
+        ],
+        [
+            "rio:gateway.scheme: ftp",
+            { "rio:gateway": { scheme: "ftp" }, "rio:system": { install: false } },
+            () => 'rio:gateway.scheme: expected one of https, http, got "ftp"',
+        ],
+        [
+            "a typo in a config key",
+            { "rio:riofle": "Riofile", "rio:system": { install: false } },
+            () => 'rio:riofle: unknown key; did you mean "rio:riofile"?',
+        ],
+        [
+            "a secret of the wrong type, without showing it",
+            { "rio:buildSecrets": "hunter2", "rio:system": { install: false } },
+            () => "rio:buildSecrets: expected a map, got string",
+        ],
+        [
             "a typo in rio:system",
             { "rio:system": { domian: "x.example.com" } },
             () => 'rio:system.domian: unknown key; did you mean "domain"?',
