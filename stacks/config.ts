@@ -27,6 +27,8 @@ export interface StackConfig {
     previewOf?: string;
     pullRequest?: number;
     branch?: string;
+    /** The project's own repository (only its builds follow the branch); default: the Riofile's git origin. */
+    repo?: string;
     scaleToZero?: boolean;
     ttlHours?: number;
     gatewayImplementation?: "traefik" | "envoy";
@@ -130,6 +132,7 @@ const KEYS: Record<string, { json: boolean; schema: z.ZodTypeAny }> = {
         ),
     },
     branch: { json: false, schema: str.min(1, "expected a branch name") },
+    repo: { json: false, schema: str.min(1, "expected the project's git repository URL") },
     scaleToZero: { json: false, schema: bool },
     ttlHours: {
         json: false,

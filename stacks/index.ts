@@ -11,7 +11,8 @@
  *   token the secret `civo:token`;
  * - without RioSystem: `domain` and `gateway` (`{name, namespace, scheme, listener}`) of a gateway you run;
  * - a preview stack: `previewOf` (the base stack, e.g. `acme/rio/civo`), `pullRequest` and/or `branch`, and
- *   optionally `scaleToZero`, `ttlHours`, `gatewayImplementation` — see stacks/Pulumi.pr.yaml.
+ *   optionally `repo` (the project's repository, whose builds follow the branch), `scaleToZero`, `ttlHours`,
+ *   `gatewayImplementation` — see stacks/Pulumi.pr.yaml.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -138,6 +139,7 @@ function previewProgram(settings: StackConfig, base: string) {
         {
             ...(pullRequest !== undefined && { pullRequest }),
             ...(branch !== undefined && { branch }),
+            ...(settings.repo !== undefined && { repo: settings.repo }),
             riofile,
             system: ref.getOutput("rio") as pulumi.Output<{
                 gateway: GatewayRef;
@@ -187,3 +189,5 @@ export const gatewayAddress = system?.address;
 /** A preview stack's namespace and first URL (what the pull request comment shows). */
 export const previewNamespace = preview?.namespace;
 export const previewUrl = preview?.url;
+/** When a preview stack expires (its last deployment plus rio:ttlHours): the scheduled clean-up destroys it after. */
+export const previewExpiresAt = preview?.expiresAt;

@@ -1,6 +1,8 @@
 /** Continuous deployment both ways: the operator's Stack in RioSystem, and the GitHub Actions workflow `rio` writes. */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
@@ -133,6 +135,7 @@ describe("rio cd preview-workflow", () => {
             "rio:previewOf": { value: "acme/rio/civo", secret: false },
             "rio:pullRequest": { value: "${{ github.event.number }}", secret: false },
             "rio:branch": { value: "${{ github.head_ref }}", secret: false },
+            "rio:repo": { value: "${{ github.server_url }}/${{ github.repository }}", secret: false },
         });
         const down = wf.jobs.teardown.steps.find((s: any) => s.uses === "pulumi/actions@v6").with;
         assert.deepEqual(down, {
@@ -143,5 +146,72 @@ describe("rio cd preview-workflow", () => {
         for (const job of ["deploy", "teardown"])
             assert.match(wf.jobs[job].if, /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
         assert.equal(wf.jobs.cleanup.if, "github.event_name == 'schedule'");
+    });
+});
+
+describe("rio cd preview-workflow's scheduled clean-up (its script, run by bash against stand-in pulumi and gh)", () => {
+    const RIO = path.resolve(__dirname, "../../dist/components/cli/main.js");
+    const workflow = parse(
+        spawnSync(process.execPath, [RIO, "cd", "preview-workflow", "--base", "acme/rio/civo"], { encoding: "utf8" })
+            .stdout,
+    );
+    const script: string = workflow.jobs.cleanup.steps.find((s: any) => s.run?.includes("pulumi stack ls")).run;
+
+    /** What each pull request's `gh pr view` answers (FAIL: gh exits 1), and each preview's previewExpiresAt. */
+    function cleanUp(prs: Record<string, { state: string; expires?: string }>, others: string[] = []): string[] {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-cleanup-"));
+        const bin = path.join(dir, "bin");
+        fs.mkdirSync(bin);
+        const stacks = [...Object.keys(prs).map((n) => ({ name: `pr-${n}` })), ...others.map((name) => ({ name }))];
+        fs.writeFileSync(path.join(dir, "stacks.json"), JSON.stringify(stacks));
+        for (const [n, { state, expires }] of Object.entries(prs)) {
+            fs.writeFileSync(path.join(dir, `state-${n}`), state);
+            if (expires !== undefined) fs.writeFileSync(path.join(dir, `expires-acme-rio-pr-${n}`), expires);
+        }
+        const stub = (name: string, body: string) =>
+            fs.writeFileSync(path.join(bin, name), `#!/usr/bin/env bash\nD=${JSON.stringify(dir)}\n${body}\n`, {
+                mode: 0o755,
+            });
+        stub(
+            "pulumi",
+            [
+                'case "$1 $2" in',
+                '  "stack ls") cat "$D/stacks.json" ;;',
+                '  "stack output") f="$D/expires-$(echo "$5" | tr / -)"; [ -f "$f" ] || { echo "no output" >&2; exit 1; }; cat "$f" ;;',
+                '  *) echo "pulumi $*" >> "$D/calls" ;;',
+                "esac",
+            ].join("\n"),
+        );
+        stub("gh", 's=$(cat "$D/state-$3"); [ "$s" = FAIL ] && { echo "HTTP 502" >&2; exit 1; }; echo "$s"');
+        const r = spawnSync("bash", ["-c", script], {
+            encoding: "utf8",
+            env: { ...process.env, PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin` },
+        });
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8") : "";
+        fs.rmSync(dir, { recursive: true, force: true });
+        return calls.split("\n").filter((l) => l !== "");
+    }
+
+    it("destroys and removes the previews of closed and merged pull requests, and only those", () => {
+        assert.deepEqual(cleanUp({ 1: { state: "CLOSED" }, 2: { state: "MERGED" }, 3: { state: "OPEN" } }, ["civo"]), [
+            "pulumi destroy --yes --stack acme/rio/pr-1 --remove",
+            "pulumi destroy --yes --stack acme/rio/pr-2 --remove",
+        ]);
+    });
+
+    it("keeps a preview when gh fails or answers anything but OPEN, CLOSED or MERGED (fail safe)", () => {
+        assert.deepEqual(cleanUp({ 5: { state: "FAIL" }, 6: { state: "" }, 7: { state: "DRAFT" } }, ["apr-8"]), []);
+    });
+
+    it("destroys an open pull request's preview past its previewExpiresAt, keeping its stack for the next push", () => {
+        assert.deepEqual(
+            cleanUp({
+                3: { state: "OPEN", expires: "2001-01-01T00:00:00Z" },
+                4: { state: "OPEN", expires: "2999-01-01T00:00:00Z" },
+                9: { state: "OPEN" }, // deployed before previews had an expiry: kept
+            }),
+            ["pulumi destroy --yes --stack acme/rio/pr-3"],
+        );
     });
 });

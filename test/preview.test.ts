@@ -1,15 +1,20 @@
 /** PreviewEnv: one isolated, URL-addressed copy of the app per branch or pull request on the shared cluster. */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { before, beforeEach, describe, it } from "node:test";
 import fc from "fast-check";
 import { previewNamespace, previewSlug } from "../components/preview/slug";
 import { planPreviewIsolation } from "../components/preview/objects";
-import { previewRiofile } from "../components/preview/riofile";
+import { previewRiofile, repositoryKey, sameRepository } from "../components/preview/riofile";
+import { originRepository } from "../components/preview/origin";
 import { parseRiofile } from "../components/riofile/load";
 import { normalizeApp } from "../components/service/app";
 import { applied, byType, installMocks, one, reset, settle, value } from "./support/mocks";
 import { expectRio } from "./support/rioError";
 import { validateObject } from "./support/schema";
+import { commitAll, git } from "./support/git";
 
 describe("preview slugs", () => {
     it("pr-<n> for a pull request; the branch made DNS-safe plus a hash of its exact name otherwise", () => {
@@ -47,7 +52,6 @@ describe("preview isolation", () => {
             slug: "pr-42",
             pullRequest: 42,
             branch: "feature/login",
-            expiresAt: "2026-11-29T00:00:00Z",
             systemNamespace: "rio-system",
         });
         assert.deepEqual(namespace.metadata, {
@@ -59,10 +63,7 @@ describe("preview isolation", () => {
                 "pod-security.kubernetes.io/enforce": "baseline",
                 "pod-security.kubernetes.io/warn": "restricted",
             },
-            annotations: {
-                "rio.pulumi-rio.dev/branch": "feature/login",
-                "rio.pulumi-rio.dev/expires-at": "2026-11-29T00:00:00Z",
-            },
+            annotations: { "rio.pulumi-rio.dev/branch": "feature/login" },
         });
         const [netpol, quota, limits] = objects as any[];
         assert.deepEqual(netpol.spec, {
@@ -92,11 +93,24 @@ describe("a Riofile as a preview runs it", () => {
             "    image: ghcr.io/acme/api:1",
             "    ports: 8080",
             "    scale: 2-8",
+            // Another team's repository: it has no branch feature/login.
+            "  auth:",
+            "    build: {repo: 'https://github.com/other/auth', revision: v3.0.0}",
+            "  docs:",
+            "    image: https://github.com/other/docs",
+            "  site:",
+            "    image: git@github.com:acme/web.git",
         ].join("\n"),
         "Riofile",
     );
+    const ref = (p: ReturnType<typeof previewRiofile>, name: string) =>
+        normalizeApp(name, p.services.find((s) => s.name === name)!.spec).versions[0]!.build?.ref;
     it("is small, carries the preview's environment, and builds the pull request's branch", () => {
-        const p = previewRiofile(riofile, { branch: "feature/login", env: { PREVIEW: "true", MODE: "preview" } });
+        const p = previewRiofile(riofile, {
+            branch: "feature/login",
+            repo: "https://github.com/Acme/web.git",
+            env: { PREVIEW: "true", MODE: "preview" },
+        });
         const web = normalizeApp("web", p.services[0]!.spec).versions[0]!;
         const api = normalizeApp("api", p.services[1]!.spec).versions[0]!;
         assert.deepEqual(
@@ -108,6 +122,41 @@ describe("a Riofile as a preview runs it", () => {
             { name: "MODE", value: "preview" },
         ]);
         assert.deepEqual([api.scale, api.autoscale], [1, undefined]);
+    });
+    it("only the project's own repository follows the branch: other repositories build what the Riofile names", () => {
+        const p = previewRiofile(riofile, { branch: "feature/login", repo: "ssh://git@github.com/acme/web" });
+        assert.deepEqual(ref(p, "web"), { kind: "branch", name: "feature/login" });
+        assert.deepEqual(ref(p, "site"), { kind: "branch", name: "feature/login" });
+        assert.deepEqual(ref(p, "auth"), { kind: "revision", name: "v3.0.0" });
+        assert.deepEqual(ref(p, "docs"), { kind: "branch" }); // the remote's default branch, as the Riofile says
+        // Without the project's repository, no build follows the branch.
+        const none = previewRiofile(riofile, { branch: "feature/login" });
+        assert.deepEqual(
+            ["web", "auth", "site"].map((n) => ref(none, n)),
+            [{ kind: "revision", name: "v1.2.0" }, { kind: "revision", name: "v3.0.0" }, { kind: "branch" }],
+        );
+    });
+    it("knows one repository however its URL is written", () => {
+        const same = [
+            "https://github.com/acme/web",
+            "https://github.com/Acme/Web.git",
+            "https://token@github.com/acme/web/",
+            "git@github.com:acme/web.git",
+            "ssh://git@github.com:22/acme/web",
+        ];
+        assert.deepEqual([...new Set(same.map(repositoryKey))], ["github.com/acme/web"]);
+        assert.ok(!sameRepository("https://github.com/acme/web", "https://github.com/acme/web2"));
+        assert.ok(!sameRepository("https://github.com/acme/web", "https://gitlab.com/acme/web"));
+    });
+    it("takes the project's repository from the origin of the git repository the Riofile is in", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-origin-"));
+        fs.writeFileSync(path.join(dir, "Riofile"), "services: {}\n");
+        commitAll(dir);
+        assert.equal(originRepository(path.join(dir, "Riofile")), undefined); // no origin
+        git(dir, "remote", "add", "origin", "https://github.com/acme/web");
+        assert.equal(originRepository(path.join(dir, "Riofile")), "https://github.com/acme/web");
+        assert.equal(originRepository("Riofile-not-a-file"), undefined);
+        fs.rmSync(dir, { recursive: true, force: true });
     });
     it("lets autoscaled services scale to zero when the base can", () => {
         const api = normalizeApp("api", previewRiofile(riofile, { scaleToZero: true }).services[1]!.spec).versions[0]!;
@@ -144,6 +193,10 @@ describe("PreviewEnv under the mock engine", () => {
         });
         assert.deepEqual(await value(preview.urls), { web: ["https://web-pr-42.apps.example.com"] });
         assert.equal(await value(preview.url), "https://web-pr-42.apps.example.com");
+        // 72 hours after this deployment, to the second, in UTC: what the clean-up job compares with its clock.
+        const expires = await value(preview.expiresAt);
+        assert.match(expires, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+        assert.ok(Math.abs(Date.parse(expires) - (Date.now() + 72 * 3600_000)) < 60_000, expires);
         await settle(preview);
         for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
         assert.equal(await value(preview.namespace), "preview-pr-42");

@@ -304,6 +304,9 @@ describe("a preview stack (rio:previewOf)", () => {
         const outputs = await runProgram({ ...stackConfig("pr"), "rio:previewOf": "acme/rio/civo" });
         await drain(outputs);
         assert.equal(await value(outputs.previewNamespace), "preview-pr-42");
+        // Pulumi.pr.yaml's rio:ttlHours, 72, from now: the stack output the scheduled clean-up reads.
+        const expires = await value(outputs.previewExpiresAt);
+        assert.ok(Math.abs(Date.parse(expires) - (Date.now() + 72 * 3600_000)) < 60_000, expires);
         assert.deepEqual(await value(outputs.urls), { "hello-world": ["https://hello-world-pr-42.apps.example.com"] });
         assert.deepEqual(byType("kubernetes:helm.sh/v3:Release"), []);
         assert.equal(one("pulumi-rio:index:PreviewEnv", "preview").type, "pulumi-rio:index:PreviewEnv");

@@ -49,6 +49,41 @@ export function githubWorkflow(o: WorkflowOptions): string {
     return `# Written by \`rio cd github-workflow\`: pulumi up on push and every poll; see the README's "Deploy from git".\n${stringify(workflow, { lineWidth: 0 })}`;
 }
 
+/**
+ * The scheduled clean-up, failing safe: a preview is destroyed only when GitHub says for certain that its pull
+ * request is CLOSED or MERGED (then its stack is removed too), or when it is past its `previewExpiresAt` (the
+ * stack output: its last deployment plus rio:ttlHours; its stack is kept, and the next push deploys it again).
+ * A `gh` failure (rate limit, outage, a token without access) or any other answer leaves the preview alone, with
+ * a warning. RFC 3339 UTC times compare as text, so no GNU date is needed; node parses `pulumi stack ls`.
+ */
+function cleanupScript(org: string, project: string): string {
+    return [
+        "set -euo pipefail",
+        'now=$(date -u +"%Y-%m-%dT%H:%M:%SZ")',
+        `stacks=$(pulumi stack ls --project ${project} --json | node -e 'for (const s of JSON.parse(require("fs").readFileSync(0, "utf8"))) console.log(s.name)')`,
+        "for stack in $stacks; do",
+        '  case "$stack" in pr-* | */pr-*) ;; *) continue ;; esac',
+        '  pr="${stack##*pr-}"',
+        '  case "$pr" in "" | *[!0-9]*) continue ;; esac',
+        `  full="${org}/${project}/pr-$pr"`,
+        '  if ! state=$(gh pr view "$pr" --json state --jq .state); then',
+        '    echo "::warning::pull request $pr: gh failed, so its preview is kept"',
+        "    continue",
+        "  fi",
+        '  case "$state" in',
+        '    CLOSED | MERGED) pulumi destroy --yes --stack "$full" --remove; continue ;;',
+        "    OPEN) ;;",
+        '    *) echo "::warning::pull request $pr is $state, not OPEN, CLOSED or MERGED, so its preview is kept"; continue ;;',
+        "  esac",
+        '  expires=$(pulumi stack output previewExpiresAt --stack "$full" 2>/dev/null || true)',
+        '  if [ -n "$expires" ] && [[ "$now" > "$expires" ]]; then',
+        '    echo "pull request $pr: its preview expired at $expires"',
+        '    pulumi destroy --yes --stack "$full"',
+        "  fi",
+        "done",
+    ].join("\n");
+}
+
 export interface PreviewWorkflowOptions {
     /** The base stack previews run on, e.g. `acme/rio/civo`. */
     base: string;
@@ -60,8 +95,8 @@ export interface PreviewWorkflowOptions {
 /**
  * Preview stacks from pull requests: `pulumi up --upsert` of stack `pr-<number>` on opened/synchronize/reopened
  * (with the URLs commented on the pull request), `pulumi destroy --remove` on close, and a scheduled clean-up of
- * preview stacks whose pull request is closed or whose preview expired. Pull requests from forks get no secrets
- * and are not deployed.
+ * preview stacks whose pull request is closed or merged, or whose preview expired (see {@link cleanupScript}).
+ * Pull requests from forks get no secrets and are not deployed.
  */
 export function previewWorkflow(o: PreviewWorkflowOptions): string {
     const parts = o.base.split("/");
@@ -102,7 +137,9 @@ export function previewWorkflow(o: PreviewWorkflowOptions): string {
                             "config-map": [
                                 `{rio:previewOf: {value: ${o.base}, secret: false},`,
                                 " rio:pullRequest: {value: '${{ github.event.number }}', secret: false},",
-                                " rio:branch: {value: '${{ github.head_ref }}', secret: false}}",
+                                " rio:branch: {value: '${{ github.head_ref }}', secret: false},",
+                                // Only builds of this repository follow the branch; others keep what the Riofile names.
+                                " rio:repo: {value: '${{ github.server_url }}/${{ github.repository }}', secret: false}}",
                             ].join(""),
                         },
                         env,
@@ -125,15 +162,9 @@ export function previewWorkflow(o: PreviewWorkflowOptions): string {
                     ...setup,
                     { uses: "pulumi/setup-pulumi@v2" },
                     {
-                        name: "Remove previews of closed pull requests",
+                        name: "Remove previews of closed pull requests, and expired ones",
                         env: { ...env, GH_TOKEN: "${{ secrets.GITHUB_TOKEN }}" },
-                        run: [
-                            `for stack in $(pulumi stack ls --project ${project} --json | jq -r '.[].name' | grep -E '(^|/)pr-[0-9]+$'); do`,
-                            '  pr="${stack##*pr-}"',
-                            '  state=$(gh pr view "$pr" --json state --jq .state || echo CLOSED)',
-                            `  if [ "$state" != "OPEN" ]; then pulumi destroy --yes --stack "${org}/${project}/pr-$pr" --remove; fi`,
-                            "done",
-                        ].join("\n"),
+                        run: cleanupScript(org, project),
                     },
                 ],
             },

@@ -6,8 +6,6 @@ export interface PreviewMeta {
     slug: string;
     branch?: string;
     pullRequest?: number;
-    /** When the preview may be removed (RFC 3339), for the clean-up job. */
-    expiresAt?: string;
     /** Where the gateway (and KEDA's interceptor) run: the only other namespace let in. */
     systemNamespace: string;
 }
@@ -36,10 +34,7 @@ export function planPreviewIsolation(m: PreviewMeta): { namespace: KubeObject; o
                     "pod-security.kubernetes.io/enforce": "baseline",
                     "pod-security.kubernetes.io/warn": "restricted",
                 },
-                annotations: {
-                    ...(m.branch !== undefined && { "rio.pulumi-rio.dev/branch": m.branch }),
-                    ...(m.expiresAt !== undefined && { "rio.pulumi-rio.dev/expires-at": m.expiresAt }),
-                },
+                annotations: { ...(m.branch !== undefined && { "rio.pulumi-rio.dev/branch": m.branch }) },
             },
         },
         objects: [

@@ -8,14 +8,19 @@ import { GatewayRef } from "../service/context";
 import { planPreviewIsolation } from "./objects";
 import { previewRiofile } from "./riofile";
 import { previewNamespace, previewSlug } from "./slug";
+import { originRepository } from "./origin";
 
 /** Arguments of {@link PreviewEnv}. */
 export interface PreviewEnvArgs {
     /** The pull request (its number makes the slug `pr-<n>`). */
     pullRequest?: number;
-    /** The branch: builds follow it, and without a pull request number it makes the slug. */
+    /** The branch: the project's own builds follow it, and without a pull request number it makes the slug. */
     branch?: string;
-    /** Only builds of this repository follow the branch. Default: every build. */
+    /**
+     * The project's own repository: only its builds follow `branch` (a Riofile may build other repositories,
+     * which have no such branch; they keep what it names). Default: the `origin` remote of the git repository
+     * the Riofile file is in; without one, no build follows the branch.
+     */
     repo?: string;
     /** The Riofile to preview (loaded with `loadRiofile`). */
     riofile: Riofile;
@@ -38,7 +43,11 @@ export interface PreviewEnvArgs {
     scaleToZero?: boolean;
     /** Extra environment for every service (e.g. `PREVIEW=true`). Default none. */
     env?: Record<string, string>;
-    /** How long the preview may live, in hours, for the clean-up job (an annotation). Default 72. */
+    /**
+     * How long the preview may live after its last deployment, in hours: `expiresAt` says until when, and the
+     * scheduled clean-up of `rio cd preview-workflow` destroys a preview past it (the stack program exports it as
+     * `previewExpiresAt`), even while its pull request is open; the next push deploys it again. Default 72.
+     */
     ttlHours?: number;
     /** The system namespace (gateway, interceptor), the only other namespace let in. Default `rio-system`. */
     systemNamespace?: string;
@@ -59,6 +68,8 @@ export class PreviewEnv extends pulumi.ComponentResource {
     public readonly urls!: pulumi.Output<Record<string, string[]>>;
     /** The first URL of the first exposed service; resolves once everything exists. */
     public readonly url!: pulumi.Output<string | undefined>;
+    /** When the preview expires (RFC 3339, UTC, to the second): this deployment's time plus `ttlHours`. */
+    public readonly expiresAt!: pulumi.Output<string>;
     /** The services and routers deployed. */
     public readonly deployed: DeployedRiofile;
 
@@ -77,22 +88,20 @@ export class PreviewEnv extends pulumi.ComponentResource {
             slug,
             ...(args.branch !== undefined && { branch: args.branch }),
             ...(args.pullRequest !== undefined && { pullRequest: args.pullRequest }),
-            expiresAt,
             systemNamespace: args.systemNamespace ?? "rio-system",
         });
-        // The expiry moves with every run, so it is not allowed to cause an update on its own.
-        const ns = declareObject(`${name}-namespace`, isolation.namespace, isolation.namespace, {
-            parent: this,
-            ignoreChanges: ['metadata.annotations["rio.pulumi-rio.dev/expires-at"]'],
-        });
+        // The expiry moves with every deployment: an output (read by the clean-up job), not an object's field,
+        // so a redeployment updates nothing in the cluster for it.
+        const ns = declareObject(`${name}-namespace`, isolation.namespace, isolation.namespace, { parent: this });
         const inside = isolation.objects.map((o) =>
             declareObject(`${name}-${o.metadata.name}`, o, o, { parent: this, dependsOn: [ns], deletedWith: ns }),
         );
         const system = pulumi.output(args.system);
+        const repo = args.repo ?? originRepository(args.riofile.file);
         this.deployed = deployRiofile(
             previewRiofile(args.riofile, {
                 ...(args.branch !== undefined && { branch: args.branch }),
-                ...(args.repo !== undefined && { repo: args.repo }),
+                ...(repo !== undefined && { repo }),
                 ...(args.scale !== undefined && { scale: args.scale }),
                 ...(args.env !== undefined && { env: args.env }),
                 scaleToZero: args.scaleToZero ?? false,
@@ -112,6 +121,13 @@ export class PreviewEnv extends pulumi.ComponentResource {
         this.slug = pulumi.output(slug);
         this.urls = pulumi.all(Object.fromEntries(all.map(([n, s]) => [n, s.urls])));
         this.url = this.urls.apply((u) => Object.values(u).flat()[0]);
-        this.registerOutputs({ namespace: this.namespace, slug: this.slug, urls: this.urls, url: this.url });
+        this.expiresAt = pulumi.output(expiresAt);
+        this.registerOutputs({
+            namespace: this.namespace,
+            slug: this.slug,
+            urls: this.urls,
+            url: this.url,
+            expiresAt: this.expiresAt,
+        });
     }
 }

@@ -3,9 +3,13 @@ import { BuildSpec } from "../build/spec";
 import { ServiceSpec, VersionSpec } from "../service/spec";
 
 export interface PreviewOverrides {
-    /** The branch builds follow (the pull request's head). */
+    /** The branch the project's own builds follow (the pull request's head). */
     branch?: string;
-    /** Only builds of this repository follow the branch. Default: every build. */
+    /**
+     * The project's own repository: only its builds follow the branch; a build of any other repository keeps
+     * what the Riofile names (that repository has no such branch). Compared as {@link sameRepository} does.
+     * Default none: no build follows the branch.
+     */
     repo?: string;
     /** Replicas of every fixed-scale service. Default 1. */
     scale?: number;
@@ -13,6 +17,30 @@ export interface PreviewOverrides {
     env?: Record<string, string>;
     /** Autoscaled services may scale to zero (RioSystem's autoscaling feature is on). Default false. */
     scaleToZero?: boolean;
+}
+
+/**
+ * A git URL reduced to what names the repository: host and path, lowercased, without scheme, user, port, `.git`
+ * or trailing slash, so `https://github.com/Acme/Web.git`, `git@github.com:acme/web` and
+ * `ssh://git@github.com/acme/web` are one repository.
+ */
+export function repositoryKey(url: string): string {
+    const scp = /^[\w.-]+@([^:/]+):(.*)$/.exec(url);
+    const [host, p] = scp
+        ? [scp[1]!, scp[2]!]
+        : (() => {
+              const m = /^[a-z+]+:\/\/(?:[^@/]*@)?([^/:]+)(?::\d+)?\/?(.*)$/i.exec(url);
+              return m ? [m[1]!, m[2]!] : ["", url];
+          })();
+    return `${host}/${p}`
+        .toLowerCase()
+        .replace(/\/+$/, "")
+        .replace(/\.git$/, "");
+}
+
+/** Whether two git URLs name the same repository (see {@link repositoryKey}). */
+export function sameRepository(a: string, b: string): boolean {
+    return repositoryKey(a) === repositoryKey(b);
 }
 
 function withEnv(env: ServiceSpec["env"], extra: Record<string, string> | undefined): ServiceSpec["env"] {
@@ -46,7 +74,9 @@ function previewSpec<S extends ServiceSpec | VersionSpec>(spec: S, o: PreviewOve
     const env = withEnv(spec.env, o.env);
     if (env !== undefined) out.env = env;
     const build: BuildSpec | undefined = spec.build;
-    if (build && o.branch !== undefined && (o.repo === undefined || build.repo === o.repo)) {
+    const own = (repo: string | undefined) =>
+        repo !== undefined && o.repo !== undefined && sameRepository(repo, o.repo);
+    if (build && o.branch !== undefined && own(build.repo)) {
         const { revision: _r, tag: _t, onTag: _o, tagInclude: _i, tagExclude: _e, ...rest } = build;
         out.build = { ...rest, branch: o.branch };
     }
@@ -54,7 +84,7 @@ function previewSpec<S extends ServiceSpec | VersionSpec>(spec: S, o: PreviewOve
         typeof spec.image === "string" &&
         o.branch !== undefined &&
         /^(https?|ssh|git|file):\/\/|^git@/.test(spec.image) &&
-        (o.repo === undefined || spec.image === o.repo)
+        own(spec.image)
     ) {
         delete out.image;
         out.build = { repo: spec.image, branch: o.branch };
@@ -64,7 +94,8 @@ function previewSpec<S extends ServiceSpec | VersionSpec>(spec: S, o: PreviewOve
 
 /**
  * A Riofile as a preview runs it: small (scale 1, or down to zero when autoscaling is on), with the preview's
- * environment, and builds following the pull request's branch instead of what the Riofile names.
+ * environment, and the project's own builds following the pull request's branch instead of what the Riofile
+ * names; builds of other repositories are left as they are.
  */
 export function previewRiofile(riofile: Riofile, o: PreviewOverrides): Riofile {
     return {
