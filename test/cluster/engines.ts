@@ -31,6 +31,16 @@ export const VERSIONS = {
      */
     kubernetesProvider: "4.25.0",
     kwok: "0.8.0",
+    /**
+     * Traefik v3.7.x (13 is the newest served) cannot be built here: the proxy refuses 15 of its dependencies at
+     * the versions its go.mod pins (containous/go-http-auth, which basic auth needs, and DNS SDKs of lego), so the
+     * cluster tier runs v3.6.12, the newest v3.6, whose every dependency is served.
+     */
+    traefik: "3.6.12",
+    envoyGateway: "1.9.0",
+    certManager: "1.21.1",
+    keda: "2.20.2",
+    kedaHttpAddOn: "0.15.0",
 } as const;
 
 interface Binary {
@@ -48,8 +58,8 @@ interface Engine {
     binaries: Binary[];
     ldflags: string;
     tags?: string;
-    /** Files the build needs that are generated from the module cache first (not committed). */
-    prepare?: (moduleDir: string, env: NodeJS.ProcessEnv) => void;
+    /** Files the build needs that are made from the module cache first, before go reads go.mod (not committed). */
+    prepare?: (moduleDir: string) => void;
 }
 
 const k8sVersionFlags = (() => {
@@ -101,6 +111,50 @@ export const ENGINES: Engine[] = [
         name: "kwok",
         binaries: [{ name: "kwok", pkg: "sigs.k8s.io/kwok/cmd/kwok", versionArgs: ["--version"] }],
         ldflags: "-s -w",
+    },
+    {
+        name: "traefik",
+        binaries: [{ name: "traefik", pkg: "github.com/traefik/traefik/v3/cmd/traefik", versionArgs: ["version"] }],
+        ldflags: `-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=v${VERSIONS.traefik}`,
+        prepare: linkTraefikExt,
+    },
+    {
+        // The control plane only (translation and status); no Envoy proxy runs, so no traffic flows.
+        name: "envoy-gateway",
+        binaries: [
+            {
+                name: "envoy-gateway",
+                pkg: "github.com/envoyproxy/gateway/cmd/envoy-gateway",
+                versionArgs: ["version"],
+            },
+        ],
+        ldflags: `-s -w -X github.com/envoyproxy/gateway/internal/cmd/version.envoyGatewayVersion=v${VERSIONS.envoyGateway}`,
+    },
+    {
+        // The chart's three processes, one module: the operator, the interceptor (the proxy that holds requests
+        // while an app scales up from zero) and the external scaler KEDA asks for pending requests.
+        name: "keda-http-add-on",
+        binaries: ["operator", "interceptor", "scaler"].map((c) => ({
+            name: `keda-http-add-on-${c}`,
+            pkg: `github.com/kedacore/http-add-on/${c}`,
+            versionArgs: [],
+        })),
+        ldflags: `-s -w -X github.com/kedacore/http-add-on/pkg/build.version=v${VERSIONS.kedaHttpAddOn}`,
+    },
+    {
+        // Our main.go wires cert-manager's own controllers: upstream's cmd/controller module is not served.
+        name: "cert-manager",
+        binaries: [{ name: "cert-manager-controller", pkg: ".", versionArgs: [] }],
+        ldflags: `-s -w -X github.com/cert-manager/cert-manager/pkg/util.AppVersion=v${VERSIONS.certManager}`,
+    },
+    {
+        // The operator (ScaledObjects to HPAs, scale to and from zero) and the metrics API server the HPAs read.
+        name: "keda",
+        binaries: [
+            { name: "keda-operator", pkg: "github.com/kedacore/keda/v2/cmd/operator", versionArgs: [] },
+            { name: "keda-adapter", pkg: "github.com/kedacore/keda/v2/cmd/adapter", versionArgs: [] },
+        ],
+        ldflags: `-s -w -X github.com/kedacore/keda/v2/version.Version=${VERSIONS.keda}`,
     },
 ];
 
@@ -194,9 +248,9 @@ async function build(engine: Engine, goVer: string): Promise<{ dir: string; seco
     if (fs.existsSync(path.join(dir, STAMP))) return { dir };
     const moduleDir = path.join(ENGINES_SRC, engine.name);
     const started = Date.now();
+    engine.prepare?.(moduleDir);
     // Download first, so a module the proxy refuses is reported as such rather than as a compile error.
     await go(["mod", "download"], moduleDir);
-    engine.prepare?.(moduleDir, goEnv());
     const tmp = `${dir}.tmp-${process.pid}`;
     fs.rmSync(tmp, { recursive: true, force: true });
     fs.mkdirSync(path.join(tmp, "bin"), { recursive: true });
@@ -237,6 +291,24 @@ function writeProviderEmbeds(dir: string): void {
     fs.writeFileSync(path.join(dir, "terraform-mapping-embed.json"), JSON.stringify(mapping));
 }
 
+/**
+ * Traefik's go.mod replaces github.com/traefik/traefik/dynamic/ext by a folder inside its own module; ours points
+ * at ./ext, made here as a link to that folder in the module cache. The download runs outside any module, since
+ * go cannot read our go.mod while ./ext is missing; the checksum database verifies it.
+ */
+function linkTraefikExt(dir: string): void {
+    const out = execFileSync("go", ["mod", "download", "-json", `github.com/traefik/traefik/v3@v${VERSIONS.traefik}`], {
+        cwd: os.tmpdir(),
+        env: { ...goEnv(), GOFLAGS: "" },
+        encoding: "utf8",
+    });
+    const info = JSON.parse(out) as { Dir?: string; Error?: string };
+    if (!info.Dir) throw new EngineError(`github.com/traefik/traefik/v3: ${info.Error ?? "not downloaded"}`);
+    const link = path.join(dir, "ext");
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(path.join(info.Dir, "pkg", "config", "dynamic", "ext"), link);
+}
+
 function versionOf(bin: string, args: string[]): string {
     if (args.length === 0) return "(a plugin: no version flag)";
     try {
@@ -256,10 +328,13 @@ function du(dir: string): number {
     return total;
 }
 
-async function main(): Promise<void> {
+async function main(only: string[]): Promise<void> {
     const goVer = goVersion();
     const all = Date.now();
-    for (const engine of ENGINES) {
+    const unknown = only.filter((n) => !ENGINES.some((e) => e.name === n));
+    if (unknown.length)
+        throw new EngineError(`no engine named ${unknown.join(", ")}: ${ENGINES.map((e) => e.name).join(", ")}`);
+    for (const engine of ENGINES.filter((e) => only.length === 0 || only.includes(e.name))) {
         const { dir, seconds } = await build(engine, goVer);
         for (const b of engine.binaries) {
             const bin = path.join(dir, "bin", b.name);
@@ -280,7 +355,8 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-    main().catch((e) => {
+    // `npm run engines -- NAME…` builds only those engines (the tests need them all).
+    main(process.argv.slice(2)).catch((e) => {
         console.error(`engines: ${e instanceof EngineError ? e.message : (e as Error).stack}`);
         process.exit(1);
     });
