@@ -103,7 +103,8 @@ fs.rmSync(dir, { recursive: true, force: true });
 // (c) The real engine on the local control plane, when `npm run engines` has built it.
 let engines = true;
 try {
-    engineBins();
+    const bins = engineBins();
+    for (const b of ["kube-apiserver", "etcd", "kwok", "pulumi", "pulumi-resource-kubernetes"]) void bins[b];
 } catch (e) {
     engines = false;
     console.log(`cluster benchmarks not run: ${(e as Error).message}`);

@@ -20,6 +20,32 @@ export interface ControlPlane {
     kube: Kube;
     /** The processes, by name. */
     pids: Record<string, number>;
+    /**
+     * Starts another engine binary against this control plane (a controller), logging to `<dir>/<name>.log`;
+     * `stop()` ends it first, before the API server. Returns a function that stops just it.
+     */
+    spawn(name: string, bin: string, args: string[], opts?: SpawnOptions): Process;
+    /** The last lines of a process's log, for failure messages. */
+    logTail(name: string, lines?: number): string;
+    stop(): Promise<void>;
+}
+
+export interface SpawnOptions {
+    /** Added to this process's environment. */
+    env?: Record<string, string>;
+    /**
+     * Files or folders bind-mounted over fixed paths the program hard-codes (a certificate folder, /etc/hosts), in
+     * a private mount namespace of its own (`unshare`, root only), so nothing outside the control plane's folder
+     * changes. A missing target folder is made (empty) first.
+     */
+    mounts?: Record<string, string>;
+}
+
+export interface Process {
+    name: string;
+    pid: number;
+    /** Whether it is still running. */
+    alive(): boolean;
     stop(): Promise<void>;
 }
 
@@ -73,6 +99,26 @@ function logTail(file: string, lines = 25): string {
     }
 }
 
+/**
+ * The command that runs `bin` with `mounts` (target → source) bind-mounted in a private mount namespace: the
+ * mounts vanish with the process and no other process sees them.
+ */
+function inMountNamespace(mounts: Record<string, string>, bin: string, args: string[]): [string, string[]] {
+    if (process.getuid?.() !== 0) {
+        throw new Error(`${path.basename(bin)} hard-codes ${Object.keys(mounts).join(", ")}: running it needs root`);
+    }
+    const binds: string[] = [];
+    for (const [target, source] of Object.entries(mounts)) {
+        if (!fs.existsSync(target)) fs.mkdirSync(target, { recursive: true });
+        binds.push(source, target);
+    }
+    // sh receives the pairs as positional parameters: nothing is interpolated into the script.
+    const script =
+        `n=${binds.length / 2}; while [ "$n" -gt 0 ]; do mount --bind "$1" "$2" || exit 1; shift 2; n=$((n-1)); done; ` +
+        'exec "$@"';
+    return ["unshare", ["--mount", "--propagation", "private", "--", "sh", "-c", script, "sh", ...binds, bin, ...args]];
+}
+
 /** kwok's own "fast" stages (pods Ready at once, Job pods Succeeded) and its node heartbeat, from its module. */
 function kwokStages(): string {
     const kwok = moduleDir("kwok", "sigs.k8s.io/kwok");
@@ -100,24 +146,40 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     fs.writeFileSync(path.join(pki, "tokens.csv"), `${token},rio-admin,rio-admin,system:masters\n`, { mode: 0o600 });
 
     const procs: { name: string; child: ChildProcess }[] = [];
-    const start = (name: string, args: string[]) => {
+    const launch = (name: string, bin: string, args: string[], so: SpawnOptions = {}) => {
         const log = fs.openSync(path.join(dir, `${name}.log`), "a");
-        const child = spawn(bins[name], args, { stdio: ["ignore", log, log], detached: opts.detached ?? false });
+        const [cmd, argv] = so.mounts ? inMountNamespace(so.mounts, bin, args) : [bin, args];
+        const child = spawn(cmd, argv, {
+            stdio: ["ignore", log, log],
+            detached: opts.detached ?? false,
+            env: { ...process.env, ...so.env },
+        });
         fs.closeSync(log);
         if (opts.detached) child.unref();
         procs.push({ name, child });
         return child;
     };
+    const start = (name: string, args: string[]) => launch(name, bins[name], args);
+    const end = async (child: ChildProcess) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+        await exited;
+        clearTimeout(timer);
+    };
     const stop = async () => {
-        for (const { child } of [...procs].reverse()) {
-            if (child.exitCode !== null || child.signalCode !== null) continue;
-            const exited = new Promise((r) => child.once("exit", r));
-            child.kill("SIGTERM");
-            const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-            await exited;
-            clearTimeout(timer);
-        }
+        for (const { child } of [...procs].reverse()) await end(child);
         fs.rmSync(dir, { recursive: true, force: true });
+    };
+    const spawnProcess = (name: string, bin: string, args: string[], so?: SpawnOptions): Process => {
+        const child = launch(name, bin, args, so);
+        return {
+            name,
+            pid: child.pid ?? 0,
+            alive: () => child.exitCode === null && child.signalCode === null,
+            stop: () => end(child),
+        };
     };
     // An interrupted or failed run must not leave processes behind.
     const killAll = () => procs.forEach(({ child }) => child.exitCode === null && child.kill("SIGKILL"));
@@ -238,7 +300,15 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
 
         const pids = Object.fromEntries(procs.map(({ name, child }) => [name, child.pid ?? 0]));
         fs.writeFileSync(path.join(dir, "pids.json"), JSON.stringify(pids));
-        return { dir, kubeconfig, kube, pids, stop };
+        return {
+            dir,
+            kubeconfig,
+            kube,
+            pids,
+            spawn: spawnProcess,
+            logTail: (name, lines) => logTail(path.join(dir, `${name}.log`), lines),
+            stop,
+        };
     } catch (e) {
         await stop();
         throw e;
