@@ -17,7 +17,7 @@ export class Kube {
     constructor(
         readonly server: string,
         readonly ca: string,
-        private readonly token: string,
+        readonly token: string,
         readonly kubeconfigPath: string,
     ) {
         this.agent = new https.Agent({ ca, keepAlive: true });
