@@ -320,7 +320,7 @@ function linkTraefikExt(dir: string): void {
 }
 
 function versionOf(bin: string, args: string[]): string {
-    if (args.length === 0) return "(a plugin: no version flag)";
+    if (args.length === 0) return "(no version flag)";
     try {
         const out = execFileSync(bin, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 20_000 });
         return out.trim().split("\n")[0];

@@ -35,7 +35,7 @@ export async function startTraefik(cp: ControlPlane): Promise<Process> {
         config,
         JSON.stringify({
             global: { checkNewVersion: false, sendAnonymousUsage: false },
-            log: { level: "DEBUG" },
+            log: { level: "DEBUG", noColor: true },
             entryPoints: {
                 web: { address: `127.0.0.1:${impl.http}` },
                 websecure: { address: `127.0.0.1:${impl.https}` },

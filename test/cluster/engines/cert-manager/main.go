@@ -151,6 +151,5 @@ func run(rootCtx context.Context, kubeconfig, clusterResourceNamespace string, w
 	base.SharedInformerFactory.Start(rootCtx.Done())
 	base.KubeSharedInformerFactory.Start(rootCtx.Done())
 	base.HTTP01ResourceMetadataInformersFactory.Start(rootCtx.Done())
-	g.Go(func() error { return base.DNSResolver.Start(rootCtx) })
 	return g.Wait()
 }
