@@ -4,7 +4,7 @@
  * fake node's kubelet so pods become Ready and Jobs' pods Succeed. Everything listens on 127.0.0.1 on free ports
  * and lives in one temporary folder; `stop()` ends every process it started and removes the folder.
  */
-import { ChildProcess, spawn } from "node:child_process";
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -52,12 +52,19 @@ export interface Process {
 export interface StartOptions {
     /** Leave the processes running after this process exits (`npm run cluster -- up`). Default false. */
     detached?: boolean;
+    /**
+     * The aggregation layer as kubeadm configures it: a front-proxy CA and client certificate, so aggregated API
+     * servers (KEDA's metrics adapter) authenticate the users the API server proxies for, and routing to an
+     * APIService's endpoints rather than its ClusterIP, which nothing routes here (no kube-proxy). Default false.
+     */
+    aggregationLayer?: boolean;
 }
 
 /** The fake node kwok manages: enough room for every test's pods. */
 export const NODE_NAME = "kwok-node-0";
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 now (the kernel's pick), for a process to listen on. */
+export function freePort(): Promise<number> {
     return new Promise((resolve, reject) => {
         const srv = net.createServer();
         srv.unref();
@@ -117,6 +124,33 @@ function inMountNamespace(mounts: Record<string, string>, bin: string, args: str
         `n=${binds.length / 2}; while [ "$n" -gt 0 ]; do mount --bind "$1" "$2" || exit 1; shift 2; n=$((n-1)); done; ` +
         'exec "$@"';
     return ["unshare", ["--mount", "--propagation", "private", "--", "sh", "-c", script, "sh", ...binds, bin, ...args]];
+}
+
+/**
+ * The front proxy's CA and the client certificate the API server presents to aggregated API servers (kubeadm's
+ * front-proxy-ca and front-proxy-client), made with openssl: Node can make keys but not certificates.
+ */
+function frontProxyCerts(pki: string): string[] {
+    const [ca, client] = [path.join(pki, "front-proxy-ca"), path.join(pki, "front-proxy-client")];
+    const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: ["ignore", "pipe", "pipe"] });
+    const key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    const files = (base: string, ext: string) => ["-keyout", `${base}.key`, "-out", `${base}.${ext}`];
+    const caExt = ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"];
+    openssl("req", "-x509", "-days", "7", "-subj", "/CN=front-proxy-ca", ...caExt, ...key, ...files(ca, "crt"));
+    openssl("req", "-subj", "/CN=front-proxy-client", ...key, ...files(client, "csr"));
+    fs.writeFileSync(`${client}.ext`, "extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n");
+    const signed = ["-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-CAcreateserial", "-days", "7"];
+    openssl("x509", "-req", "-in", `${client}.csr`, ...signed, "-out", `${client}.crt`, "-extfile", `${client}.ext`);
+    return [
+        `--requestheader-client-ca-file=${ca}.crt`,
+        "--requestheader-allowed-names=front-proxy-client",
+        "--requestheader-username-headers=X-Remote-User",
+        "--requestheader-group-headers=X-Remote-Group",
+        "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+        `--proxy-client-cert-file=${client}.crt`,
+        `--proxy-client-key-file=${client}.key`,
+        "--enable-aggregator-routing=true",
+    ];
 }
 
 /** kwok's own "fast" stages (pods Ready at once, Job pods Succeeded) and its node heartbeat, from its module. */
@@ -226,6 +260,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
             // Privileged containers are admitted where the workload's own guards and Pod Security allow them.
             "--allow-privileged=true",
             "--profiling=false",
+            ...(opts.aggregationLayer ? frontProxyCerts(pki) : []),
         ]);
         const cert = path.join(pki, "apiserver.crt");
         const server = `https://127.0.0.1:${apiPort}`;

@@ -9,13 +9,15 @@ import { CrdSet, GatewayChannel, installCrds } from "./crds";
 export interface ClusterOptions {
     crds?: CrdSet[];
     channel?: GatewayChannel;
+    /** The API server's aggregation layer (front proxy, endpoint routing), for aggregated API servers. */
+    aggregationLayer?: boolean;
 }
 
 /** Starts a control plane before the file's tests and stops it after them; returns a getter for it. */
 export function useCluster(opts: ClusterOptions = {}): () => ControlPlane {
     let cp: ControlPlane | undefined;
     before(async () => {
-        cp = await startControlPlane();
+        cp = await startControlPlane({ aggregationLayer: opts.aggregationLayer });
         await installCrds(cp.kube, opts.crds ?? ["gatewayApi"], opts.channel);
     });
     after(async () => {
