@@ -41,6 +41,8 @@ export const VERSIONS = {
     certManager: "1.21.1",
     keda: "2.20.2",
     kedaHttpAddOn: "0.15.0",
+    /** The only version of github.com/fluxcd/flagger the proxy lists. */
+    flagger: "1.36.1",
 } as const;
 
 interface Binary {
@@ -155,6 +157,12 @@ export const ENGINES: Engine[] = [
             { name: "keda-adapter", pkg: "github.com/kedacore/keda/v2/cmd/adapter", versionArgs: [] },
         ],
         ldflags: `-s -w -X github.com/kedacore/keda/v2/version.Version=${VERSIONS.keda}`,
+    },
+    {
+        // Progressive delivery: a Canary's steps move an HTTPRoute's weights (its Gateway API router).
+        name: "flagger",
+        binaries: [{ name: "flagger", pkg: "github.com/fluxcd/flagger/cmd/flagger", versionArgs: ["-version"] }],
+        ldflags: "-s -w",
     },
 ];
 
