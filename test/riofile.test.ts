@@ -69,8 +69,13 @@ describe("Riofile loader", () => {
         ],
         [
             "a Rio key pulumi-rio does not support",
-            ["services:", "  web:", "    image: nginx", "    rolloutDuration: 30s"],
-            "Riofile:4:5 services.web.rolloutDuration: is not supported: pulumi-rio applies weights as written on each pulumi up instead of moving them over time (README: Versions and traffic)",
+            ["services:", "  web:", "    image: nginx", "    stageOnly: true"],
+            "Riofile:4:5 services.web.stageOnly: is not supported: pulumi-rio makes no staged service per commit; pull requests get a PreviewEnv",
+        ],
+        [
+            "a rollout faster than Flagger steps",
+            ["services:", "  web:", "    image: nginx", "    ports: 80/http", "    rolloutDuration: 5s"],
+            "Riofile:5:22 services.web.rolloutDuration: is shorter than one step (10s); Flagger moves the traffic at most every 10 seconds",
         ],
         ["a router without routes", ["routers:", "  r: {}"], "Riofile:2:3 routers.r: a router needs routes"],
         [

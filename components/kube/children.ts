@@ -34,6 +34,7 @@ export function declarePlanned(
             {
                 parent,
                 ...(dependsOn.length > 0 && { dependsOn }),
+                ...(planned.ownedElsewhere && { ignoreChanges: planned.ownedElsewhere }),
                 ...(deletedWith &&
                     planned.object.metadata.namespace === deletedWith.namespace && {
                         deletedWith: deletedWith.resource,

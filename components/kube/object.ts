@@ -18,4 +18,6 @@ export interface PlannedObject {
     object: KubeObject;
     /** Objects of the same plan this one waits for, as `<kind><suffix>` (a workload waits for its build). */
     after?: string[];
+    /** Fields another controller owns once the object exists (Pulumi's `ignoreChanges`): Flagger's replica count. */
+    ownedElsewhere?: string[];
 }

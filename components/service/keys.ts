@@ -43,6 +43,8 @@ export const SERVICE_KEYS = [
     "maxSurge",
     "volumes",
     "requestTimeoutSeconds",
+    "rollout",
+    "rolloutDuration",
     "global",
     "volumeTemplates",
     "containers",
@@ -87,10 +89,6 @@ export const SERVICE_ALIASES: Readonly<Record<string, string>> = {
  * what to do instead, is better than an "unknown key" error for a valid Riofile, and better than dropping them.
  */
 export const UNSUPPORTED_SERVICE_KEYS: Readonly<Record<string, string>> = {
-    rollout:
-        "pulumi-rio applies weights as written on each pulumi up instead of moving them step by step; change them in steps yourself (README: Versions and traffic)",
-    rolloutDuration:
-        "pulumi-rio applies weights as written on each pulumi up instead of moving them over time (README: Versions and traffic)",
     template:
         "pulumi-rio rolls the same workload to each new commit of a build instead of making a service per commit; pull requests get a PreviewEnv",
     stageOnly: "pulumi-rio makes no staged service per commit; pull requests get a PreviewEnv",

@@ -4,6 +4,7 @@ import { NormalizedApp } from "./app";
 import { planAppService } from "./appService";
 import { Allowable, ServiceContext } from "./context";
 import { planWorkload } from "./workload";
+import { planCanary, rolloutRefusal } from "./rollout";
 import { planRbac } from "./permissions";
 import { planHttpRoutes, planVersionRoute } from "./httpRoute";
 import { planAutoscaler, planDisruptionBudget, planReferenceGrant } from "./autoscaler";
@@ -134,6 +135,12 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext, routedHosts: 
     const service = planAppService(first, ctx.namespace);
     const exposed = planHttpRoutes(app, ctx);
     const versionRoutes = multi ? app.versions.map((v) => planVersionRoute(v, ctx)).filter((r) => r !== undefined) : [];
+    // A gradual rollout hands the app's Service and route to Flagger (rollout.ts): its Canary replaces them.
+    const gradual = app.versions.find((v) => v.gradual)?.gradual;
+    if (gradual) {
+        const refused = rolloutRefusal(app.versions, exposed);
+        if (refused) throw new RioInputError(refused.at, refused.message);
+    }
     const hostnames = [...exposed, ...versionRoutes].flatMap((e) => e.hostnames);
     const dup = hostnames.find((h, i) => hostnames.indexOf(h) !== i);
     if (dup) throw new RioInputError(["hostnames"], `hostname "${dup}" is listed twice`);
@@ -173,18 +180,28 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext, routedHosts: 
                 ...(builds[i]!.local ? [`Image${suffix(v)}`] : []),
                 ...(v.permissions.length + v.globalPermissions.length > 0 ? [`ServiceAccount${suffix(v)}`] : []),
             ];
-            return { suffix: suffix(v), object: planWorkload(v, ctx.namespace), ...(after.length > 0 && { after }) };
+            return {
+                suffix: suffix(v),
+                object: planWorkload(v, ctx.namespace),
+                ...(after.length > 0 && { after }),
+                // Flagger scales the rolled-out Deployment (to 0 between rollouts): its replicas are Flagger's.
+                ...(v.gradual && { ownedElsewhere: ["spec.replicas"] }),
+            };
         }),
-        ...(service ? [{ suffix: "", object: service }] : []),
+        ...(service && !gradual ? [{ suffix: "", object: service }] : []),
         ...(multi
             ? app.versions
                   .flatMap((v) => planAppService(v, ctx.namespace, true) ?? [])
                   .map((object, i) => ({ suffix: `-${app.versions[i]!.version}`, object }))
             : []),
-        ...exposed.map((e) => ({ suffix: e.suffix, object: e.route })),
+        ...(gradual
+            ? [{ suffix: "", object: planCanary(first, gradual, exposed[0]!, ctx.namespace) }]
+            : exposed.map((e) => ({ suffix: e.suffix, object: e.route }))),
         ...versionRoutes.map((e) => ({ suffix: e.suffix, object: e.route })),
         ...autoscalers,
+        // Flagger's primary pods carry their own selector label: a budget on ours would cover none of them.
         ...app.versions.flatMap((v) => {
+            if (v.gradual) return [];
             const pdb = planDisruptionBudget(v, ctx.namespace);
             return pdb ? [{ suffix: suffix(v), object: pdb }] : [];
         }),

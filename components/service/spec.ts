@@ -21,6 +21,7 @@ import { Permission, resolvePermissions } from "./permissions";
 import { Autoscale, AutoscaleInput, autoscaleSchema, parseScaleRange, resolveAutoscale } from "./autoscale";
 import { BuildSpec, buildSchema, GIT_URL, NormalizedBuild, normalizeBuild } from "../build/spec";
 import { LOCAL_PATH, LocalBuild, normalizeLocalBuild } from "../build/local";
+import { GradualRollout, RolloutSpec, normalizeRollout } from "./rollout";
 
 /** A ConfigMap or Secret mount in Rio's structured form. */
 export interface DataMountSpec {
@@ -90,6 +91,14 @@ export interface ServiceSpec {
     volumes?: string | readonly (string | VolumeSpec)[];
     /** A timeout on requests through the gateway, in seconds (Envoy Gateway: HTTPRoute timeouts). */
     requestTimeoutSeconds?: number;
+    /**
+     * Rio's gradual rollout: a new image or spec takes the traffic step by step (Flagger, RioSystem's `rollout`
+     * feature, moves the weights) instead of all at once: `increment` percent every `interval` seconds (default 10,
+     * Flagger's minimum); `pause: true` holds a rollout where it is. Default: no gradual rollout.
+     */
+    rollout?: RolloutSpec;
+    /** How long a gradual rollout takes: seconds or a duration (`90s`, `10m`, at most `10h`). Default 60 with `rollout`. */
+    rolloutDuration?: number | string;
     /** Run one pod on every node (a DaemonSet) instead of `scale` replicas. Default false. */
     global?: boolean;
     /** Per-replica claims (Rio's `volumeTemplates`): the workload becomes a StatefulSet; mount each with `volumes: <name>:/path`. */
@@ -208,6 +217,8 @@ export interface NormalizedService extends NormalizedContainer {
     /** Rolling update bounds (Deployment, DaemonSet); a StatefulSet replaces pods one at a time. */
     rollout: { maxUnavailable: number | string; maxSurge: number | string };
     requestTimeoutSeconds?: number;
+    /** A gradual rollout through Flagger's steps, when the service asks for one. */
+    gradual?: GradualRollout;
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -309,6 +320,11 @@ export const serviceSchema = z
         maxUnavailable: z.union([z.number().int().min(0), z.string()]),
         maxSurge: z.union([z.number().int().min(0), z.string()]),
         requestTimeoutSeconds: z.number().int().min(1, "requestTimeoutSeconds must be at least 1"),
+        rollout: z
+            .object({ increment: z.number(), interval: z.number(), intervalSeconds: z.number(), pause: z.boolean() })
+            .partial()
+            .strict(),
+        rolloutDuration: z.union([z.number(), z.string()]),
         volumes: z.union([
             z.string(),
             z.array(
@@ -913,6 +929,7 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
                 true,
             );
         const version = under(["version"], () => assertDnsLabel(s.version ?? "v0", "version"));
+        const gradual = normalizeRollout(s.rollout, s.rolloutDuration);
         return {
             ...main,
             app,
@@ -938,6 +955,7 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
             pod: podSettings(s),
             rollout: rolloutBounds(s.maxUnavailable, s.maxSurge, workload === "DaemonSet"),
             ...(s.requestTimeoutSeconds !== undefined && { requestTimeoutSeconds: s.requestTimeoutSeconds }),
+            ...(gradual && { gradual }),
         };
     });
 }
