@@ -11,7 +11,7 @@ import { Kube } from "./kube";
 /** Which Gateway API CRDs a cluster gets: RioSystem's pinned standard bundle, or Envoy Gateway's experimental one. */
 export type GatewayChannel = "standard" | "experimental";
 
-export type CrdSet = "gatewayApi" | "certManager" | "keda" | "kedaHttp" | "traefik" | "envoyGateway";
+export type CrdSet = "gatewayApi" | "certManager" | "keda" | "kedaHttp" | "traefik" | "envoyGateway" | "flagger";
 
 const yamlFiles = (dir: string, filter: (f: string) => boolean = () => true) =>
     fs
@@ -51,6 +51,9 @@ export function crdFiles(set: CrdSet, channel: GatewayChannel = "standard"): str
             return yamlFiles(
                 path.join(dir("github.com/envoyproxy/gateway"), "charts/gateway-helm/charts/crds/crds/generated"),
             );
+        case "flagger":
+            // From the module its controller is built from (the one version the proxy serves).
+            return [path.join(moduleDir("flagger", "github.com/fluxcd/flagger"), "artifacts/flagger/crd.yaml")];
     }
 }
 
