@@ -203,7 +203,13 @@ describe("planning a folder build", () => {
             path.join(root, "Riofile"),
         );
         assert.equal(registryExposureNeeded(riofile), true);
-        assert.deepEqual(featuresNeeded(riofile), { autoscaling: false, metrics: false, build: false, registry: true });
+        assert.deepEqual(featuresNeeded(riofile), {
+            autoscaling: false,
+            metrics: false,
+            rollout: false,
+            build: false,
+            registry: true,
+        });
         const own = parseRiofile(
             "services:\n  api:\n    build:\n      context: ./api\n      pushRegistry: ghcr.io\n",
             path.join(root, "Riofile"),

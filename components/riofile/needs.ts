@@ -4,7 +4,8 @@ import { Riofile } from "./load";
 
 /**
  * The RioSystem features a Riofile's services need, so a stack installs nothing they do not use:
- * KEDA's HTTP add-on for concurrency autoscaling, metrics-server for cpu/memory autoscaling, the builder and
+ * KEDA's HTTP add-on for concurrency autoscaling, metrics-server for cpu/memory autoscaling, Flagger for gradual
+ * rollouts, the builder and
  * the registry for builds. A local folder build also needs the registry served at `registry.<domain>`
  * (`registryExposureNeeded`), which the stack asks RioSystem for unless its config says otherwise.
  */
@@ -13,6 +14,8 @@ export function featuresNeeded(riofile: Riofile): Partial<Record<Feature, boolea
     return {
         autoscaling: versions.some((v) => v.autoscale?.kind === "concurrency"),
         metrics: versions.some((v) => v.autoscale?.kind === "resource"),
+        // Gradual rollouts are Flagger's Canaries.
+        rollout: versions.some((v) => v.gradual !== undefined),
         // Builds need the builder; they push to the in-cluster registry unless they all name their own.
         build: versions.some((v) => v.build !== undefined),
         // Local folders are built where Pulumi runs, and pushed to the registry too unless they name their own.

@@ -73,6 +73,7 @@ export const BUDGETS = {
     kedaHttpScaler: r("25m", "32Mi", "250m", "64Mi"),
     kedaHttpInterceptor: r("50m", "48Mi", "500m", "128Mi"),
     headlamp: r("25m", "64Mi", "250m", "192Mi"),
+    flagger: r("10m", "32Mi", "500m", "128Mi"),
     // The operator's chart asks 200m/128Mi; it idles between runs. Each run's workspace pod is the program's own cost.
     pulumiOperator: r("50m", "96Mi", "500m", "256Mi"),
 } as const;

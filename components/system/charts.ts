@@ -19,6 +19,7 @@ export const CHARTS = {
     },
     keda: { chart: "keda", repo: "https://kedacore.github.io/charts", version: "2.20.2" },
     kedaHttp: { chart: "keda-add-ons-http", repo: "https://kedacore.github.io/charts", version: "0.15.0" },
+    flagger: { chart: "flagger", repo: "https://flagger.app", version: "1.36.1" },
     headlamp: { chart: "headlamp", repo: "https://kubernetes-sigs.github.io/headlamp/", version: "0.45.0" },
     pulumiOperator: { chart: "oci://ghcr.io/pulumi/helm-charts/pulumi-kubernetes-operator", version: "2.9.0" },
 } as const;
@@ -215,6 +216,21 @@ function keda(s: SystemSettings): ReleasePlan[] {
     ];
 }
 
+/** Flagger with its Gateway API router: RioService's gradual rollouts are its Canaries (service/rollout.ts). */
+function flagger(s: SystemSettings): ReleasePlan {
+    return release(s, "flagger", "rollout", "flagger", {
+        // Its router writes the apps' HTTPRoutes; its chart brings the Canary CRD (crds/).
+        after: [gatewayApiKinds(s)],
+        values: {
+            meshProvider: "gatewayapi:v1",
+            // Canaries check readiness only (no metric analysis): no Prometheus is installed or needed.
+            prometheus: { install: false },
+            resources: BUDGETS.flagger,
+        },
+        pods: [pod("rollout", "flagger", BUDGETS.flagger)],
+    });
+}
+
 /** Headlamp on `dashboard.<domain>` through the Gateway. Its own service account gets no rights: users log in with a token. */
 function headlamp(s: SystemSettings, domain: string | undefined): ReleasePlan {
     const ref = gatewayRef(s);
@@ -253,6 +269,7 @@ export function planReleases(s: SystemSettings, domain?: string): ReleasePlan[] 
         ...(f.tls ? [certManager(s)] : []),
         ...(f.metrics ? [metricsServer(s)] : []),
         ...(f.autoscaling ? keda(s) : []),
+        ...(f.rollout ? [flagger(s)] : []),
         ...(f.dashboard ? [headlamp(s, domain ?? s.domain)] : []),
         ...(f.continuousDeployment ? [pulumiOperator(s)] : []),
     ];

@@ -13,6 +13,7 @@ export const FEATURES = [
     "metrics",
     "build",
     "autoscaling",
+    "rollout",
     "dashboard",
     "continuousDeployment",
 ] as const;
@@ -28,6 +29,7 @@ export const FEATURE_PURPOSE: Record<Feature, string> = {
     metrics: "metrics-server, for HorizontalPodAutoscalers and kubectl top",
     build: "the namespace and service account rootless BuildKit jobs run with",
     autoscaling: "KEDA and its HTTP add-on, for concurrency autoscaling and scale to zero",
+    rollout: "Flagger, which moves a service's traffic to its new spec step by step (rollout, rolloutDuration)",
     dashboard: "Headlamp on dashboard.<domain>",
     continuousDeployment: "the Pulumi Kubernetes Operator re-running this stack's pulumi up on a period",
 };
@@ -38,6 +40,7 @@ const NEEDS: Partial<Record<Feature, Feature[]>> = {
     dns: ["gateway"],
     dashboard: ["gateway"],
     build: ["registry"],
+    rollout: ["gateway"],
 };
 
 export interface FeatureDefaults {
@@ -63,6 +66,7 @@ export function resolveFeatures(
         metrics: !defaults.hasMetricsServer,
         build: false,
         autoscaling: false,
+        rollout: false,
         dashboard: false,
         continuousDeployment: false,
     };

@@ -37,6 +37,7 @@ describe("system ordering", () => {
             ["metricsServer", []],
             ["keda", []],
             ["kedaHttp", [{ release: "keda" }]],
+            ["flagger", [{ crds: "gatewayApi" }]],
             ["headlamp", [{ crds: "gatewayApi" }]],
             ["pulumiOperator", []],
         ]);
@@ -49,6 +50,7 @@ describe("system ordering", () => {
             ["metricsServer", []],
             ["keda", []],
             ["kedaHttp", [{ release: "keda" }]],
+            ["flagger", [{ release: "envoyGateway" }]],
             ["headlamp", [{ release: "envoyGateway" }]],
             ["pulumiOperator", []],
         ]);

@@ -20,6 +20,7 @@ describe("RioSystem settings", () => {
                 metrics: true,
                 build: false,
                 autoscaling: false,
+                rollout: false,
                 dashboard: false,
                 continuousDeployment: false,
             },
@@ -54,6 +55,7 @@ describe("RioSystem settings", () => {
             metrics: false,
             build: false,
             autoscaling: false,
+            rollout: false,
             dashboard: true,
             continuousDeployment: false,
         });
