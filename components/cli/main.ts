@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `rio` command line. It loads no Pulumi code: `rio render` calls the same planning functions the
- * components apply, so it starts fast and needs no cluster, credentials or Pulumi CLI.
+ * The `rio` command line. `rio render`, `rio export` and `rio cd` load no Pulumi code: they call the same planning
+ * functions the components apply, so they start fast and need no cluster, credentials or Pulumi CLI. The commands
+ * that change a cluster (install, run, up, scale, rm) and `rio ps` run the Pulumi engine on a stack of the current
+ * kube context (commands.ts), loaded only when one of them runs.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -19,6 +21,9 @@ import { planSystem } from "../system/plan";
 import { resolveSettings } from "../system/settings";
 import { githubWorkflow, previewWorkflow } from "../cd/workflow";
 import { asFlagError } from "./flags";
+import type { ChangeFlags, GlobalFlags } from "./commands";
+import type { InstallFlags } from "./installFlags";
+import type { RunFlags } from "./runFlags";
 
 function packageVersion(): string {
     for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
@@ -176,12 +181,117 @@ function localBuilds(plan: RiofilePlan): string {
         .join("");
 }
 
-export function program(out: (s: string) => void): Command {
+/** A repeatable option's values, in the order given. */
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+/** The commands that run the engine, loaded when one runs (they load Pulumi; `rio render` stays fast). */
+const commands = () => import("./commands");
+
+/** `--preview` and `--yes`, which every command that changes a stack takes. */
+function changeOptions(cmd: Command): Command {
+    return cmd
+        .option("--preview", "show what would change, and change nothing")
+        .option("-y, --yes", "change without asking (rio asks only on a terminal)");
+}
+
+/** The commands that change a cluster through a Pulumi stack, and `rio ps`. */
+function stackCommands(cli: Command, start: (p: Promise<void>) => void): void {
+    const globals = () => cli.opts() as GlobalFlags;
+    const io = (c: typeof import("./commands")) => c.processIo();
+    changeOptions(
+        cli
+            .command("install")
+            .description("install Rio (RioSystem: gateway, TLS, …) on the cluster of the current kube context")
+            .option(
+                "--domain <domain>",
+                "cluster domain; apps are served at <app>-<namespace>.<domain> (default: <gateway address>.sslip.io)",
+            )
+            .option("--email <email>", "the Let's Encrypt account email")
+            .option(
+                "--disable-features <features>",
+                "features to leave out, comma-separated (gateway, tls, metrics, …)",
+                collect,
+            )
+            .option(
+                "--settings <file>",
+                "more RioSystem settings, YAML or JSON (charts, crdBundles, helmValues, gatewayImplementation, …); flags win",
+            ),
+    ).action((flags: InstallFlags & ChangeFlags) => start(commands().then((c) => c.install(globals(), flags, io(c)))));
+    changeOptions(
+        cli
+            .command("run")
+            .description(
+                "run an image (or build a git repository) as a service; the same name again updates it in place",
+            )
+            .argument("<image>", "the image, or a git repository URL to build")
+            .argument("[args...]", "arguments replacing the image's command arguments (as docker run)")
+            .option(
+                "-p, --ports <port>",
+                "[service port:]container port[/protocol][,name][,expose=false] (repeatable)",
+                collect,
+            )
+            .option("-n, --name <name>", "[namespace:]name[@version] (default: a random name)")
+            .option("--scale <scale>", "replicas (2), or autoscaling bounds (1-10)")
+            .option(
+                "-e, --env <NAME=value>",
+                "an environment variable; NAME alone takes rio's own (repeatable)",
+                collect,
+            )
+            .option("--env-file <file>", "a file of NAME=value lines (repeatable)", collect)
+            .option("--cpus <cpus>", "CPU request (0.5 or 500m)")
+            .option("-m, --memory <memory>", "memory request (100Mi)")
+            .passThroughOptions(),
+    ).action((image: string, args: string[], flags: RunFlags & ChangeFlags) =>
+        start(commands().then((c) => c.run(globals(), image, args, flags, io(c)))),
+    );
+    changeOptions(
+        cli
+            .command("up")
+            .description("deploy a Riofile: its services, configs, routers and external services join the namespace's")
+            .option(
+                "-f, --file <path>",
+                "the Riofile ('-' reads standard input) (default: ./Riofile, else ./Dockerfile)",
+            )
+            .option("--answers <file>", "answers to the Riofile's template questions (YAML or JSON map)"),
+    ).action((flags: { file?: string; answers?: string } & ChangeFlags) => {
+        const riofile = readRiofile({ ...flags, namespace: globals().namespace });
+        start(commands().then((c) => c.up(globals(), riofile, flags, io(c))));
+    });
+    cli.command("ps")
+        .description("list the namespace's services: NAME, IMAGE, ENDPOINT, SCALE, WEIGHT, CREATED, DETAIL")
+        .addOption(new Option("--format <format>", "print as data instead of a table").choices(["json", "yaml"]))
+        .action((flags: { format?: "json" | "yaml" }) => start(commands().then((c) => c.ps(globals(), flags, io(c)))));
+    changeOptions(
+        cli
+            .command("scale")
+            .description("scale services: NAME=COUNT, or NAME=MIN-MAX to autoscale")
+            .argument("<scales...>", "[namespace:]name[@version]=COUNT|MIN-MAX"),
+    ).action((specs: string[], flags: ChangeFlags) =>
+        start(commands().then((c) => c.scale(globals(), specs, flags, io(c)))),
+    );
+    changeOptions(
+        cli
+            .command("rm")
+            .description("remove services, router/NAME or externalservice/NAME from the stack and the cluster")
+            .argument("<names...>", "[namespace:]name[@version], router/NAME, externalservice/NAME"),
+    ).action((names: string[], flags: ChangeFlags) =>
+        start(commands().then((c) => c.rm(globals(), names, flags, io(c)))),
+    );
+}
+
+export function program(out: (s: string) => void, start: (p: Promise<void>) => void = () => undefined): Command {
     const cli = new Command("rio")
-        .description("Rio's MicroPaaS as Pulumi components: see what a Riofile deploys, offline")
+        .description(
+            "Rio's MicroPaaS over Pulumi: run and scale services on the current kube context, or see what a Riofile deploys, offline",
+        )
         .version(packageVersion())
         .showHelpAfterError()
-        .exitOverride();
+        .exitOverride()
+        // Rio's global flags go before the command (rio -n team ps); `rio run -n` is the service's name.
+        .enablePositionalOptions()
+        .option("-n, --namespace <ns>", "the namespace of ps, up, scale and rm", "default")
+        .option("--stack <name>", "the Pulumi stack (default: named after the current kube context)")
+        .option("--kubeconfig <file>", "the kubeconfig (default: KUBECONFIG, else ~/.kube/config)");
     cli.command("render")
         .description("print every Kubernetes object the Riofile deploys, as multi-document YAML")
         .option("-f, --file <path>", "the Riofile ('-' reads standard input) (default: ./Riofile, else ./Dockerfile)")
@@ -242,21 +352,56 @@ export function program(out: (s: string) => void): Command {
         .requiredOption("--base <org/project/stack>", "the base stack previews run on")
         .option("--cleanup <cron>", "when to remove previews of closed pull requests (cron, UTC)", "0 3 * * *")
         .action((flags: { base: string; cleanup: string }) => out(previewWorkflow(flags)));
+    stackCommands(cli, start);
     return cli;
 }
 
-/** Runs the CLI; user errors print one line on stderr and exit non-zero, with nothing on stdout. */
+/** A user error is one line on stderr and exit 1; a usage error exit 2; anything else is a crash, shown as one. */
+function exitCode(e: unknown): number {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof RioInputError) {
+        process.stderr.write(`rio: ${e.message}\n`);
+        return 1;
+    }
+    throw e;
+}
+
+/**
+ * Runs the offline commands (render, export, cd) in this process; user errors print one line on stderr and exit
+ * non-zero, with nothing on stdout. The commands that run the engine need {@link mainAsync}.
+ */
 export function main(argv: string[]): number {
     let output = "";
+    let started = false;
     try {
-        program((s) => (output += s)).parse(argv, { from: "user" });
+        program(
+            (s) => (output += s),
+            () => {
+                started = true;
+            },
+        ).parse(argv, { from: "user" });
     } catch (e) {
-        if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-        if (e instanceof RioInputError) {
-            process.stderr.write(`rio: ${e.message}\n`);
-            return 1;
-        }
-        throw e;
+        return exitCode(e);
+    }
+    if (started) throw new Error(`rio ${argv.join(" ")}: this command runs the engine; call mainAsync`);
+    process.stdout.write(output);
+    return 0;
+}
+
+/** Runs any command; what the engine commands print they print as they go, and nothing on stdout on an error. */
+export async function mainAsync(argv: string[]): Promise<number> {
+    let output = "";
+    let pending: Promise<void> | undefined;
+    try {
+        program(
+            (s) => (output += s),
+            (p) => {
+                pending = p;
+            },
+        ).parse(argv, { from: "user" });
+        if (pending) await pending;
+    } catch (e) {
+        return exitCode(e);
     }
     process.stdout.write(output);
     return 0;
@@ -276,5 +421,5 @@ function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
 if (require.main === module) {
     quietOnClosedPipe(process.stdout);
     quietOnClosedPipe(process.stderr);
-    process.exitCode = main(process.argv.slice(2));
+    void mainAsync(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

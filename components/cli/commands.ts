@@ -1,0 +1,335 @@
+/**
+ * The `rio` commands that change a stack — install, run, up, scale, rm — and `rio ps`. Each works out the stack's
+ * new desired state with pure functions, checks it whole (a user error stops here, before the engine runs), then
+ * runs the engine on it: a preview with `--preview`, else an update, after which the stack's config holds it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { createInterface } from "readline";
+import { RioInputError } from "../errors";
+import { parseRiofile, Riofile } from "../riofile/load";
+import { Desired } from "./desired";
+import { currentDesired, openStack, plainOutputs, runEngine, withLock } from "./engine";
+import { asInstallError, InstallFlags, installSettings } from "./installFlags";
+import { KubeApi } from "./kubeApi";
+import { connectionFor, currentContext, Kubeconfig, loadKubeconfig } from "./kubeconfig";
+import { changeSummary } from "./progress";
+import { formatRows, formatTable, LiveWorkload, psRows, workloadPath, workloadsOf } from "./ps";
+import {
+    checkContent,
+    contentOf,
+    mergeContent,
+    putService,
+    refuseLocalBuilds,
+    removeNames,
+    RiofileContent,
+    riofileLabel,
+    splitKind,
+    textOf,
+} from "./riofileEdit";
+import { asRunFlagError, checkRunService, RunFlags, runService } from "./runFlags";
+import { applyScale, parseScaleArg } from "./scale";
+import { parseServiceName, randomName } from "./serviceName";
+import { checkDesired, StackOutputs } from "./stackProgram";
+import { checkStackName, stackNameFor } from "./stackName";
+import { prepareState, RioState } from "./state";
+
+/** Rio's global flags (before the command). */
+export interface GlobalFlags {
+    namespace: string;
+    stack?: string;
+    kubeconfig?: string;
+}
+
+/** Flags of every command that changes a stack. */
+export interface ChangeFlags {
+    /** Show what would change, change nothing. */
+    preview?: boolean;
+    /** Do not ask before changing (asked only on a terminal). */
+    yes?: boolean;
+}
+
+/** Where a command writes: results on stdout, progress and warnings on stderr. */
+export interface Io {
+    out(text: string): void;
+    err(text: string): void;
+    /** Whether a person is there to answer (stdin and stderr are terminals). */
+    interactive: boolean;
+    confirm(question: string): Promise<boolean>;
+}
+
+/** The process's own terminal. */
+export function processIo(): Io {
+    return {
+        out: (t) => process.stdout.write(t),
+        err: (t) => process.stderr.write(t),
+        interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+        confirm: (question) =>
+            new Promise((resolve) => {
+                const rl = createInterface({ input: process.stdin, output: process.stderr });
+                rl.question(`${question} [y/N] `, (answer) => {
+                    rl.close();
+                    resolve(/^y(es)?$/i.test(answer.trim()));
+                });
+            }),
+    };
+}
+
+interface Session {
+    state: RioState;
+    kube: Kubeconfig;
+    stackName: string;
+    /** The current kube context (undefined when --stack names the stack and none is current). */
+    context?: string;
+}
+
+function session(globals: GlobalFlags): Session {
+    // --kubeconfig is KUBECONFIG for rio and for the engine and provider it runs, as Rio's flag was.
+    if (globals.kubeconfig !== undefined) process.env.KUBECONFIG = path.resolve(globals.kubeconfig);
+    const kube = loadKubeconfig();
+    const context = globals.stack !== undefined ? kube.currentContext : currentContext(kube);
+    return {
+        state: prepareState(),
+        kube,
+        stackName: globals.stack !== undefined ? checkStackName(globals.stack) : stackNameFor(context!),
+        ...(context !== undefined && { context }),
+    };
+}
+
+const notInstalled = (s: Session) =>
+    new RioInputError(
+        [],
+        `rio is not installed on stack ${s.stackName}${s.context !== undefined ? ` (kube context ${s.context})` : ""}: run rio install first`,
+    );
+
+/** A namespace's Riofile content in a desired state (empty when the namespace has nothing). */
+function namespaceContent(desired: Desired, namespace: string): RiofileContent {
+    const text = desired.riofiles[namespace];
+    return text === undefined ? {} : contentOf(text, namespace);
+}
+
+/** The desired state with a namespace's content, checked by the loader; a namespace left empty is dropped. */
+function withNamespace(desired: Desired, namespace: string, content: RiofileContent, checked?: Riofile): Desired {
+    const riofile = checked ?? checkContent(content, namespace);
+    const { [namespace]: _old, ...others } = desired.riofiles;
+    const empty = Object.keys(content).length === 0;
+    return { ...desired, riofiles: empty ? others : { ...others, [namespace]: textOf(riofile) } };
+}
+
+/** `name  url` lines for what a command touched (names without a URL are private services). */
+function urlLines(outputs: StackOutputs | undefined, namespace: string, names: readonly string[]): string {
+    const urls = outputs?.urls?.[namespace] ?? {};
+    const rows = names.flatMap((n) => (urls[n] ?? []).map((u) => [n, u] as const));
+    const width = Math.max(0, ...rows.map(([n]) => n.length));
+    return rows.map(([n, u]) => `${n.padEnd(width)}   ${u}\n`).join("");
+}
+
+/**
+ * The frame of every command that changes a stack: lock, read, change, check, then preview or update. `change`
+ * is pure and throws the user's errors; `done` says what the update gave.
+ */
+async function changeStack(
+    globals: GlobalFlags,
+    flags: ChangeFlags,
+    io: Io,
+    opts: {
+        install?: boolean;
+        /** The checks' errors as about what the user typed (a flag, a settings file). */
+        explain?: (e: RioInputError) => RioInputError;
+    },
+    change: (current: Desired, s: Session) => Desired,
+    done: (outputs: StackOutputs | undefined) => string,
+): Promise<void> {
+    const s = session(globals);
+    await withLock(s.state, s.stackName, async () => {
+        const { desired: current } = currentDesired(s.state, s.stackName);
+        if (!opts.install && current.system === undefined) throw notInstalled(s);
+        const context = current.context ?? s.context;
+        const next = { ...change(current, s), ...(context !== undefined && { context }) };
+        try {
+            checkDesired(next);
+        } catch (e) {
+            if (e instanceof RioInputError && opts.explain) throw opts.explain(e);
+            throw e;
+        }
+        const stack = await openStack(s.state, s.stackName, opts.install ?? false);
+        if (!stack) throw notInstalled(s);
+        const log = (line: string) => io.err(`${line}\n`);
+        io.err(`rio: stack ${s.stackName}${context !== undefined ? ` (kube context ${context})` : ""}\n`);
+        if (flags.preview || (io.interactive && !flags.yes)) {
+            const r = await runEngine(stack, s.state, s.stackName, next, true, log);
+            io.err(`  ${changeSummary(r.changes, true)}\n`);
+            if (flags.preview) {
+                io.err("rio: --preview: nothing was changed\n");
+                return;
+            }
+            if (!(await io.confirm("rio: apply these changes?"))) {
+                io.err("rio: nothing was changed\n");
+                return;
+            }
+        }
+        const r = await runEngine(stack, s.state, s.stackName, next, false, log);
+        io.out(done(r.outputs));
+    });
+}
+
+/** `rio install`: RioSystem's settings on the stack of the current kube context. */
+export async function install(globals: GlobalFlags, flags: InstallFlags & ChangeFlags, io: Io): Promise<void> {
+    const { system, warnings } = installSettings(flags, (f) => fs.readFileSync(f, "utf8"));
+    for (const w of warnings) io.err(`rio: warning: ${w}\n`);
+    await changeStack(
+        globals,
+        flags,
+        io,
+        { install: true, explain: (e) => asInstallError(e, flags) },
+        (current) => ({ ...current, system }),
+        (outputs) =>
+            `rio is installed: apps are served at https://<app>-<namespace>.${outputs?.domain ?? "<domain>"}${outputs?.gatewayAddress ? ` (gateway ${outputs.gatewayAddress})` : ""}\n`,
+    );
+}
+
+/** `rio run`: one service, created or replaced in place. */
+export async function run(
+    globals: GlobalFlags,
+    image: string,
+    args: readonly string[],
+    flags: RunFlags & ChangeFlags,
+    io: Io,
+): Promise<void> {
+    const service = runService(image, args, flags, {
+        lookupEnv: (n) => process.env[n],
+        readFile: (f) => fs.readFileSync(f, "utf8"),
+    });
+    const given = flags.name !== undefined ? parseServiceName(flags.name, "--name") : undefined;
+    if (given) checkRunService(given.app, service);
+    const namespace = given?.namespace ?? globals.namespace;
+    let key = "";
+    await changeStack(
+        globals,
+        flags,
+        io,
+        {},
+        (current) => {
+            const content = namespaceContent(current, namespace);
+            const taken = new Set(Object.keys((content.services ?? {}) as object));
+            const name = given ?? { app: randomName(taken) };
+            if (!given) checkRunService(name.app, service);
+            const put = putService(content, name, service);
+            key = put.key;
+            let riofile: Riofile;
+            try {
+                riofile = checkContent(put.content, namespace);
+            } catch (e) {
+                if (e instanceof RioInputError) throw asRunFlagError(e, key);
+                throw e;
+            }
+            refuseLocalBuilds(riofile, () => `IMAGE ${image}`);
+            return withNamespace(current, namespace, put.content, riofile);
+        },
+        (outputs) => urlLines(outputs, namespace, [appOf(key, service)]) || `${key}: no port is exposed (no URL)\n`,
+    );
+}
+
+/** The app a service entry belongs to (what the stack's URLs are keyed by). */
+const appOf = (key: string, service: Record<string, unknown>) => (typeof service.app === "string" ? service.app : key);
+
+/** `rio up`: a Riofile merged into the namespace's. */
+export async function up(globals: GlobalFlags, riofile: Riofile, flags: ChangeFlags, io: Io): Promise<void> {
+    refuseLocalBuilds(riofile, (s) => `${riofile.file}: services.${s}`);
+    const namespace = globals.namespace;
+    await changeStack(
+        globals,
+        flags,
+        io,
+        {},
+        (current) => withNamespace(current, namespace, mergeContent(namespaceContent(current, namespace), riofile)),
+        (outputs) =>
+            urlLines(outputs, namespace, [
+                ...riofile.services.map((s) => s.name),
+                ...riofile.routers.map((r) => r.name),
+            ]),
+    );
+}
+
+/** `rio scale app=N|MIN-MAX…`. */
+export async function scale(globals: GlobalFlags, specs: readonly string[], flags: ChangeFlags, io: Io): Promise<void> {
+    const requests = specs.map((text) => ({ text, ...parseScaleArg(text) }));
+    const namespaces = new Set(requests.map((r) => r.name.namespace ?? globals.namespace));
+    await changeStack(
+        globals,
+        flags,
+        io,
+        {},
+        (current) => {
+            let next = current;
+            for (const ns of namespaces) {
+                let content = namespaceContent(next, ns);
+                for (const r of requests.filter((q) => (q.name.namespace ?? globals.namespace) === ns))
+                    content = applyScale(content, r, ns);
+                try {
+                    next = withNamespace(next, ns, content);
+                } catch (e) {
+                    // A range the autoscaler refuses (5-2) is about what was typed.
+                    if (e instanceof RioInputError && e.path[0] === "services")
+                        throw new RioInputError([], `scale ${specs.join(" ")}: ${e.message}`);
+                    throw e;
+                }
+            }
+            return next;
+        },
+        (outputs) =>
+            [...namespaces]
+                .map((ns) =>
+                    urlLines(
+                        outputs,
+                        ns,
+                        requests.filter((r) => (r.name.namespace ?? globals.namespace) === ns).map((r) => r.name.app),
+                    ),
+                )
+                .join(""),
+    );
+}
+
+/** `rio rm name…`: services (`app`, `app@version`), `router/NAME`, `externalservice/NAME`. */
+export async function rm(globals: GlobalFlags, names: readonly string[], flags: ChangeFlags, io: Io): Promise<void> {
+    const parsed = names.map((text) => {
+        const { kind, rest } = splitKind(text);
+        return { kind, name: parseServiceName(rest, `rm "${text}"`), text };
+    });
+    const namespaces = new Set(parsed.map((p) => p.name.namespace ?? globals.namespace));
+    await changeStack(
+        globals,
+        flags,
+        io,
+        {},
+        (current) => {
+            let next = current;
+            for (const ns of namespaces) {
+                const these = parsed.filter((p) => (p.name.namespace ?? globals.namespace) === ns);
+                next = withNamespace(next, ns, removeNames(namespaceContent(next, ns), these, ns));
+            }
+            return next;
+        },
+        () => parsed.map((p) => `removed ${p.text}\n`).join(""),
+    );
+}
+
+/** `rio ps [--format json|yaml]`: the namespace's services, as the stack wants them and as they run. */
+export async function ps(globals: GlobalFlags, flags: { format?: "json" | "yaml" }, io: Io): Promise<void> {
+    const s = session(globals);
+    const { desired } = currentDesired(s.state, s.stackName);
+    if (desired.system === undefined) throw notInstalled(s);
+    const stack = await openStack(s.state, s.stackName, false);
+    if (!stack) throw notInstalled(s);
+    const outputs = plainOutputs(await stack.outputs());
+    const namespace = globals.namespace;
+    const text = desired.riofiles[namespace];
+    const riofile = text === undefined ? undefined : parseRiofile(text, riofileLabel(namespace), { namespace });
+    const live = new Map<string, LiveWorkload | undefined>();
+    if (riofile) {
+        const api = new KubeApi(connectionFor(s.kube, desired.context ?? s.context!));
+        for (const w of workloadsOf(riofile)) live.set(w.name, await api.get<LiveWorkload>(workloadPath(namespace, w)));
+    }
+    const rows = riofile ? psRows(namespace, riofile, outputs.urls?.[namespace], live) : [];
+    io.out(flags.format ? formatRows(rows, flags.format) : formatTable(rows, new Date()));
+}
