@@ -106,12 +106,13 @@ describe("a rio stack's program", () => {
     it("installs only the features its Riofiles need, unless the settings name them", () => {
         assert.deepEqual(systemArgs({ domain: "x.example.com" }, []), {
             domain: "x.example.com",
-            features: { autoscaling: false, metrics: false, build: false, registry: false },
+            features: { autoscaling: false, metrics: false, rollout: false, build: false, registry: false },
         });
         const scaled = riofile("services:\n  web:\n    image: nginx\n    ports: 80\n    scale: 0-3\n");
         assert.deepEqual(systemArgs({ features: { dashboard: true, metrics: true } }, [scaled]).features, {
             autoscaling: true,
             metrics: true,
+            rollout: false,
             build: false,
             registry: false,
             dashboard: true,
