@@ -16,7 +16,7 @@ import { inlineStack } from "./pulumi";
 
 const cluster = useCluster({ crds: ["gatewayApi", "flagger"] });
 const NS = "rollout";
-const riofile = (image: string) =>
+const riofile = (image: string, paused: boolean) =>
     [
         "services:",
         "  web:",
@@ -24,20 +24,22 @@ const riofile = (image: string) =>
         "    ports: 80:8080/http",
         "    scale: 2",
         "    rolloutDuration: 40s",
+        ...(paused ? ["    rollout:", "      pause: true"] : []),
         "",
     ].join("\n");
 
 describe("gradual rollouts on Flagger", () => {
-    it("a new image takes the traffic in 25% steps to 100; preview sees no change while and after it does", async () => {
+    it("a new image takes the traffic in 25% steps to 100, pause holds the next; preview sees no change throughout", async () => {
         const cp = cluster();
         const flagger = await startFlagger(cp);
         let image = "nginx:1.27";
+        let paused = false;
         const handle = await inlineStack(
             "rollout",
             async () => {
                 const ns = new k8s.core.v1.Namespace(NS, namespaceObject(NS) as k8s.core.v1.NamespaceArgs);
                 deployRiofile(
-                    parseRiofile(riofile(image), "Riofile"),
+                    parseRiofile(riofile(image, paused), "Riofile"),
                     { namespace: NS, gateway: { domain: "apps.example.com" } },
                     { dependsOn: [ns] },
                 );
@@ -102,6 +104,35 @@ describe("gradual rollouts on Flagger", () => {
             const promoted = await cp.kube.get(`/apis/apps/v1/namespaces/${NS}/deployments/web-primary`);
             assert.equal(promoted.spec.template.spec.containers[0].image, "nginx:1.28");
             assert.deepEqual(await weights(), { "web-primary": 100, "web-canary": 0 });
+            await handle.stack.preview({ expectNoChanges: true });
+
+            // `pause: true` holds the next rollout where it is: Flagger skips the suspended Canary at each run.
+            const skipped = async () => {
+                const selector = encodeURIComponent("involvedObject.kind=Canary,involvedObject.name=web");
+                const list = await cp.kube.get(`/api/v1/namespaces/${NS}/events?fieldSelector=${selector}`);
+                return (list?.items as { message: string; count?: number }[] | undefined)?.find(
+                    (e) => e.message === "skipping canary run as object is suspended",
+                );
+            };
+            const before = (await skipped())?.count ?? 0;
+            paused = true;
+            image = "nginx:1.29";
+            await handle.stack.up();
+            assert.equal((await canary()).spec.suspend, true);
+            await waitFor(
+                "Flagger to skip the paused Canary after the new image",
+                async () => {
+                    const e = await skipped();
+                    if ((e?.count ?? 0) <= before) throw new Error(`skip events: ${e?.count ?? 0}`);
+                    return e;
+                },
+                60_000,
+                500,
+            );
+            assert.deepEqual(await weights(), { "web-primary": 100, "web-canary": 0 });
+            const held = await cp.kube.get(`/apis/apps/v1/namespaces/${NS}/deployments/web-primary`);
+            assert.equal(held.spec.template.spec.containers[0].image, "nginx:1.28");
+            assert.equal((await canary()).status.phase, "Succeeded");
             await handle.stack.preview({ expectNoChanges: true });
             await handle.stack.destroy();
         } finally {
