@@ -4,10 +4,34 @@ import { describe, it } from "node:test";
 import { resolveContext } from "../components/service/context";
 import { planWorkload } from "../components/service/workload";
 import { normalizeService } from "../components/service/spec";
+import { parseRiofile } from "../components/riofile/load";
 import { expectRio } from "./support/rioError";
 import { validateObject } from "./support/schema";
 
 describe("pod and container keys", () => {
+    it("takes affinity keys written empty, as Rio's Reference writes them, as no affinity", () => {
+        const riofile = parseRiofile(
+            [
+                "services:",
+                "  web:",
+                "    image: nginx",
+                "    nodeAffinity:",
+                "    podAffinity:",
+                "    podAntiAffinity:",
+                "",
+            ].join("\n"),
+            "Riofile",
+        );
+        assert.deepEqual(riofile.warnings ?? [], []);
+        const spec = riofile.services[0]!.spec as Record<string, unknown>;
+        assert.deepEqual(
+            ["nodeAffinity", "podAffinity", "podAntiAffinity"].filter((k) => k in spec),
+            [],
+        );
+        const deployment = planWorkload(normalizeService("web", spec), "shop");
+        assert.equal((deployment.spec as any).template.spec.affinity, undefined);
+    });
+
     it("map onto the Deployment as Kubernetes takes them, with Rio's spellings", () => {
         const svc = normalizeService("web", {
             image: "nginx",

@@ -140,21 +140,27 @@ export function checkRiofile(content: unknown, file: string, warnings: RioWarnin
     return { file, services: grouped, configs, routers, externalServices, manifest };
 }
 
+const AFFINITY_KEYS = ["nodeAffinity", "podAffinity", "podAntiAffinity"];
+
 /**
  * What Rio took in a service that means nothing here, dropped with a warning: `build.branch` on a build without
  * `repo` (Rio built the stack's own repository at that branch; here the folder is built as it is on disk).
  */
 function rioOnlyForms(raw: unknown, at: (string | number)[], warnings: RioWarning[]): unknown {
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return raw;
-    const build = (raw as { build?: unknown }).build;
-    if (build === null || typeof build !== "object" || Array.isArray(build)) return raw;
+    // Rio's Reference writes the affinity keys empty (`nodeAffinity:`): no affinity, as Rio took them.
+    const spec: Record<string, unknown> = Object.fromEntries(
+        Object.entries(raw).filter(([k, v]) => !(AFFINITY_KEYS.includes(k) && v === null)),
+    );
+    const build = spec.build;
+    if (build === null || typeof build !== "object" || Array.isArray(build)) return spec;
     const { branch, ...rest } = build as Record<string, unknown>;
-    if (branch === undefined || rest.repo !== undefined) return raw;
+    if (branch === undefined || rest.repo !== undefined) return spec;
     warnings.push({
         path: [...at, "build", "branch"],
         detail: "is ignored: a build without repo builds the Riofile's folder as it is on disk (Rio built the stack's repository at this branch)",
     });
-    return { ...raw, build: rest };
+    return { ...spec, build: rest };
 }
 
 /**
