@@ -1,7 +1,7 @@
 /**
  * Traefik's part where no gateway controller runs: once RioSystem's Gateway exists, write its address into its
- * status, as Traefik publishes its load balancer's (RioSystem waits for it). The same as rioSystem.test.ts does
- * inline, for tests that install RioSystem through another path (the rio commands).
+ * status, as Traefik publishes its load balancer's (RioSystem waits for it): for the tests that install RioSystem
+ * with stand-in charts (RioSystem itself, the rio commands).
  */
 import { ControlPlane } from "./controlPlane";
 

@@ -15,6 +15,7 @@ import { describe, it } from "node:test";
 import { RioSystem } from "../../components";
 import { writeCrdBundle, writeStandInCharts } from "./charts";
 import { waitFor } from "./controlPlane";
+import { publishGatewayAddress } from "./gatewayStatus";
 import { useCluster } from "./harness";
 import { changes, inlineStack } from "./pulumi";
 
@@ -46,28 +47,7 @@ describe("RioSystem on the local control plane", () => {
             { kubeconfig: cp.kubeconfig },
         );
         // Traefik's part: once the Gateway exists, publish its address (what RioSystem's Gateway waits for).
-        let publishing = true;
-        const publisher = (async () => {
-            while (publishing) {
-                const gw = await cp.kube
-                    .get("/apis/gateway.networking.k8s.io/v1/namespaces/rio-system/gateways/rio-gateway")
-                    .catch(() => undefined);
-                if (gw && !gw.status?.addresses?.length) {
-                    cp.kube.kubectl([
-                        "patch",
-                        "gateway",
-                        "rio-gateway",
-                        "-n",
-                        "rio-system",
-                        "--subresource=status",
-                        "--type=merge",
-                        "-p",
-                        JSON.stringify({ status: { addresses: [{ type: "IPAddress", value: GATEWAY_ADDRESS }] } }),
-                    ]);
-                }
-                await new Promise((r) => setTimeout(r, 500));
-            }
-        })();
+        const publisher = publishGatewayAddress(cp, GATEWAY_ADDRESS);
         try {
             const up = await handle.stack.up();
             assert.equal(up.outputs.address.value, GATEWAY_ADDRESS);
@@ -152,8 +132,7 @@ describe("RioSystem on the local control plane", () => {
                 undefined,
             );
         } finally {
-            publishing = false;
-            await publisher;
+            await publisher.stop();
             await handle.remove();
             fs.rmSync(dir, { recursive: true, force: true });
         }
