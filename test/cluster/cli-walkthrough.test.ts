@@ -1,26 +1,15 @@
 /**
- * Rio's walkthrough as commands: the real `rio` process (dist/components/cli/main.js) against the local control
- * plane, with the Pulumi CLI and the Kubernetes provider built by `npm run engines` on PATH, and rio's state in a
- * temporary RIO_HOME (its embedded file backend and passphrase, no PULUMI_BACKEND_URL). `rio install` gets the
- * stand-in charts and local CRD bundles through `--settings` (RioSystem's `charts` and `crdBundles`, the mirror
- * settings). After each command the stack is opened as any Pulumi user would and `pulumi preview` must find
+ * Rio's walkthrough as commands: the real `rio` process against the local control plane (the fixture is
+ * rioCli.ts). After each command the stack is opened as any Pulumi user would and `pulumi preview` must find
  * nothing to change: the stack's config, its state and the cluster agree.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, it } from "node:test";
-import * as automation from "@pulumi/pulumi/automation";
-import { stringify } from "yaml";
-import { PROJECT, rioProgram } from "../../components/cli/stackProgram";
-import { writeCrdBundle, writeStandInCharts } from "./charts";
-import { engineBinDirs, pulumiRoot } from "./engines";
-import { publishGatewayAddress } from "./gatewayStatus";
+import { describe, it } from "node:test";
 import { useCluster } from "./harness";
+import { useRioCli } from "./rioCli";
 
-const RIO = path.resolve(__dirname, "../../components/cli/main.js");
 const GATEWAY_ADDRESS = "10.0.0.10";
 const URL = `https://hello-world-default.${GATEWAY_ADDRESS}.sslip.io`;
 const DEPLOYMENT = "/apis/apps/v1/namespaces/default/deployments/hello-world";
@@ -29,98 +18,11 @@ const DEPLOYMENT = "/apis/apps/v1/namespaces/default/deployments/hello-world";
 const cluster = useCluster({ crds: [] });
 
 describe("the rio commands on the local control plane", () => {
-    let home: string;
-    let rioHome: string;
-    let env: NodeJS.ProcessEnv;
-    let settings: string;
-    let publisher: { stop(): Promise<void> };
-
-    /** The real rio process; resolves with what it printed once it exits (it must exit on its own). */
-    const rio = (...args: string[]) =>
-        new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-            const child = spawn(process.execPath, [RIO, ...args], {
-                env,
-                cwd: home,
-                stdio: ["ignore", "pipe", "pipe"],
-            });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (d) => (stdout += d));
-            child.stderr.on("data", (d) => (stderr += d));
-            child.on("error", reject);
-            child.on("close", (code) => resolve({ code, stdout, stderr }));
-        });
-
-    /** The stack as a Pulumi user opens it: the same workspace, backend and passphrase, the same program. */
-    const openStack = async () =>
-        automation.LocalWorkspace.selectStack(
-            { stackName: "rio-local", projectName: PROJECT, program: rioProgram },
-            {
-                workDir: path.join(rioHome, "workspace"),
-                pulumiCommand: await automation.PulumiCommand.get({ root: pulumiRoot() }),
-                envVars: {
-                    PATH: env.PATH!,
-                    PULUMI_HOME: env.PULUMI_HOME!,
-                    PULUMI_BACKEND_URL: `file://${path.join(rioHome, "state")}`,
-                    PULUMI_CONFIG_PASSPHRASE_FILE: path.join(rioHome, "passphrase"),
-                    PULUMI_SKIP_UPDATE_CHECK: "true",
-                    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-                    KUBECONFIG: env.KUBECONFIG!,
-                },
-            },
-        );
-
-    /** `pulumi preview` finds nothing to change. */
-    const agrees = async () => {
-        const stack = await openStack();
-        await stack.preview({ expectNoChanges: true });
-    };
-
-    const stackFile = () => fs.readFileSync(path.join(rioHome, "workspace", "Pulumi.rio-local.yaml"), "utf8");
-
-    before(() => {
-        home = fs.mkdtempSync(path.join(os.tmpdir(), "rio-walkthrough-"));
-        rioHome = path.join(home, "rio-home");
-        const charts = Object.fromEntries(
-            Object.entries(writeStandInCharts(path.join(home, "charts"))).map(([k, chart]) => [k, { chart }]),
-        );
-        settings = path.join(home, "mirror.yaml");
-        fs.writeFileSync(
-            settings,
-            stringify({
-                charts,
-                crdBundles: {
-                    gatewayApi: writeCrdBundle(home, "gatewayApi"),
-                    certManager: writeCrdBundle(home, "certManager"),
-                },
-            }),
-        );
-        const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
-        env = {
-            ...inherited,
-            PATH: [...engineBinDirs(), process.env.PATH ?? ""].join(path.delimiter),
-            RIO_HOME: rioHome,
-            PULUMI_HOME: path.join(home, "pulumi-home"),
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-            KUBECONFIG: cluster().kubeconfig,
-        };
-        publisher = publishGatewayAddress(cluster(), GATEWAY_ADDRESS);
-    });
-
-    after(async () => {
-        await publisher?.stop();
-        try {
-            const stack = await openStack();
-            await stack.destroy();
-            await stack.workspace.removeStack("rio-local");
-        } finally {
-            fs.rmSync(home, { recursive: true, force: true });
-        }
-    });
+    const cli = useRioCli(cluster, GATEWAY_ADDRESS, "rio-walkthrough-");
+    const { rio, openStack, agrees, stackFile } = cli;
 
     it("rio install: RioSystem on the current context's stack, state in RIO_HOME with a 0600 passphrase", async () => {
-        const r = await rio("install", "--settings", settings);
+        const r = await rio("install", "--settings", cli.settings);
         assert.equal(r.code, 0, r.stderr);
         assert.equal(
             r.stdout,
@@ -128,8 +30,8 @@ describe("the rio commands on the local control plane", () => {
         );
         assert.match(r.stderr, /^rio: stack rio-local \(kube context rio-local\)$/m);
         assert.match(r.stderr, /^ {2}\+ created RioSystem rio( \(\d+s\))?$/m);
-        assert.equal(fs.statSync(path.join(rioHome, "passphrase")).mode & 0o777, 0o600);
-        assert.ok(fs.statSync(path.join(rioHome, "state")).isDirectory());
+        assert.equal(fs.statSync(path.join(cli.rioHome, "passphrase")).mode & 0o777, 0o600);
+        assert.ok(fs.statSync(path.join(cli.rioHome, "state")).isDirectory());
         const gateway = cluster().kube.getObject("gateways.gateway.networking.k8s.io", "rio-gateway", "rio-system");
         assert.deepEqual(gateway.status.addresses, [{ type: "IPAddress", value: GATEWAY_ADDRESS }]);
         assert.match(stackFile(), /^ {2}rio:context: rio-local$/m);
