@@ -43,6 +43,8 @@ export const VERSIONS = {
     kedaHttpAddOn: "0.15.0",
     /** The only version of github.com/fluxcd/flagger the proxy lists. */
     flagger: "1.36.1",
+    /** The YAML language host, for the multi-language package's YAML program. */
+    pulumiYaml: "1.25.0",
 } as const;
 
 interface Binary {
@@ -163,6 +165,19 @@ export const ENGINES: Engine[] = [
         name: "flagger",
         binaries: [{ name: "flagger", pkg: "github.com/fluxcd/flagger/cmd/flagger", versionArgs: ["-version"] }],
         ldflags: "-s -w",
+    },
+    {
+        // Pulumi YAML's language host: the CLI runs `runtime: yaml` programs through it. (The Node.js and Python
+        // hosts' modules are not served, which is why the other programs run inline through the Automation API.)
+        name: "pulumi-yaml",
+        binaries: [
+            {
+                name: "pulumi-language-yaml",
+                pkg: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
+                versionArgs: [],
+            },
+        ],
+        ldflags: `-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v${VERSIONS.pulumiYaml}`,
     },
 ];
 
