@@ -40,6 +40,23 @@ export interface AutoscalingRef {
 export const ALLOWABLE = ["hostPort", "hostNetwork", "hostPath", "privileged"] as const;
 export type Allowable = (typeof ALLOWABLE)[number];
 
+/**
+ * What each allowable feature does to the node: why a use is refused until allowed, in RioService's errors and
+ * in the policy pack's messages alike. `hostPath` names the node's path the volume opens.
+ */
+export function nodeReach(feature: Allowable, hostPath = "files"): string {
+    switch (feature) {
+        case "hostPort":
+            return "binds a port on every node the pod runs on";
+        case "hostNetwork":
+            return "puts the pod on the node's own network";
+        case "hostPath":
+            return `reads and writes the node's ${hostPath}`;
+        case "privileged":
+            return "is root on the node";
+    }
+}
+
 export interface ServiceContext {
     namespace: string;
     /** Host-reaching features this stack allows by name (default none). */

@@ -2,7 +2,7 @@ import { RioInputError } from "../errors";
 import { PlannedObject } from "../kube/object";
 import { NormalizedApp } from "./app";
 import { planAppService } from "./appService";
-import { Allowable, ServiceContext } from "./context";
+import { Allowable, nodeReach, ServiceContext } from "./context";
 import { planWorkload } from "./workload";
 import { planCanary, rolloutRefusal } from "./rollout";
 import { planRbac } from "./permissions";
@@ -88,28 +88,28 @@ function guard(v: NormalizedService, ctx: ServiceContext): void {
         uses.push({
             feature: "hostPort",
             at: [...where(p.container), "ports", own.indexOf(p)],
-            what: "hostport binds a port on every node the pod runs on",
+            what: `hostport ${nodeReach("hostPort")}`,
         });
     });
     if (v.hostNetwork)
         uses.push({
             feature: "hostNetwork",
             at: ["hostNetwork"],
-            what: "hostNetwork puts the pod on the node's own network",
+            what: `hostNetwork ${nodeReach("hostNetwork")}`,
         });
     [{ name: undefined, c: v }, ...v.sidecars.map((c) => ({ name: c.name, c }))].forEach(({ name, c }) => {
         if (c.security.privileged === true)
             uses.push({
                 feature: "privileged",
                 at: [...where(name), "privileged"],
-                what: "a privileged container is root on the node",
+                what: `a privileged container ${nodeReach("privileged")}`,
             });
         c.volumes.forEach((vol, j) => {
             if (vol.hostPath !== undefined)
                 uses.push({
                     feature: "hostPath",
                     at: [...where(name), "volumes", j],
-                    what: `a hostPath volume reads and writes the node's ${vol.hostPath}`,
+                    what: `a hostPath volume ${nodeReach("hostPath", vol.hostPath)}`,
                 });
         });
     });

@@ -7,14 +7,18 @@ export const DEFAULT_MEMORY = "64Mi";
 /** A Kubernetes quantity: a decimal number with an optional SI, binary or exponent suffix. */
 const QUANTITY = /^(\d+(\.\d*)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+)?$/;
 
+/** Whether a (valid) quantity is nothing ("0", "0.0", "0m", "0Gi"): as good as no request at all. */
+export function isZeroQuantity(q: string | number): boolean {
+    return typeof q === "number" ? q === 0 : /^[0.]*([a-zA-Z].*)?$/.test(q.trim());
+}
+
 function quantity(text: string, what: string): string {
     if (!QUANTITY.test(text))
         throw new RioInputError(
             [],
             `${what} "${text}" is not a Kubernetes quantity (e.g. ${what === "cpus" ? '"500m" or 0.5' : '"128Mi"'})`,
         );
-    if (/^[0.]*([a-zA-Z].*)?$/.test(text))
-        throw new RioInputError([], `${what} must be greater than zero, not "${text}"`);
+    if (isZeroQuantity(text)) throw new RioInputError([], `${what} must be greater than zero, not "${text}"`);
     return text;
 }
 

@@ -621,11 +621,18 @@ function podSettings(s: z.infer<typeof serviceSchema>): Record<string, unknown> 
     };
 }
 
+/** A rollout bound (`maxUnavailable`, `maxSurge`) that lets no pod through: 0 or 0%. */
+export function isZeroBound(v: number | string): boolean {
+    return v === 0 || v === "0%";
+}
+
 /**
- * `maxUnavailable`/`maxSurge`: a number or a percentage; both 0 would never roll. Defaults 0 and 1; on a
- * DaemonSet Kubernetes' 1 and 0, as a surge pod on the same node would clash with a host port or network.
+ * `maxUnavailable`/`maxSurge`: a number or a percentage; both 0 would never roll. Defaults 0 and 1 (so a
+ * rollout never drops below the desired count); on a DaemonSet Kubernetes' 1 and 0, as a surge pod on the same
+ * node would clash with a host port or network. The policy pack holds any Deployment to the same bounds.
+ * @throws RioInputError under `maxUnavailable` or `maxSurge`.
  */
-function rolloutBounds(
+export function rolloutBounds(
     u: number | string | undefined,
     s: number | string | undefined,
     perNode = false,
@@ -638,8 +645,7 @@ function rolloutBounds(
         });
     const maxUnavailable = u === undefined ? (perNode ? 1 : 0) : check(u, "maxUnavailable");
     const maxSurge = s === undefined ? (perNode ? 0 : 1) : check(s, "maxSurge");
-    const zero = (v: number | string) => v === 0 || v === "0%";
-    if (zero(maxUnavailable) && zero(maxSurge))
+    if (isZeroBound(maxUnavailable) && isZeroBound(maxSurge))
         throw new RioInputError(
             ["maxSurge"],
             "maxUnavailable and maxSurge cannot both be 0: the rollout could never start",

@@ -19,8 +19,8 @@ export interface StackHandle {
 }
 
 export interface StackOptions {
-    /** The kubeconfig the program's default Kubernetes provider uses (KUBECONFIG). */
-    kubeconfig: string;
+    /** The kubeconfig the program's default Kubernetes provider uses (KUBECONFIG). None: a program with no cluster. */
+    kubeconfig?: string;
     /** Stack config, plain or `{ value, secret: true }`. */
     config?: Record<string, string | { value: string; secret?: boolean }>;
     /** Extra environment for the CLI and its plugins. */
@@ -30,7 +30,7 @@ export interface StackOptions {
 /** The environment the CLI and the provider run with. */
 export function pulumiEnv(
     home: string,
-    kubeconfig: string,
+    kubeconfig: string | undefined,
     extra: Record<string, string> = {},
 ): Record<string, string> {
     return {
@@ -41,7 +41,7 @@ export function pulumiEnv(
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_SKIP_CONFIRMATIONS: "true",
-        KUBECONFIG: kubeconfig,
+        ...(kubeconfig !== undefined && { KUBECONFIG: kubeconfig }),
         ...extra,
     };
 }
