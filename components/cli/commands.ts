@@ -33,6 +33,7 @@ import { parseServiceName, randomName } from "./serviceName";
 import { checkDesired, StackOutputs } from "./stackProgram";
 import { checkStackName, stackNameFor } from "./stackName";
 import { prepareState, RioState } from "./state";
+import { applyWeight, parsePercent } from "./weights";
 
 /** Rio's global flags (before the command). */
 export interface GlobalFlags {
@@ -75,7 +76,7 @@ export function processIo(): Io {
     };
 }
 
-interface Session {
+export interface Session {
     state: RioState;
     kube: Kubeconfig;
     stackName: string;
@@ -83,7 +84,7 @@ interface Session {
     context?: string;
 }
 
-function session(globals: GlobalFlags): Session {
+export function session(globals: GlobalFlags): Session {
     // --kubeconfig is KUBECONFIG for rio and for the engine and provider it runs, as Rio's flag was.
     if (globals.kubeconfig !== undefined) process.env.KUBECONFIG = path.resolve(globals.kubeconfig);
     const kube = loadKubeconfig();
@@ -103,13 +104,18 @@ const notInstalled = (s: Session) =>
     );
 
 /** A namespace's Riofile content in a desired state (empty when the namespace has nothing). */
-function namespaceContent(desired: Desired, namespace: string): RiofileContent {
+export function namespaceContent(desired: Desired, namespace: string): RiofileContent {
     const text = desired.riofiles[namespace];
     return text === undefined ? {} : contentOf(text, namespace);
 }
 
 /** The desired state with a namespace's content, checked by the loader; a namespace left empty is dropped. */
-function withNamespace(desired: Desired, namespace: string, content: RiofileContent, checked?: Riofile): Desired {
+export function withNamespace(
+    desired: Desired,
+    namespace: string,
+    content: RiofileContent,
+    checked?: Riofile,
+): Desired {
     const riofile = checked ?? checkContent(content, namespace);
     const { [namespace]: _old, ...others } = desired.riofiles;
     const empty = Object.keys(content).length === 0;
@@ -128,7 +134,7 @@ function urlLines(outputs: StackOutputs | undefined, namespace: string, names: r
  * The frame of every command that changes a stack: lock, read, change, check, then preview or update. `change`
  * is pure and throws the user's errors; `done` says what the update gave.
  */
-async function changeStack(
+export async function changeStack(
     globals: GlobalFlags,
     flags: ChangeFlags,
     io: Io,
@@ -202,6 +208,7 @@ export async function run(
     });
     const given = flags.name !== undefined ? parseServiceName(flags.name, "--name") : undefined;
     if (given) checkRunService(given.app, service);
+    const percent = flags.weight !== undefined ? parsePercent(flags.weight, "--weight") : undefined;
     const namespace = given?.namespace ?? globals.namespace;
     let key = "";
     await changeStack(
@@ -216,15 +223,22 @@ export async function run(
             if (!given) checkRunService(name.app, service);
             const put = putService(content, name, service);
             key = put.key;
+            // Rio's --weight: this version's share of the app, the other versions sharing the rest (weights.ts).
+            const weighed =
+                percent === undefined
+                    ? undefined
+                    : applyWeight(put.content, name, percent, { namespace, what: "--weight", refuseUnchanged: false });
+            if (weighed?.warning !== undefined) io.err(`rio: warning: ${weighed.warning}\n`);
+            const next = weighed?.content ?? put.content;
             let riofile: Riofile;
             try {
-                riofile = checkContent(put.content, namespace);
+                riofile = checkContent(next, namespace);
             } catch (e) {
                 if (e instanceof RioInputError) throw asRunFlagError(e, key);
                 throw e;
             }
             refuseLocalBuilds(riofile, () => `IMAGE ${image}`);
-            return withNamespace(current, namespace, put.content, riofile);
+            return withNamespace(current, namespace, next, riofile);
         },
         (outputs) => urlLines(outputs, namespace, [appOf(key, service)]) || `${key}: no port is exposed (no URL)\n`,
     );

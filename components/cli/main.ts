@@ -24,6 +24,8 @@ import { asFlagError } from "./flags";
 import type { ChangeFlags, GlobalFlags } from "./commands";
 import type { InstallFlags } from "./installFlags";
 import type { RunFlags } from "./runFlags";
+import type { StageFlags } from "./traffic";
+import type { GradualFlags } from "./weights";
 
 function packageVersion(): string {
     for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
@@ -187,6 +189,17 @@ const collect = (value: string, previous: string[] | undefined) => [...(previous
 /** The commands that run the engine, loaded when one runs (they load Pulumi; `rio render` stays fast). */
 const commands = () => import("./commands");
 
+/** The traffic commands (stage, weight, promote) and uninstall, loaded as the others are. */
+const traffic = () => import("./traffic");
+const uninstall = () => import("./uninstall");
+
+/** Rio's `--duration` and `--pause` of rio weight and rio promote (refused past 0s: see weights.ts). */
+function gradualOptions(cmd: Command): Command {
+    return cmd
+        .option("--duration <duration>", "how long the shift takes (Rio's gradual shift; only 0s, at once, here)")
+        .option("--pause", "pause a gradual shift (Rio's; there is none to pause here)");
+}
+
 /** `--preview` and `--yes`, which every command that changes a stack takes. */
 function changeOptions(cmd: Command): Command {
     return cmd
@@ -240,6 +253,10 @@ function stackCommands(cli: Command, start: (p: Promise<void>) => void): void {
             .option("--env-file <file>", "a file of NAME=value lines (repeatable)", collect)
             .option("--cpus <cpus>", "CPU request (0.5 or 500m)")
             .option("-m, --memory <memory>", "memory request (100Mi)")
+            .option(
+                "--weight <percent>",
+                "this version's share of the app's traffic, 0-100 (its other versions share the rest)",
+            )
             .passThroughOptions(),
     ).action((image: string, args: string[], flags: RunFlags & ChangeFlags) =>
         start(commands().then((c) => c.run(globals(), image, args, flags, io(c)))),
@@ -276,6 +293,52 @@ function stackCommands(cli: Command, start: (p: Promise<void>) => void): void {
             .argument("<names...>", "[namespace:]name[@version], router/NAME, externalservice/NAME"),
     ).action((names: string[], flags: ChangeFlags) =>
         start(commands().then((c) => c.rm(globals(), names, flags, io(c)))),
+    );
+    changeOptions(
+        cli
+            .command("stage")
+            .description("stage a new version of a service: a copy of its spec at weight 0, next to the others")
+            .argument("<service>", "[namespace:]name[@version] to copy")
+            .argument("[new-version]", "the new version's name (default: v and five random digits)")
+            .option("--image <image>", "the new version's image (default: the same)")
+            .option(
+                "-e, --env <NAME=value>",
+                "an environment variable; NAME alone takes rio's own (repeatable)",
+                collect,
+            )
+            .option("--env-file <file>", "a file of NAME=value lines (repeatable)", collect)
+            .option("--edit", "edit the new version's spec first (Rio's; not supported)"),
+    ).action((service: string, version: string | undefined, flags: StageFlags & ChangeFlags) =>
+        start(
+            Promise.all([commands(), traffic()]).then(([c, t]) => t.stage(globals(), service, version, flags, io(c))),
+        ),
+    );
+    changeOptions(
+        gradualOptions(
+            cli
+                .command("weight")
+                .description("set a version's share of its app's traffic; the app's other versions share the rest")
+                .argument("<weight...>", "[namespace:]app@version=PERCENT (hello-world@v2=40)"),
+        ),
+    ).action((specs: string[], flags: GradualFlags & ChangeFlags) =>
+        start(Promise.all([commands(), traffic()]).then(([c, t]) => t.weight(globals(), specs, flags, io(c)))),
+    );
+    changeOptions(
+        gradualOptions(
+            cli
+                .command("promote")
+                .description("send all of an app's traffic to one version (the others stay, at weight 0)")
+                .argument("<service>", "[namespace:]app@version"),
+        ),
+    ).action((service: string, flags: GradualFlags & ChangeFlags) =>
+        start(Promise.all([commands(), traffic()]).then(([c, t]) => t.promote(globals(), service, flags, io(c)))),
+    );
+    changeOptions(
+        cli
+            .command("uninstall")
+            .description("remove RioSystem and everything the stack deployed, then the stack itself"),
+    ).action((flags: ChangeFlags) =>
+        start(Promise.all([commands(), uninstall()]).then(([c, u]) => u.uninstall(globals(), flags, io(c)))),
     );
 }
 

@@ -45,7 +45,7 @@ function withSection(content: RiofileContent, name: string, entries: Section): R
 }
 
 /** The app and version a service entry is (Rio: an entry without them is app <its name>, version v0). */
-function identity(key: string, spec: Record<string, unknown>): { app: string; version: string } {
+export function identity(key: string, spec: Record<string, unknown>): { app: string; version: string } {
     return {
         app: typeof spec.app === "string" ? spec.app : key,
         version: typeof spec.version === "string" ? spec.version : "v0",

@@ -15,6 +15,8 @@ export interface RunFlags {
     envFile?: string[];
     cpus?: string;
     memory?: string;
+    /** Rio's `--weight`: the version's share of its app's traffic, in percent (weights.ts, not a Riofile key). */
+    weight?: string;
 }
 
 /** What rio reads besides the flags (the environment and files), so the mapping stays a pure function in tests. */
@@ -81,17 +83,9 @@ function lastWins(entries: readonly string[]): string[] {
     return [...byName.values()];
 }
 
-/**
- * The Riofile service `rio run [flags] IMAGE [ARGS…]` describes (its name and namespace come from `--name`). Trailing
- * arguments replace the image's command arguments (Kubernetes `args`), as in `docker run`; the entrypoint stays.
- */
-export function runService(
-    image: string,
-    args: readonly string[],
-    flags: RunFlags,
-    inputs: RunInputs,
-): Record<string, unknown> {
-    const env = lastWins([
+/** The `NAME=value` entries of `--env-file` and `-e` (rio run's, and rio stage's), the last given winning. */
+export function envOfFlags(flags: Pick<RunFlags, "env" | "envFile">, inputs: RunInputs): string[] {
+    return lastWins([
         ...(flags.envFile ?? []).flatMap((f) => {
             let text: string;
             try {
@@ -106,6 +100,19 @@ export function runService(
         }),
         ...envFlags(flags.env ?? [], inputs.lookupEnv),
     ]);
+}
+
+/**
+ * The Riofile service `rio run [flags] IMAGE [ARGS…]` describes (its name and namespace come from `--name`). Trailing
+ * arguments replace the image's command arguments (Kubernetes `args`), as in `docker run`; the entrypoint stays.
+ */
+export function runService(
+    image: string,
+    args: readonly string[],
+    flags: RunFlags,
+    inputs: RunInputs,
+): Record<string, unknown> {
+    const env = envOfFlags(flags, inputs);
     const scale = flags.scale?.trim();
     return {
         image,

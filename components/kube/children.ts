@@ -35,6 +35,7 @@ export function declarePlanned(
                 parent,
                 ...(dependsOn.length > 0 && { dependsOn }),
                 ...(planned.ownedElsewhere && { ignoreChanges: planned.ownedElsewhere }),
+                ...(planned.formerly && { aliases: planned.formerly.map((s) => ({ name: `${name}${s}` })) }),
                 ...(deletedWith &&
                     planned.object.metadata.namespace === deletedWith.namespace && {
                         deletedWith: deletedWith.resource,

@@ -20,4 +20,6 @@ export interface PlannedObject {
     after?: string[];
     /** Fields another controller owns once the object exists (Pulumi's `ignoreChanges`): Flagger's replica count. */
     ownedElsewhere?: string[];
+    /** Suffixes the object's resource had in another shape of the same component (Pulumi aliases). */
+    formerly?: string[];
 }

@@ -145,6 +145,16 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext, routedHosts: 
     const dup = hostnames.find((h, i) => hostnames.indexOf(h) !== i);
     if (dup) throw new RioInputError(["hostnames"], `hostname "${dup}" is listed twice`);
     const suffix = (v: NormalizedService) => (multi ? `-${v.version}` : "");
+    // When an app gains its second version (rio stage) or is back to one (rio rm), the version whose workload is
+    // named after the component keeps its objects' Kubernetes names while their suffix changes ("" ⇄ -<version>).
+    // A new Pulumi name with the same Kubernetes name would be created (or adopted) first and the old one deleted
+    // after, taking the live object with it: the former name is an alias, so Pulumi updates the object in place.
+    const former = (v: NormalizedService) =>
+        multi ? (v.name === input.name ? "" : undefined) : v.app === input.name ? `-${v.version}` : undefined;
+    const formerly = (v: NormalizedService, rest = "") => {
+        const f = former(v);
+        return f === undefined ? {} : { formerly: [`${f}${rest}`] };
+    };
     // Concurrency scaling: the hosts each version is reached by, for KEDA's interceptor to route and count.
     const appHosts = exposed[0]?.hostnames ?? [];
     const autoscalers = app.versions.flatMap((v, i) => {
@@ -155,12 +165,12 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext, routedHosts: 
             port: port.port,
             ...(multi && { header: v.version }),
         };
-        return planAutoscaler(v, ctx, target).map((object) => ({ suffix: suffix(v), object }));
+        return planAutoscaler(v, ctx, target).map((object) => ({ suffix: suffix(v), object, ...formerly(v) }));
     });
     const intercepted = app.versions.some((v) => v.autoscale?.kind === "concurrency");
     const objects: PlannedObject[] = [
         ...app.versions.flatMap((v, i) =>
-            builds[i]!.job ? [{ suffix: `${suffix(v)}-build`, object: builds[i]!.job! }] : [],
+            builds[i]!.job ? [{ suffix: `${suffix(v)}-build`, object: builds[i]!.job!, ...formerly(v, "-build") }] : [],
         ),
         // Rio's permissions: the version's ServiceAccount, roles and bindings, before the pods that use them.
         ...app.versions.flatMap((v) =>
@@ -168,10 +178,10 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext, routedHosts: 
                 { name: v.name, namespace: ctx.namespace, labels: objectLabels(v) },
                 v.permissions,
                 v.globalPermissions,
-            ).map((object) => ({
-                suffix: object.kind === "ServiceAccount" ? suffix(v) : `${suffix(v)}-${object.metadata.name}`,
-                object,
-            })),
+            ).map((object) => {
+                const rest = object.kind === "ServiceAccount" ? "" : `-${object.metadata.name}`;
+                return { suffix: `${suffix(v)}${rest}`, object, ...formerly(v, rest) };
+            }),
         ),
         // A workload rolls to a built image only once its build has succeeded.
         ...app.versions.map((v, i) => {
@@ -183,6 +193,7 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext, routedHosts: 
             return {
                 suffix: suffix(v),
                 object: planWorkload(v, ctx.namespace),
+                ...formerly(v),
                 ...(after.length > 0 && { after }),
                 // Flagger scales the rolled-out Deployment (to 0 between rollouts): its replicas are Flagger's.
                 ...(v.gradual && { ownedElsewhere: ["spec.replicas"] }),
@@ -203,7 +214,7 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext, routedHosts: 
         ...app.versions.flatMap((v) => {
             if (v.gradual) return [];
             const pdb = planDisruptionBudget(v, ctx.namespace);
-            return pdb ? [{ suffix: suffix(v), object: pdb }] : [];
+            return pdb ? [{ suffix: suffix(v), object: pdb, ...formerly(v) }] : [];
         }),
         ...(intercepted ? [{ suffix: "", object: planReferenceGrant(app.app, ctx, appObjectLabels(first)) }] : []),
         ...app.versions.flatMap((v) => {

@@ -37,6 +37,8 @@ export interface RioCli {
     openStack(): Promise<automation.Stack>;
     /** `pulumi preview` finds nothing to change. */
     agrees(): Promise<void>;
+    /** The names of the stacks rio's workspace has in its backend. */
+    listStacks(): Promise<string[]>;
     /** The stack's settings file, as rio wrote it. */
     stackFile(): string;
     /** The RioSystem `--settings` file for `rio install`. */
@@ -74,26 +76,36 @@ export function useRioCli(cluster: () => ControlPlane, gatewayAddress: string, p
             if (input !== undefined) child.stdin!.end(input);
         });
 
+    /** rio's workspace as a Pulumi user opens it: the same folder, backend, passphrase and program. */
+    const workspaceOptions = async () => ({
+        workDir: path.join(fixture.rioHome, "workspace"),
+        pulumiCommand: await automation.PulumiCommand.get({ root: pulumiRoot() }),
+        envVars: {
+            PATH: env.PATH!,
+            PULUMI_HOME: env.PULUMI_HOME!,
+            PULUMI_BACKEND_URL: `file://${path.join(fixture.rioHome, "state")}`,
+            PULUMI_CONFIG_PASSPHRASE_FILE: path.join(fixture.rioHome, "passphrase"),
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            KUBECONFIG: env.KUBECONFIG!,
+        },
+    });
+
     const fixture: RioCli = {
         rio: (...args) => spawnRio(undefined, args),
         rioWithInput: (input, ...args) => spawnRio(input, args),
         openStack: async () =>
             automation.LocalWorkspace.selectStack(
                 { stackName: STACK, projectName: PROJECT, program: rioProgram },
-                {
-                    workDir: path.join(fixture.rioHome, "workspace"),
-                    pulumiCommand: await automation.PulumiCommand.get({ root: pulumiRoot() }),
-                    envVars: {
-                        PATH: env.PATH!,
-                        PULUMI_HOME: env.PULUMI_HOME!,
-                        PULUMI_BACKEND_URL: `file://${path.join(fixture.rioHome, "state")}`,
-                        PULUMI_CONFIG_PASSPHRASE_FILE: path.join(fixture.rioHome, "passphrase"),
-                        PULUMI_SKIP_UPDATE_CHECK: "true",
-                        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-                        KUBECONFIG: env.KUBECONFIG!,
-                    },
-                },
+                await workspaceOptions(),
             ),
+        listStacks: async () => {
+            const options = await workspaceOptions();
+            // rio writes the project file with its first stack: without one there is no stack either.
+            if (!fs.existsSync(path.join(options.workDir, "Pulumi.yaml"))) return [];
+            const workspace = await automation.LocalWorkspace.create(options);
+            return (await workspace.listStacks()).map((s) => s.name);
+        },
         agrees: async () => {
             await (await fixture.openStack()).preview({ expectNoChanges: true });
         },
@@ -143,9 +155,12 @@ export function useRioCli(cluster: () => ControlPlane, gatewayAddress: string, p
     after(async () => {
         await publisher?.stop();
         try {
-            const stack = await fixture.openStack();
-            await stack.destroy();
-            await stack.workspace.removeStack(STACK);
+            // A suite may have uninstalled it (rio uninstall removes the stack): then there is nothing to destroy.
+            if ((await fixture.listStacks()).includes(STACK)) {
+                const stack = await fixture.openStack();
+                await stack.destroy();
+                await stack.workspace.removeStack(STACK);
+            }
         } finally {
             fs.rmSync(home, { recursive: true, force: true });
         }
