@@ -113,7 +113,13 @@ export function streamPrompter(input: TerminalInput, output: NodeJS.WritableStre
     return {
         async ask(question, secret) {
             output.write(question);
-            return secret && input.isTTY && input.setRawMode ? hidden(question) : line(question);
+            if (secret && input.isTTY && input.setRawMode) return hidden(question);
+            // From a pipe nothing is echoed: end the question's line, so what follows starts its own.
+            try {
+                return await line(question);
+            } finally {
+                if (!input.isTTY) output.write("\n");
+            }
         },
         close() {
             input.removeListener("data", onData);

@@ -244,7 +244,7 @@ describe("rio secret create: errors name the question, never a value", () => {
 });
 
 describe("answers from a pipe and from a terminal", () => {
-    it("a pipe: one line each, CRLF too, the last line without its newline; questions on the output", async () => {
+    it("a pipe: one line each, CRLF too, the last line without its newline; each question its own line", async () => {
         const input = new PassThrough();
         const output = new PassThrough();
         let shown = "";
@@ -260,7 +260,10 @@ describe("answers from a pipe and from a terminal", () => {
             (e: RioInputError) => e.message === 'standard input ended before the answer to "Extra"',
         );
         p.close();
-        assert.equal(shown, "Select namespace[default]: Name[dockerconfig]: Username[]: Password[******]: Extra[]: ");
+        assert.equal(
+            shown,
+            "Select namespace[default]: \nName[dockerconfig]: \nUsername[]: \nPassword[******]: \nExtra[]: \n",
+        );
     });
 
     it("a terminal: a secret with echo off (raw mode, nothing written back), restored after", async () => {
