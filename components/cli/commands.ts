@@ -14,7 +14,7 @@ import { asInstallError, InstallFlags, installSettings } from "./installFlags";
 import { KubeApi } from "./kubeApi";
 import { connectionFor, currentContext, Kubeconfig, loadKubeconfig } from "./kubeconfig";
 import { changeSummary } from "./progress";
-import { formatRows, formatTable, LiveWorkload, psRows, workloadPath, workloadsOf } from "./ps";
+import { formatRows, formatTable, LiveWorkload, PsRow, psRows, workloadPath, workloadsOf } from "./ps";
 import {
     checkContent,
     contentOf,
@@ -76,6 +76,7 @@ export function processIo(): Io {
     };
 }
 
+/** The stack a command works on, and where it lives. */
 export interface Session {
     state: RioState;
     kube: Kubeconfig;
@@ -84,6 +85,7 @@ export interface Session {
     context?: string;
 }
 
+/** The stack of the current kube context (or of --stack), its state and kubeconfig. */
 export function session(globals: GlobalFlags): Session {
     // --kubeconfig is KUBECONFIG for rio and for the engine and provider it runs, as Rio's flag was.
     if (globals.kubeconfig !== undefined) process.env.KUBECONFIG = path.resolve(globals.kubeconfig);
@@ -97,7 +99,8 @@ export function session(globals: GlobalFlags): Session {
     };
 }
 
-const notInstalled = (s: Session) =>
+/** The error of a command on a stack that rio install has not made. */
+export const notInstalled = (s: Session) =>
     new RioInputError(
         [],
         `rio is not installed on stack ${s.stackName}${s.context !== undefined ? ` (kube context ${s.context})` : ""}: run rio install first`,
@@ -123,7 +126,7 @@ export function withNamespace(
 }
 
 /** `name  url` lines for what a command touched (names without a URL are private services). */
-function urlLines(outputs: StackOutputs | undefined, namespace: string, names: readonly string[]): string {
+export function urlLines(outputs: StackOutputs | undefined, namespace: string, names: readonly string[]): string {
     const urls = outputs?.urls?.[namespace] ?? {};
     const rows = names.flatMap((n) => (urls[n] ?? []).map((u) => [n, u] as const));
     const width = Math.max(0, ...rows.map(([n]) => n.length));
@@ -328,22 +331,38 @@ export async function rm(globals: GlobalFlags, names: readonly string[], flags: 
     );
 }
 
-/** `rio ps [--format json|yaml]`: the namespace's services, as the stack wants them and as they run. */
-export async function ps(globals: GlobalFlags, flags: { format?: "json" | "yaml" }, io: Io): Promise<void> {
+/**
+ * `rio ps [-a] [--format json|yaml]`: the namespace's services (with `-a`, every namespace's, named `ns:name` in
+ * the table), as the stack wants them and as they run.
+ */
+export async function ps(
+    globals: GlobalFlags,
+    flags: { format?: "json" | "yaml"; allNamespaces?: boolean },
+    io: Io,
+): Promise<void> {
     const s = session(globals);
     const { desired } = currentDesired(s.state, s.stackName);
     if (desired.system === undefined) throw notInstalled(s);
     const stack = await openStack(s.state, s.stackName, false);
     if (!stack) throw notInstalled(s);
     const outputs = plainOutputs(await stack.outputs());
-    const namespace = globals.namespace;
-    const text = desired.riofiles[namespace];
-    const riofile = text === undefined ? undefined : parseRiofile(text, riofileLabel(namespace), { namespace });
-    const live = new Map<string, LiveWorkload | undefined>();
-    if (riofile) {
+    const namespaces = flags.allNamespaces ? Object.keys(desired.riofiles).sort() : [globals.namespace];
+    const rows: PsRow[] = [];
+    for (const namespace of namespaces) {
+        const text = desired.riofiles[namespace];
+        if (text === undefined) continue;
+        const riofile = parseRiofile(text, riofileLabel(namespace), { namespace });
+        const live = new Map<string, LiveWorkload | undefined>();
         const api = new KubeApi(connectionFor(s.kube, desired.context ?? s.context!));
         for (const w of workloadsOf(riofile)) live.set(w.name, await api.get<LiveWorkload>(workloadPath(namespace, w)));
+        rows.push(...psRows(namespace, riofile, outputs.urls?.[namespace], live));
     }
-    const rows = riofile ? psRows(namespace, riofile, outputs.urls?.[namespace], live) : [];
-    io.out(flags.format ? formatRows(rows, flags.format) : formatTable(rows, new Date()));
+    io.out(
+        flags.format
+            ? formatRows(rows, flags.format)
+            : formatTable(
+                  flags.allNamespaces ? rows.map((r) => ({ ...r, name: `${r.namespace}:${r.name}` })) : rows,
+                  new Date(),
+              ),
+    );
 }

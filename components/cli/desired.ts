@@ -5,7 +5,10 @@
  * - `rio:system`: RioSystem's settings from `rio install` (the same keys as the project's `rio:system`); unset
  *   until `rio install` has run;
  * - `rio:riofiles`: per namespace, a normalized Riofile (as `rio export` writes it) of the services, routers and
- *   external services `rio run`, `rio up`, `rio scale` and `rio rm` left there.
+ *   external services `rio run`, `rio up`, `rio scale` and `rio rm` left there;
+ * - `rio:buildSecrets`: RioSystem's `buildSecrets` from `rio secret create`, as the project's program reads them:
+ *   per Secret name its `kind` (and a registry's `server`) in the clear, every credential a Pulumi secret — in the
+ *   stack file `{secure: <ciphertext>}`, which only the program sees decrypted.
  */
 import { Document, parseDocument } from "yaml";
 import { RioInputError } from "../errors";
@@ -19,9 +22,11 @@ export interface Desired {
     system?: SystemConfig;
     /** Namespace → Riofile text; a namespace with nothing left is not listed. */
     riofiles: Record<string, string>;
+    /** Secret name → its fields (`kind`, `server` plain; credentials `{secure}` here, plain text in the program). */
+    buildSecrets?: Record<string, Record<string, unknown>>;
 }
 
-const KEYS = ["context", "system", "riofiles"];
+const KEYS = ["context", "system", "riofiles", "buildSecrets"];
 
 /** A value as the program gets it (an object's JSON text) or as the stack file holds it (the object). */
 function structured(key: string, value: unknown): unknown {
@@ -53,6 +58,12 @@ export function readDesired(config: Readonly<Record<string, unknown>>): Desired 
             out.context = value;
         } else if (key === "system") {
             out.system = checkSystemConfig(structured(full, value));
+        } else if (key === "buildSecrets") {
+            const secrets = structured(full, value);
+            if (!isMap(secrets)) throw new RioInputError([full], "expected a map of Secret names to their fields");
+            for (const [name, fields] of Object.entries(secrets))
+                if (!isMap(fields)) throw new RioInputError([full, name], "expected a map with a kind");
+            out.buildSecrets = secrets as Record<string, Record<string, unknown>>;
         } else {
             const riofiles = structured(full, value);
             if (!isMap(riofiles)) throw new RioInputError([full], "expected a map of namespaces to Riofile text");
@@ -84,6 +95,7 @@ export function withDesired(stackFile: string, desired: Desired): string {
     if (desired.context !== undefined) next["rio:context"] = desired.context;
     if (desired.system !== undefined) next["rio:system"] = desired.system;
     if (Object.keys(desired.riofiles).length > 0) next["rio:riofiles"] = desired.riofiles;
+    if (Object.keys(desired.buildSecrets ?? {}).length > 0) next["rio:buildSecrets"] = desired.buildSecrets;
     doc.set("config", doc.createNode(next));
     return doc.toString(TEXT);
 }

@@ -26,6 +26,8 @@ import type { InstallFlags } from "./installFlags";
 import type { RunFlags } from "./runFlags";
 import type { StageFlags } from "./traffic";
 import type { GradualFlags } from "./weights";
+import type { RouteFlags } from "./routeArgs";
+import type { SecretFlags } from "./secretPrompts";
 
 function packageVersion(): string {
     for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
@@ -188,6 +190,7 @@ const collect = (value: string, previous: string[] | undefined) => [...(previous
 
 /** The commands that run the engine, loaded when one runs (they load Pulumi; `rio render` stays fast). */
 const commands = () => import("./commands");
+const sections = () => import("./sections");
 
 /** The traffic commands (stage, weight, promote) and uninstall, loaded as the others are. */
 const traffic = () => import("./traffic");
@@ -277,7 +280,10 @@ function stackCommands(cli: Command, start: (p: Promise<void>) => void): void {
     cli.command("ps")
         .description("list the namespace's services: NAME, IMAGE, ENDPOINT, SCALE, WEIGHT, CREATED, DETAIL")
         .addOption(new Option("--format <format>", "print as data instead of a table").choices(["json", "yaml"]))
-        .action((flags: { format?: "json" | "yaml" }) => start(commands().then((c) => c.ps(globals(), flags, io(c)))));
+        .option("-a, --all-namespaces", "every namespace of the stack (names as namespace:name)")
+        .action((flags: { format?: "json" | "yaml"; allNamespaces?: boolean }) =>
+            start(commands().then((c) => c.ps(globals(), flags, io(c)))),
+        );
     changeOptions(
         cli
             .command("scale")
@@ -342,6 +348,99 @@ function stackCommands(cli: Command, start: (p: Promise<void>) => void): void {
     );
 }
 
+/** `rio secret create`, `rio route add`, `rio external create`, `rio domain register|unregister`. */
+function sectionCommands(cli: Command, start: (p: Promise<void>) => void): void {
+    const globals = () => cli.opts() as GlobalFlags;
+    const run = (fn: (s: typeof import("./sections"), io: import("./commands").Io) => Promise<void>) =>
+        start(Promise.all([sections(), commands()]).then(([s, c]) => fn(s, c.processIo())));
+    const secret = cli.command("secret").alias("secrets").description("credentials builds use, kept encrypted");
+    changeOptions(
+        secret
+            .command("create")
+            .description(
+                "ask for a credential as Rio did (a password with echo off, or one line of stdin each) and keep it encrypted in the stack",
+            )
+            .option("--git-basic-auth", "git over https: a username and a password or token (gitcredential)")
+            .option(
+                "--git-sshkey-auth",
+                "git over SSH: a private key and the host keys it may talk to (gitcredential-ssh)",
+            )
+            .option("--docker", "a registry builds push to: its URL, a username and a password (dockerconfig)")
+            .option("--github-webhook", "Rio's GitHub token (githubtoken)")
+            .option("-n, --name <name>", "the Secret's name (default: asked, with the kind's default)"),
+    ).action((flags: SecretFlags & ChangeFlags) =>
+        start(
+            Promise.all([import("./secret"), commands()]).then(([s, c]) =>
+                s.secretCreate(globals(), flags, c.processIo()),
+            ),
+        ),
+    );
+    const route = cli
+        .command("route")
+        .aliases(["routes", "router", "routers"])
+        .description("routers: rules that send a host's paths to services");
+    changeOptions(
+        route
+            .command("add")
+            .alias("create")
+            .description("add a route to a router (made if new), after its others or, with --insert, first")
+            .argument("<match>", "NAME[/PATH]: /p exact, /p* a prefix, regexp(re)")
+            .argument("<action>", "to, redirect or mirror")
+            .argument("[targets...]", "app[@version][,port=N][,weight=N] (to: one or more), or redirect's HOST[/PATH]")
+            .option("--insert", "put the route first instead of last")
+            .option(
+                "--header <NAME=VALUE>",
+                "match a header: VALUE exact, VALUE* a prefix, regexp(re) (repeatable)",
+                collect,
+            )
+            .option("--method <methods>", "match HTTP methods, comma-separated (repeatable)", collect)
+            .option("--add-header <NAME=VALUE>", "add a request header (repeatable)", collect)
+            .option("--set-header <NAME=VALUE>", "set a request header (repeatable)", collect)
+            .option("--remove-header <NAME>", "remove a request header (repeatable)", collect)
+            .option("--rewrite-host <host>", "rewrite the request's host")
+            .option("--rewrite-path <path>", "rewrite the path's matched prefix")
+            .option("--https-redirect", "with redirect: redirect to https")
+            .option("--timeout-seconds <n>", "timeout for all requests")
+            .option("--retry-attempts <n>", "how many times to retry")
+            .option("--retry-timeout-seconds <n>", "timeout per retry")
+            .option("--fault-percentage <n>", "percentage of matching requests to fault")
+            .option("--fault-delay-milli-seconds <n>", "inject a delay for fault, in milliseconds")
+            .option("--fault-httpcode <code>", "HTTP code to send for fault injection"),
+    ).action((match: string, action: string, targets: string[], flags: RouteFlags & ChangeFlags) =>
+        run((s, io) => s.routeAdd(globals(), [match, action, ...targets], flags, io)),
+    );
+    const external = cli
+        .command("external")
+        .aliases(["externalservice", "externalservices"])
+        .description("external services: a name in the namespace for something outside it");
+    changeOptions(
+        external
+            .command("create")
+            .alias("add")
+            .description("point a name at IP addresses, a DNS name, or another namespace's app or router")
+            .argument("<name>", "[namespace:]NAME")
+            .argument("<targets...>", "IP…, a DNS name, [ns:]app[@version] or [ns:]router/NAME"),
+    ).action((name: string, targets: string[], flags: ChangeFlags) =>
+        run((s, io) => s.externalCreate(globals(), name, targets, flags, io)),
+    );
+    const domain = cli.command("domain").alias("domains").description("custom domains of apps and routers");
+    changeOptions(
+        domain
+            .command("register")
+            .description("serve DOMAIN on the gateway (its certificate and listeners) and on the target's route")
+            .argument("<domain>", "the host name (point its DNS at the gateway)")
+            .argument("<target>", "[ns:]app or [ns:]router/NAME"),
+    ).action((d: string, target: string, flags: ChangeFlags) =>
+        run((s, io) => s.domainRegister(globals(), d, target, flags, io)),
+    );
+    changeOptions(
+        domain
+            .command("unregister")
+            .description("stop serving DOMAIN")
+            .argument("<domain>", "DOMAIN, or Rio's publicdomain/DOMAIN"),
+    ).action((d: string, flags: ChangeFlags) => run((s, io) => s.domainUnregister(globals(), d, flags, io)));
+}
+
 export function program(out: (s: string) => void, start: (p: Promise<void>) => void = () => undefined): Command {
     const cli = new Command("rio")
         .description(
@@ -401,8 +500,23 @@ export function program(out: (s: string) => void, start: (p: Promise<void>) => v
             "answers to the Riofile's template questions (YAML or JSON map); they win over its Riofile-answers",
         )
         .option("--strict", "refuse what is only warned about (a template variable nothing sets, a key Rio ignored…)")
+        .option("--live", "print the namespace's Riofile as the stack of the current kube context keeps it")
         // A template is answered as render answers it (Riofile-answers next to the file, or in the cwd for stdin).
-        .action((flags: RiofileFlags) => out(exportRiofile(readRiofile(flags))));
+        .action((flags: RiofileFlags & { live?: boolean }, cmd: Command) => {
+            if (!flags.live) return out(exportRiofile(readRiofile(flags)));
+            const typed = ["file", "answers", "strict"].filter((k) => cmd.getOptionValueSource(k) === "cli");
+            if (typed.length > 0)
+                cmd.error(
+                    `error: --live prints the stack's Riofile and reads no file; leave out ${typed.map((k) => `--${k}`).join(", ")}`,
+                );
+            const globals = cli.opts() as GlobalFlags;
+            const namespace = cmd.getOptionValueSource("namespace") === "cli" ? flags.namespace : globals.namespace;
+            start(
+                Promise.all([sections(), commands()]).then(([s, c]) =>
+                    s.exportLive(globals, namespace, { ...c.processIo(), out }),
+                ),
+            );
+        });
     const cd = cli.command("cd").description("continuous deployment helpers");
     cd.command("github-workflow")
         .description("print a GitHub Actions workflow that runs pulumi up on push and on a schedule")
@@ -416,6 +530,7 @@ export function program(out: (s: string) => void, start: (p: Promise<void>) => v
         .option("--cleanup <cron>", "when to remove previews of closed pull requests (cron, UTC)", "0 3 * * *")
         .action((flags: { base: string; cleanup: string }) => out(previewWorkflow(flags)));
     stackCommands(cli, start);
+    sectionCommands(cli, start);
     return cli;
 }
 

@@ -15,6 +15,8 @@ import { Feature } from "../system/features";
 import { planSystem } from "../system/plan";
 import { RioSystem, RioSystemArgs, settingsOf } from "../system/rioSystem";
 import { SystemConfig } from "../system/config";
+import { checkBuildSecrets } from "../build/credentials";
+import { buildSecretInputs, needsBuild } from "./buildSecrets";
 import { Desired, readDesired } from "./desired";
 import { refuseLocalBuilds, riofileLabel } from "./riofileEdit";
 
@@ -53,10 +55,14 @@ export function loadRiofiles(desired: Desired): { namespace: string; riofile: Ri
 
 /**
  * RioSystem's args: the stack's settings, with only the features the Riofiles need turned on unless the settings
- * name them (as the project's program does): the builder for builds, KEDA for concurrency, metrics-server for
- * cpu/memory autoscaling.
+ * name them (as the project's program does): the builder for builds (and for the credentials `rio secret create`
+ * kept for them), KEDA for concurrency, metrics-server for cpu/memory autoscaling.
  */
-export function systemArgs(system: SystemConfig, riofiles: readonly Riofile[]): RioSystemArgs {
+export function systemArgs(
+    system: SystemConfig,
+    riofiles: readonly Riofile[],
+    buildSecrets?: Desired["buildSecrets"],
+): RioSystemArgs {
     const { install: _install, cloudflare: _cloudflare, features, ...rest } = system;
     // With no Riofile yet (just installed), nothing is needed: the features a Riofile would ask for stay off.
     const none: Riofile = { file: "none", services: [], configs: [], routers: [], externalServices: [], manifest: [] };
@@ -64,6 +70,8 @@ export function systemArgs(system: SystemConfig, riofiles: readonly Riofile[]): 
     for (const riofile of riofiles)
         for (const [f, on] of Object.entries(featuresNeeded(riofile)) as [Feature, boolean][])
             needed[f] = (needed[f] ?? false) || on;
+    // Credentials for builds are kept where builds run (the build feature, which needs the registry).
+    if (needsBuild(buildSecrets)) Object.assign(needed, { build: true, registry: true });
     return { ...rest, features: { ...needed, ...features } };
 }
 
@@ -113,8 +121,15 @@ export function checkDesired(desired: Desired): void {
     const args = systemArgs(
         desired.system!,
         loaded.map((l) => l.riofile),
+        desired.buildSecrets,
     );
-    planSystem(settingsOf(args), { registryPersistence: args.registryPersistence });
+    const { settings } = planSystem(settingsOf(args), { registryPersistence: args.registryPersistence });
+    // As RioSystem checks them, on the stack file's values (ciphertexts stand for the credentials).
+    checkBuildSecrets(desired.buildSecrets, {
+        build: settings.features.build,
+        systemNamespace: settings.namespace,
+        gitAuthSecret: settings.continuousDeployment?.gitAuthSecret,
+    });
     for (const { namespace, riofile } of loaded)
         planRiofile(riofile, { namespace, gateway: { domain: "pending.invalid" } });
 }
@@ -167,8 +182,13 @@ function deploy(desired: Desired): Record<string, unknown> {
     const args = systemArgs(
         desired.system!,
         loaded.map((l) => l.riofile),
+        desired.buildSecrets,
     );
-    const system = new RioSystem("rio", args, { providers: { kubernetes: cluster } });
+    const system = new RioSystem(
+        "rio",
+        { ...args, ...(desired.buildSecrets && { buildSecrets: buildSecretInputs(desired.buildSecrets) }) },
+        { providers: { kubernetes: cluster } },
+    );
     const urls: Record<string, pulumi.Output<Record<string, string[]>>> = {};
     for (const { namespace, riofile } of loaded) {
         const ns = namespace === "default" ? undefined : namespaceObject(namespace, system.provider);
