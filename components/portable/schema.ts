@@ -1,8 +1,8 @@
 /**
  * The plugin's schema: what Pulumi's own analyzer (`@pulumi/pulumi/provider/experimental`, the one
  * `componentProviderHost` runs) infers from the portable components' TypeScript types, plus what it leaves out —
- * the descriptions of object and enum types, and which properties are secrets, so that every language's SDK marks
- * them secret before they are sent (and so before they reach the state as the component's inputs).
+ * the descriptions of object and enum types, and which properties are secrets, so that every language's SDK sends
+ * them as secrets even when given in the clear, and the objects the plugin makes from them keep them encrypted.
  */
 import { Analyzer, TypeDefinition } from "@pulumi/pulumi/provider/experimental/analyzer";
 import { generateSchema, PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
