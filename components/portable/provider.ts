@@ -1,0 +1,65 @@
+/**
+ * The pulumi-rio plugin: a Pulumi resource provider that constructs the portable components for programs in any
+ * language — what `componentProviderHost` does, serving the enriched schema of schema.ts.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ConstructResult, Provider } from "@pulumi/pulumi/provider";
+import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
+import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
+import * as fs from "fs";
+import * as path from "path";
+import { COMPONENTS, PACKAGE } from "./components";
+
+export class RioProvider implements Provider {
+    readonly version: string;
+    private analyzed?: PackageSpec;
+
+    /**
+     * @param dir the plugin folder (its package.json gives the version).
+     * @param load the schema (schemaCache.ts's `cachedSchema` in the plugin), asked for once, when first needed.
+     */
+    constructor(
+        dir: string,
+        private readonly load: () => PackageSpec,
+    ) {
+        this.version = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).version;
+    }
+
+    private spec(): PackageSpec {
+        this.analyzed ??= this.load();
+        return this.analyzed;
+    }
+
+    async getSchema(): Promise<string> {
+        return JSON.stringify(this.spec());
+    }
+
+    /** Constructs the component, and returns its outputs (the schema's properties) as the state. */
+    async construct(
+        name: string,
+        type: string,
+        inputs: pulumi.Inputs,
+        options: pulumi.ComponentResourceOptions,
+    ): Promise<ConstructResult> {
+        ComponentProvider.validateResourceType(PACKAGE, type);
+        const component = COMPONENTS[type.split(":")[2]!];
+        const resource = this.spec().resources[type];
+        if (!component || !resource) throw new Error(`pulumi-rio has no component ${type}`);
+        const instance = new component(name, inputs, options);
+        const outputs = instance as unknown as Record<string, pulumi.Input<unknown>>;
+        return {
+            urn: instance.urn,
+            state: Object.fromEntries(Object.keys(resource.properties ?? {}).map((k) => [k, outputs[k]])),
+        };
+    }
+}
+
+/** The plugin folder of this checkout (the analyzer reads TypeScript sources, so the plugin runs from a checkout). */
+export const PLUGIN_DIR = path.resolve(__dirname, "../../../provider");
+
+/** What the schema is inferred from: the plugin folder, the components' sources and the compiler settings. */
+export const SCHEMA_SOURCES = [
+    PLUGIN_DIR,
+    path.resolve(PLUGIN_DIR, "../components"),
+    path.resolve(PLUGIN_DIR, "../tsconfig.json"),
+];

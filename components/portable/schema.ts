@@ -1,0 +1,58 @@
+/**
+ * The plugin's schema: what Pulumi's own analyzer (`@pulumi/pulumi/provider/experimental`, the one
+ * `componentProviderHost` runs) infers from the portable components' TypeScript types, plus what it leaves out —
+ * the descriptions of object and enum types, and which properties are secrets, so that every language's SDK sends
+ * them as secrets even when given in the clear, and the objects the plugin makes from them keep them encrypted.
+ */
+import { Analyzer, TypeDefinition } from "@pulumi/pulumi/provider/experimental/analyzer";
+import { generateSchema, PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
+import * as fs from "fs";
+import * as path from "path";
+import { COMPONENTS, PACKAGE } from "./components";
+
+/** Secret properties by component, inputs and outputs alike (an SDK sends a nested secret as its whole input). */
+export const SECRETS: Record<string, string[]> = {
+    RioService: ["registryCredentials"],
+    Riofile: ["registryCredentials"],
+    PreviewEnv: ["registryCredentials"],
+    RioSystem: ["kubeconfig", "cloudflareApiToken", "registryPassword", "buildSecretValues", "registryCredentials"],
+};
+
+/** The enrichment: type descriptions from the analyzer's type definitions, and the secret flags. */
+export function enrichSchema(schema: PackageSpec, types: Record<string, TypeDefinition>): PackageSpec {
+    // A JSON copy: the schema is sent as JSON, so keys the SDK sets to undefined (namespace) are not part of it.
+    const out: PackageSpec = JSON.parse(JSON.stringify(schema));
+    for (const [name, def] of Object.entries(types)) {
+        const type = out.types[`${PACKAGE}:index:${name}`];
+        if (type && def.description) type.description = def.description;
+    }
+    for (const [component, keys] of Object.entries(SECRETS)) {
+        const resource = out.resources[`${PACKAGE}:index:${component}`];
+        if (!resource) throw new Error(`pulumi-rio: SECRETS names ${component}, which the schema lacks`);
+        for (const key of keys) {
+            const props = [resource.inputProperties?.[key], resource.properties?.[key]].filter((p) => p !== undefined);
+            if (props.length === 0) throw new Error(`pulumi-rio: SECRETS names ${component}.${key}, which it lacks`);
+            for (const p of props) (p as { secret?: boolean }).secret = true;
+        }
+    }
+    return out;
+}
+
+/**
+ * Runs the analyzer over the plugin folder `dir` (its package.json, tsconfig.json and index.ts) and returns the
+ * schema. Slow (a TypeScript program over every component): see {@link cachedSchema}.
+ */
+export function analyzeSchema(dir: string): PackageSpec {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    const analyzer = new Analyzer(dir, PACKAGE, manifest, new Set(Object.keys(COMPONENTS)));
+    const { components, typeDefinitions, dependencies } = analyzer.analyze();
+    const schema = generateSchema(
+        PACKAGE,
+        manifest.version,
+        manifest.description,
+        components,
+        typeDefinitions,
+        dependencies,
+    );
+    return enrichSchema(schema, typeDefinitions);
+}
