@@ -237,11 +237,11 @@ describe("the plugin folder", () => {
         assert.equal(
             fs
                 .readFileSync(path.join(PLUGIN_DIR, "index.ts"), "utf8")
-                .includes('export * from "../components/portable";'),
+                .includes('export * from "..";'),
             true,
         );
         assert.deepEqual(JSON.parse(fs.readFileSync(path.join(PLUGIN_DIR, "tsconfig.json"), "utf8")), {
-            extends: "../tsconfig.json",
+            extends: "../../../tsconfig.json",
             include: ["index.ts"],
         });
     });

@@ -8,8 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ResourceValidationPolicy, unknownCheckingProxy } from "@pulumi/policy";
-import { POLICIES } from "../policy/policies";
-import { WORKLOAD_TYPES } from "../policy/workloads";
+import { POLICIES } from "../components/policy/policies";
+import { WORKLOAD_TYPES } from "../components/policy/workloads";
 import { loadRiofile } from "../components/riofile/load";
 import { planObjects, planRiofile } from "../components/render/plan";
 import { systemObjects } from "../components/render/system";
@@ -18,7 +18,7 @@ import { resolveSettings } from "../components/system/settings";
 import { AnalyzedResource, secret, servePolicyPack, ServedPack, UNKNOWN } from "./support/policyPack";
 
 const ROOT = path.resolve(__dirname, "../..");
-const PACK = path.join(ROOT, "policy");
+const PACK = path.join(ROOT, "components/policy");
 
 interface Resource {
     type: string;

@@ -55,11 +55,10 @@ export class RioProvider implements Provider {
 }
 
 /** The plugin folder of this checkout (the analyzer reads TypeScript sources, so the plugin runs from a checkout). */
-export const PLUGIN_DIR = path.resolve(__dirname, "../../../provider");
+export const PLUGIN_DIR = path.resolve(__dirname, "../../../components/portable/plugin");
 
-/** What the schema is inferred from: the plugin folder, the components' sources and the compiler settings. */
+/** What the schema is inferred from: the components' sources (the plugin folder among them) and the compiler settings. */
 export const SCHEMA_SOURCES = [
-    PLUGIN_DIR,
-    path.resolve(PLUGIN_DIR, "../components"),
-    path.resolve(PLUGIN_DIR, "../tsconfig.json"),
+    path.resolve(__dirname, "../../../components"),
+    path.resolve(__dirname, "../../../tsconfig.json"),
 ];

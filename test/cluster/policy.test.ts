@@ -12,12 +12,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { RioService } from "../../components";
-import { POLICIES } from "../../policy/policies";
+import { POLICIES } from "../../components/policy/policies";
 import { engineBinDirs } from "./engines";
 import { writePolicyAnalyzer } from "./policyAnalyzer";
 import { changes, inlineStack, StackHandle } from "./pulumi";
 
-const PACK = path.resolve(__dirname, "../../..", "policy");
+const PACK = path.resolve(__dirname, "../../..", "components/policy");
 const GATEWAY = { domain: "apps.example.com" };
 const description = (name: string) => POLICIES.find((p) => p.name === name)!.description;
 

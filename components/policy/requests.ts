@@ -3,7 +3,7 @@
  * and is the first evicted. Rio gave every container it ran 50m CPU and 64Mi memory; RioService does too.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { DEFAULT_CPU, DEFAULT_MEMORY, isZeroQuantity } from "../components/service/resources";
+import { DEFAULT_CPU, DEFAULT_MEMORY, isZeroQuantity } from "../service/resources";
 import { allowAdvice, allowSchema, isAllowed } from "./allowList";
 import { containersOf, Resources, workloadOf } from "./workloads";
 

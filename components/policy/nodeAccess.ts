@@ -5,7 +5,7 @@
  * after Rio's verb.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { ALLOWABLE, Allowable, nodeReach } from "../components/service/context";
+import { ALLOWABLE, Allowable, nodeReach } from "../service/context";
 import { allowAdvice, allowSchema, isAllowed } from "./allowList";
 import { containersOf, PodSpec, workloadOf } from "./workloads";
 

@@ -9,8 +9,8 @@
  * not mount it): allow it by name, as a stack with RioSystem's registry (rio-system/rio-registry) does.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { RioInputError } from "../components/errors";
-import { isZeroBound, rolloutBounds } from "../components/service/spec";
+import { RioInputError } from "../errors";
+import { isZeroBound, rolloutBounds } from "../service/spec";
 import { allowAdvice, allowSchema, isAllowed } from "./allowList";
 import { objectId } from "./workloads";
 
