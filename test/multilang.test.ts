@@ -234,12 +234,7 @@ describe("the plugin folder", () => {
     });
 
     it("gives the analyzer an index.ts and a tsconfig.json covering only what it exports", () => {
-        assert.equal(
-            fs
-                .readFileSync(path.join(PLUGIN_DIR, "index.ts"), "utf8")
-                .includes('export * from "..";'),
-            true,
-        );
+        assert.equal(fs.readFileSync(path.join(PLUGIN_DIR, "index.ts"), "utf8").includes('export * from "..";'), true);
         assert.deepEqual(JSON.parse(fs.readFileSync(path.join(PLUGIN_DIR, "tsconfig.json"), "utf8")), {
             extends: "../../../tsconfig.json",
             include: ["index.ts"],
