@@ -37,12 +37,6 @@ export function workloadsOf(riofile: Riofile): { name: string; kind: WorkloadKin
     );
 }
 
-/** The API path of a workload. */
-export function workloadPath(namespace: string, w: { name: string; kind: WorkloadKind }): string {
-    const plural = { Deployment: "deployments", DaemonSet: "daemonsets", StatefulSet: "statefulsets" }[w.kind];
-    return `/apis/apps/v1/namespaces/${namespace}/${plural}/${w.name}`;
-}
-
 interface Condition {
     type: string;
     status: string;
@@ -52,8 +46,9 @@ interface Condition {
 
 /** What `rio ps` reads of a live Deployment, StatefulSet or DaemonSet. */
 export interface LiveWorkload {
-    metadata?: { name?: string; creationTimestamp?: string };
-    spec?: { replicas?: number; template?: { spec?: { containers?: { name: string; image: string }[] } } };
+    /** The client gives times as Dates, the API server's JSON as text. */
+    metadata?: { name?: string; creationTimestamp?: string | Date };
+    spec?: { replicas?: number; template?: { spec?: { containers?: { name: string; image?: string }[] } } };
     status?: {
         readyReplicas?: number;
         numberReady?: number;
@@ -67,6 +62,11 @@ function counts(kind: WorkloadKind, live: LiveWorkload): { ready: number; desire
     const status = live.status ?? {};
     if (kind === "DaemonSet") return { ready: status.numberReady ?? 0, desired: status.desiredNumberScheduled ?? 0 };
     return { ready: status.readyReplicas ?? 0, desired: live.spec?.replicas ?? 1 };
+}
+
+/** A time as the API server writes it (RFC 3339, seconds). */
+export function apiTime(t: string | Date): string {
+    return typeof t === "string" ? t : t.toISOString().replace(/\.000Z$/, "Z");
 }
 
 /** What is wrong, if anything: a failing condition's message, else how many replicas are not ready. */
@@ -125,7 +125,9 @@ export function psRows(
                 desired,
                 ...(v.autoscale && { autoscale: { min: v.autoscale.min, max: v.autoscale.max } }),
                 weight: total > 0 ? Math.round((v.weight / total) * 100) : 0,
-                ...(obj?.metadata?.creationTimestamp !== undefined && { created: obj.metadata.creationTimestamp }),
+                ...(obj?.metadata?.creationTimestamp !== undefined && {
+                    created: apiTime(obj.metadata.creationTimestamp),
+                }),
                 detail: detail(obj, ready, desired),
             };
         });
