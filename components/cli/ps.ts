@@ -2,10 +2,10 @@
  * `rio ps`: Rio's table of services — NAME, IMAGE, ENDPOINT, SCALE (ready/desired), WEIGHT, CREATED, DETAIL — from
  * the stack's Riofile (what should run), its outputs (the URLs) and the live workloads (what runs).
  */
-import { stringify } from "yaml";
 import { Riofile } from "../riofile/load";
 import { normalizeApp } from "../service/app";
 import { WorkloadKind } from "../service/spec";
+import { DataFormat, formatColumns, formatData } from "./table";
 
 /** One version of one service, as `rio ps` shows it. */
 export interface PsRow {
@@ -58,7 +58,7 @@ export interface LiveWorkload {
 }
 
 /** Ready and desired replicas of a live workload, by kind. */
-function counts(kind: WorkloadKind, live: LiveWorkload): { ready: number; desired: number } {
+export function counts(kind: WorkloadKind, live: LiveWorkload): { ready: number; desired: number } {
     const status = live.status ?? {};
     if (kind === "DaemonSet") return { ready: status.numberReady ?? 0, desired: status.desiredNumberScheduled ?? 0 };
     return { ready: status.readyReplicas ?? 0, desired: live.spec?.replicas ?? 1 };
@@ -159,28 +159,21 @@ const HEADERS = ["NAME", "IMAGE", "ENDPOINT", "SCALE", "WEIGHT", "CREATED", "DET
 
 /** Rio's table, columns padded to their widest cell, three spaces apart. */
 export function formatTable(rows: readonly PsRow[], now: Date): string {
-    const cells = rows.map((r) => [
-        r.name,
-        r.image,
-        r.endpoint ?? "",
-        `${r.ready}/${r.desired}${r.autoscale ? ` (${r.autoscale.min}-${r.autoscale.max})` : ""}`,
-        `${r.weight}%`,
-        r.created !== undefined ? ago(new Date(r.created), now) : "",
-        r.detail,
-    ]);
-    const widths = HEADERS.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-    return [HEADERS, ...cells]
-        .map((line) =>
-            line
-                .map((c, i) => c.padEnd(widths[i]!))
-                .join("   ")
-                .trimEnd(),
-        )
-        .map((l) => `${l}\n`)
-        .join("");
+    return formatColumns(
+        HEADERS,
+        rows.map((r) => [
+            r.name,
+            r.image,
+            r.endpoint ?? "",
+            `${r.ready}/${r.desired}${r.autoscale ? ` (${r.autoscale.min}-${r.autoscale.max})` : ""}`,
+            `${r.weight}%`,
+            r.created !== undefined ? ago(new Date(r.created), now) : "",
+            r.detail,
+        ]),
+    );
 }
 
 /** `--format json|yaml`: the rows as data (times as ISO text). */
-export function formatRows(rows: readonly PsRow[], format: "json" | "yaml"): string {
-    return format === "json" ? `${JSON.stringify(rows, null, 2)}\n` : stringify(rows, { lineWidth: 0 });
+export function formatRows(rows: readonly PsRow[], format: DataFormat): string {
+    return formatData(rows, format);
 }
