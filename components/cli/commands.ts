@@ -11,10 +11,10 @@ import { parseRiofile, Riofile } from "../riofile/load";
 import { Desired } from "./desired";
 import { currentDesired, openStack, plainOutputs, runEngine, withLock } from "./engine";
 import { asInstallError, InstallFlags, installSettings } from "./installFlags";
-import { KubeApi } from "./kubeApi";
-import { connectionFor, currentContext, Kubeconfig, loadKubeconfig } from "./kubeconfig";
+import { currentContext, Kubeconfig, loadKubeconfig } from "./kubeconfig";
+import { KubeClient } from "./kubeClient";
 import { changeSummary } from "./progress";
-import { formatRows, formatTable, LiveWorkload, PsRow, psRows, workloadPath, workloadsOf } from "./ps";
+import { formatRows, formatTable, LiveWorkload, PsRow, psRows, workloadsOf } from "./ps";
 import {
     checkContent,
     contentOf,
@@ -353,8 +353,8 @@ export async function ps(
         if (text === undefined) continue;
         const riofile = parseRiofile(text, riofileLabel(namespace), { namespace });
         const live = new Map<string, LiveWorkload | undefined>();
-        const api = new KubeApi(connectionFor(s.kube, desired.context ?? s.context!));
-        for (const w of workloadsOf(riofile)) live.set(w.name, await api.get<LiveWorkload>(workloadPath(namespace, w)));
+        const kube = new KubeClient(s.kube, desired.context ?? s.context!);
+        for (const w of workloadsOf(riofile)) live.set(w.name, await kube.readWorkload(namespace, w));
         rows.push(...psRows(namespace, riofile, outputs.urls?.[namespace], live));
     }
     io.out(

@@ -1,7 +1,8 @@
 /**
  * The kubeconfig as kubectl reads it: the files of `KUBECONFIG` (merged, the first file setting a name or the
  * current context wins), else `~/.kube/config`. rio needs its current context (each context has its own stack) and,
- * for `rio ps`, how to reach that context's API server. Paths inside a file are relative to that file.
+ * for the commands that read the cluster (ps, pods, logs, exec, …), that context alone for the Kubernetes client.
+ * Paths inside a file are relative to that file.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -9,28 +10,19 @@ import * as path from "path";
 import { parse } from "yaml";
 import { RioInputError } from "../errors";
 
-/** An exec credential plugin (`users[].user.exec`), as client-go runs it. */
-export interface ExecConfig {
-    command: string;
-    args: string[];
-    env: Record<string, string>;
-    apiVersion: string;
-}
-
-/** How to reach one context's API server. */
-export interface Connection {
-    context: string;
-    server: string;
-    namespace?: string;
-    /** PEM text. */
-    ca?: string;
-    cert?: string;
-    key?: string;
-    token?: string;
-    basic?: { username: string; password: string };
-    exec?: ExecConfig;
-    insecure: boolean;
-    tlsServerName?: string;
+/**
+ * One context of the kubeconfig as a kubeconfig document of its own — that context, its cluster and its user —
+ * for `@kubernetes/client-node` to load. Merging stays kubectl's (above): the client's own loader lets the last
+ * file's current context win and refuses a name two files share. Paths are made absolute against the file each
+ * entry came from, and kubectl's `tokenFile` is read (trimmed, as client-go does) into `token`.
+ */
+export interface ContextConfig {
+    apiVersion: "v1";
+    kind: "Config";
+    "current-context": string;
+    clusters: { name: string; cluster: Record<string, unknown> }[];
+    users: { name: string; user: Record<string, unknown> }[];
+    contexts: { name: string; context: Record<string, unknown> }[];
 }
 
 interface Named<T> {
@@ -114,61 +106,60 @@ export function currentContext(kube: Kubeconfig): string {
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
-/** A `*-data` field (base64) or its file twin (a path relative to the kubeconfig). */
-function pem(value: Record<string, unknown>, field: string, dir: string): string | undefined {
-    const data = str(value[`${field}-data`]);
-    if (data !== undefined) return Buffer.from(data, "base64").toString("utf8");
-    const file = str(value[field]);
-    return file === undefined ? undefined : fs.readFileSync(path.resolve(dir, file), "utf8");
+/** `value` with its file fields (`fields`) resolved against `dir`, as kubectl reads them. */
+function absolute(value: Record<string, unknown>, fields: readonly string[], dir: string): Record<string, unknown> {
+    const out = { ...value };
+    for (const f of fields) {
+        const file = str(value[f]);
+        if (file !== undefined) out[f] = path.resolve(dir, file);
+    }
+    return out;
 }
 
-/** How to reach `context`'s API server (its cluster and user), read from the kubeconfig. */
-export function connectionFor(kube: Kubeconfig, context: string): Connection {
+/** A `tokenFile`'s token. */
+function readToken(context: string, file: string): string {
+    try {
+        return fs.readFileSync(file, "utf8").trim();
+    } catch (e) {
+        throw new RioInputError([], `kube context "${context}": its tokenFile ${file}: ${(e as Error).message}`);
+    }
+}
+
+/** The kubeconfig of `context` alone (its cluster and user), for the Kubernetes client. */
+export function contextConfig(kube: Kubeconfig, context: string): ContextConfig {
     const ctx = kube.contexts.find((c) => c.name === context);
     if (!ctx) throw new RioInputError([], `kube context "${context}" is not in ${kube.files.join(", ")}`);
     const clusterName = str(ctx.value.cluster);
     const cluster = kube.clusters.find((c) => c.name === clusterName);
-    const server = cluster && str(cluster.value.server);
-    if (!cluster || server === undefined)
+    if (!cluster || str(cluster.value.server) === undefined)
         throw new RioInputError([], `kube context "${context}": its cluster "${clusterName ?? ""}" has no server`);
     const userName = str(ctx.value.user);
-    const user = kube.users.find((u) => u.name === userName);
-    const u = user?.value ?? {};
-    const dir = user?.dir ?? cluster.dir;
-    const tokenFile = str(u.tokenFile);
-    const token =
-        str(u.token) ?? (tokenFile ? fs.readFileSync(path.resolve(dir, tokenFile), "utf8").trim() : undefined);
-    const username = str(u.username);
-    const exec = asMap(u.exec);
-    const namespace = str(ctx.value.namespace);
-    const ca = pem(cluster.value, "certificate-authority", cluster.dir);
-    const cert = pem(u, "client-certificate", dir);
-    const key = pem(u, "client-key", dir);
-    const tlsServerName = str(cluster.value["tls-server-name"]);
+    const found = kube.users.find((u) => u.name === userName);
+    const { tokenFile, ...user } = absolute(
+        found?.value ?? {},
+        ["client-certificate", "client-key", "tokenFile"],
+        found?.dir ?? cluster.dir,
+    );
+    const exec = asMap(user.exec);
+    const command = str(exec.command);
     return {
-        context,
-        server: server.replace(/\/+$/, ""),
-        ...(namespace !== undefined && { namespace }),
-        ...(ca !== undefined && { ca }),
-        ...(cert !== undefined && { cert }),
-        ...(key !== undefined && { key }),
-        ...(token !== undefined && { token }),
-        ...(username !== undefined && { basic: { username, password: str(u.password) ?? "" } }),
-        ...(str(exec.command) !== undefined && {
-            exec: {
-                // As client-go: a bare name is looked up on PATH, a relative path is relative to the kubeconfig.
-                command: str(exec.command)!.includes("/") ? path.resolve(dir, str(exec.command)!) : str(exec.command)!,
-                args: Array.isArray(exec.args) ? exec.args.map(String) : [],
-                env: Object.fromEntries(
-                    (Array.isArray(exec.env) ? exec.env : [])
-                        .map(asMap)
-                        .filter((e) => typeof e.name === "string")
-                        .map((e) => [e.name as string, String(e.value ?? "")]),
-                ),
-                apiVersion: str(exec.apiVersion) ?? "client.authentication.k8s.io/v1",
+        apiVersion: "v1",
+        kind: "Config",
+        "current-context": context,
+        clusters: [{ name: "cluster", cluster: absolute(cluster.value, ["certificate-authority"], cluster.dir) }],
+        users: [
+            {
+                name: "user",
+                user: {
+                    ...user,
+                    ...(tokenFile !== undefined && { token: readToken(context, tokenFile as string) }),
+                    // As client-go: a bare name is looked up on PATH, a relative path is relative to the kubeconfig.
+                    ...(command?.includes("/") && {
+                        exec: { ...exec, command: path.resolve(found!.dir, command) },
+                    }),
+                },
             },
-        }),
-        insecure: cluster.value["insecure-skip-tls-verify"] === true,
-        ...(tlsServerName !== undefined && { tlsServerName }),
+        ],
+        contexts: [{ name: context, context: { ...ctx.value, cluster: "cluster", user: "user" } }],
     };
 }

@@ -28,6 +28,9 @@ import type { StageFlags } from "./traffic";
 import type { GradualFlags } from "./weights";
 import type { RouteFlags } from "./routeArgs";
 import type { SecretFlags } from "./secretPrompts";
+import { CommandExit } from "./execStatus";
+import type { LogFlags } from "./logs";
+import type { DataFormat } from "./table";
 
 function packageVersion(): string {
     for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
@@ -441,6 +444,68 @@ function sectionCommands(cli: Command, start: (p: Promise<void>) => void): void 
     ).action((d: string, flags: ChangeFlags) => run((s, io) => s.domainUnregister(globals(), d, flags, io)));
 }
 
+/** The commands that read the cluster (they load the Kubernetes client, and Pulumi for the stack's outputs). */
+const clusterCommands = () => import("./clusterCommands");
+
+/** `--format json|yaml`, which the listings take. */
+const formatOption = () =>
+    new Option("--format <format>", "print as data instead of a table").choices(["json", "yaml"]);
+
+/** logs, exec, pods, endpoints, info and dashboard: they read the cluster and the stack, and change nothing. */
+function readCommands(cli: Command, start: (p: Promise<void>) => void): void {
+    const globals = () => cli.opts() as GlobalFlags;
+    const io = () => commands().then((c) => c.processIo());
+    const run = (f: (c: typeof import("./clusterCommands"), io: import("./commands").Io) => Promise<void>) =>
+        start(Promise.all([clusterCommands(), io()]).then(([c, i]) => f(c, i)));
+    cli.command("logs")
+        .alias("log")
+        .description("print the logs of an app's pods (every container), of one version, or of pod/NAME")
+        .argument("<target>", "[namespace:]app[@version], or pod/NAME")
+        .option("-f, --follow", "keep printing new lines until interrupted")
+        .option("-c, --container <name>", "only this container")
+        .option("-s, --since <since>", "since a duration ago (5s, 2m, 3h) or an RFC 3339 time", "24h")
+        .option("-n, --tail <lines>", "the last lines of each container, -1 for all", "200")
+        .option("-p, --previous", "the previous instance of each container (after a restart)")
+        .option("-t, --timestamps", "the time of each line")
+        .addOption(
+            new Option("-o, --output <format>", "POD CONTAINER line, the line alone, or JSON")
+                .choices(["default", "raw", "json"])
+                .default("default"),
+        )
+        .action((target: string, flags: LogFlags) => run((c, i) => c.logs(globals(), target, flags, i)));
+    cli.command("exec")
+        .description("run a command in a ready pod of an app (its exit code is rio's)")
+        .argument("<target>", "[namespace:]app[@version], or pod/NAME")
+        .argument("<command...>", "the command and its arguments")
+        .option("-i, --stdin", "pass rio's standard input to the command")
+        .option("-t, --tty", "give the command a terminal")
+        .option("-c, --container <name>", "the container (default: the service's own)")
+        .passThroughOptions()
+        .action((target: string, command: string[], flags: { stdin?: boolean; tty?: boolean; container?: string }) =>
+            run((c) => c.exec(globals(), target, command, flags)),
+        );
+    cli.command("pods")
+        .alias("pod")
+        .description("list the pods of the namespace's services: NAME, CREATED, READY, NODE, IP, STATE, DETAIL")
+        .addOption(formatOption())
+        .action((flags: { format?: DataFormat }) => run((c, i) => c.pods(globals(), flags, i)));
+    cli.command("endpoints")
+        .alias("endpoint")
+        .description("list the URLs of the namespace's services and routers")
+        .addOption(formatOption())
+        .action((flags: { format?: DataFormat }) => run((c, i) => c.endpoints(globals(), flags, i)));
+    cli.command("info")
+        .description(
+            "show the versions, the cluster domain and gateway address, the wildcard certificate and the system components' readiness",
+        )
+        .addOption(formatOption())
+        .action((flags: { format?: DataFormat }) => run((c, i) => c.info(globals(), flags, i, packageVersion())));
+    cli.command("dashboard")
+        .description("print Headlamp's URL and a short-lived read-only token to log in with (never stored)")
+        .option("--duration <duration>", "how long the token is valid (at least 10m)", "1h")
+        .action((flags: { duration?: string }) => run((c, i) => c.dashboard(globals(), flags, i)));
+}
+
 export function program(out: (s: string) => void, start: (p: Promise<void>) => void = () => undefined): Command {
     const cli = new Command("rio")
         .description(
@@ -531,12 +596,15 @@ export function program(out: (s: string) => void, start: (p: Promise<void>) => v
         .action((flags: { base: string; cleanup: string }) => out(previewWorkflow(flags)));
     stackCommands(cli, start);
     sectionCommands(cli, start);
+    readCommands(cli, start);
     return cli;
 }
 
 /** A user error is one line on stderr and exit 1; a usage error exit 2; anything else is a crash, shown as one. */
 function exitCode(e: unknown): number {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    // rio exec: the exec'd command's own exit code.
+    if (e instanceof CommandExit) return e.code;
     if (e instanceof RioInputError) {
         process.stderr.write(`rio: ${e.message}\n`);
         return 1;

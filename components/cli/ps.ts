@@ -2,10 +2,10 @@
  * `rio ps`: Rio's table of services — NAME, IMAGE, ENDPOINT, SCALE (ready/desired), WEIGHT, CREATED, DETAIL — from
  * the stack's Riofile (what should run), its outputs (the URLs) and the live workloads (what runs).
  */
-import { stringify } from "yaml";
 import { Riofile } from "../riofile/load";
 import { normalizeApp } from "../service/app";
 import { WorkloadKind } from "../service/spec";
+import { DataFormat, formatColumns, formatData } from "./table";
 
 /** One version of one service, as `rio ps` shows it. */
 export interface PsRow {
@@ -37,12 +37,6 @@ export function workloadsOf(riofile: Riofile): { name: string; kind: WorkloadKin
     );
 }
 
-/** The API path of a workload. */
-export function workloadPath(namespace: string, w: { name: string; kind: WorkloadKind }): string {
-    const plural = { Deployment: "deployments", DaemonSet: "daemonsets", StatefulSet: "statefulsets" }[w.kind];
-    return `/apis/apps/v1/namespaces/${namespace}/${plural}/${w.name}`;
-}
-
 interface Condition {
     type: string;
     status: string;
@@ -52,8 +46,9 @@ interface Condition {
 
 /** What `rio ps` reads of a live Deployment, StatefulSet or DaemonSet. */
 export interface LiveWorkload {
-    metadata?: { name?: string; creationTimestamp?: string };
-    spec?: { replicas?: number; template?: { spec?: { containers?: { name: string; image: string }[] } } };
+    /** The client gives times as Dates, the API server's JSON as text. */
+    metadata?: { name?: string; creationTimestamp?: string | Date };
+    spec?: { replicas?: number; template?: { spec?: { containers?: { name: string; image?: string }[] } } };
     status?: {
         readyReplicas?: number;
         numberReady?: number;
@@ -63,10 +58,15 @@ export interface LiveWorkload {
 }
 
 /** Ready and desired replicas of a live workload, by kind. */
-function counts(kind: WorkloadKind, live: LiveWorkload): { ready: number; desired: number } {
+export function counts(kind: WorkloadKind, live: LiveWorkload): { ready: number; desired: number } {
     const status = live.status ?? {};
     if (kind === "DaemonSet") return { ready: status.numberReady ?? 0, desired: status.desiredNumberScheduled ?? 0 };
     return { ready: status.readyReplicas ?? 0, desired: live.spec?.replicas ?? 1 };
+}
+
+/** A time as the API server writes it (RFC 3339, seconds). */
+export function apiTime(t: string | Date): string {
+    return typeof t === "string" ? t : t.toISOString().replace(/\.000Z$/, "Z");
 }
 
 /** What is wrong, if anything: a failing condition's message, else how many replicas are not ready. */
@@ -125,7 +125,9 @@ export function psRows(
                 desired,
                 ...(v.autoscale && { autoscale: { min: v.autoscale.min, max: v.autoscale.max } }),
                 weight: total > 0 ? Math.round((v.weight / total) * 100) : 0,
-                ...(obj?.metadata?.creationTimestamp !== undefined && { created: obj.metadata.creationTimestamp }),
+                ...(obj?.metadata?.creationTimestamp !== undefined && {
+                    created: apiTime(obj.metadata.creationTimestamp),
+                }),
                 detail: detail(obj, ready, desired),
             };
         });
@@ -157,28 +159,21 @@ const HEADERS = ["NAME", "IMAGE", "ENDPOINT", "SCALE", "WEIGHT", "CREATED", "DET
 
 /** Rio's table, columns padded to their widest cell, three spaces apart. */
 export function formatTable(rows: readonly PsRow[], now: Date): string {
-    const cells = rows.map((r) => [
-        r.name,
-        r.image,
-        r.endpoint ?? "",
-        `${r.ready}/${r.desired}${r.autoscale ? ` (${r.autoscale.min}-${r.autoscale.max})` : ""}`,
-        `${r.weight}%`,
-        r.created !== undefined ? ago(new Date(r.created), now) : "",
-        r.detail,
-    ]);
-    const widths = HEADERS.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-    return [HEADERS, ...cells]
-        .map((line) =>
-            line
-                .map((c, i) => c.padEnd(widths[i]!))
-                .join("   ")
-                .trimEnd(),
-        )
-        .map((l) => `${l}\n`)
-        .join("");
+    return formatColumns(
+        HEADERS,
+        rows.map((r) => [
+            r.name,
+            r.image,
+            r.endpoint ?? "",
+            `${r.ready}/${r.desired}${r.autoscale ? ` (${r.autoscale.min}-${r.autoscale.max})` : ""}`,
+            `${r.weight}%`,
+            r.created !== undefined ? ago(new Date(r.created), now) : "",
+            r.detail,
+        ]),
+    );
 }
 
 /** `--format json|yaml`: the rows as data (times as ISO text). */
-export function formatRows(rows: readonly PsRow[], format: "json" | "yaml"): string {
-    return format === "json" ? `${JSON.stringify(rows, null, 2)}\n` : stringify(rows, { lineWidth: 0 });
+export function formatRows(rows: readonly PsRow[], format: DataFormat): string {
+    return formatData(rows, format);
 }

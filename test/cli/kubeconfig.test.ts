@@ -1,4 +1,4 @@
-/** The kubeconfig as kubectl reads it: KUBECONFIG's files merged, the current context, a context's connection. */
+/** The kubeconfig as kubectl reads it: KUBECONFIG's files merged, the current context, one context for the client. */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -6,7 +6,8 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stringify } from "yaml";
 import { RioInputError } from "../../components/errors";
-import { connectionFor, currentContext, kubeconfigFiles, loadKubeconfig } from "../../components/cli/kubeconfig";
+import { contextConfig, currentContext, kubeconfigFiles, loadKubeconfig } from "../../components/cli/kubeconfig";
+import { KubeClient } from "../../components/cli/kubeClient";
 
 describe("the kubeconfig", () => {
     let dir: string;
@@ -67,10 +68,15 @@ describe("the kubeconfig", () => {
                             },
                         },
                     },
+                    {
+                        name: "local",
+                        user: { exec: { apiVersion: "client.authentication.k8s.io/v1", command: "./bin/cred" } },
+                    },
                 ],
                 contexts: [
                     { name: "prod", context: { cluster: "prod", user: "prod" } },
                     { name: "eks", context: { cluster: "prod", user: "eks" } },
+                    { name: "local", context: { cluster: "prod", user: "local" } },
                     { name: "lost", context: { cluster: "nowhere", user: "prod" } },
                 ],
             }),
@@ -86,33 +92,57 @@ describe("the kubeconfig", () => {
     it("merges as kubectl: the first file's current context and entries win, missing files are skipped", () => {
         const kube = loadKubeconfig({ KUBECONFIG: [path.join(dir, "missing"), first, second].join(path.delimiter) });
         assert.equal(currentContext(kube), "dev");
-        assert.deepEqual(connectionFor(kube, "dev"), {
-            context: "dev",
-            server: "https://dev.example.com:6443",
-            namespace: "team",
-            ca: "CA PEM\n",
-            token: "file-token",
-            insecure: false,
+        // One context for the client, its paths absolute against the file it came from, its tokenFile read.
+        assert.deepEqual(contextConfig(kube, "dev"), {
+            apiVersion: "v1",
+            kind: "Config",
+            "current-context": "dev",
+            clusters: [
+                {
+                    name: "cluster",
+                    cluster: {
+                        server: "https://dev.example.com:6443/",
+                        "certificate-authority": path.join(dir, "pki", "ca.crt"),
+                    },
+                },
+            ],
+            users: [{ name: "user", user: { token: "file-token" } }],
+            contexts: [{ name: "dev", context: { cluster: "cluster", user: "user", namespace: "team" } }],
         });
     });
 
-    it("reads embedded certificates, a TLS server name and exec credential plugins", () => {
+    it("the client authenticates with what the context gives: the CA file, the token file", async () => {
+        const kube = loadKubeconfig({ KUBECONFIG: [first, second].join(path.delimiter) });
+        const client = new KubeClient(kube, "dev");
+        assert.equal(client.config.getCurrentCluster()?.server, "https://dev.example.com:6443");
+        const opts: { ca?: Buffer; headers?: Record<string, string> } = {};
+        await client.config.applyToHTTPSOptions(opts);
+        assert.equal(opts.ca?.toString(), "CA PEM\n");
+        assert.equal(opts.headers?.Authorization, "Bearer file-token");
+    });
+
+    it("keeps embedded certificates, a TLS server name and exec credential plugins; a relative plugin path is the file's", () => {
         const kube = loadKubeconfig({ KUBECONFIG: second });
         assert.equal(currentContext(kube), "prod");
-        assert.deepEqual(connectionFor(kube, "prod"), {
-            context: "prod",
+        const prod = contextConfig(kube, "prod");
+        assert.deepEqual(prod.clusters[0]!.cluster, {
             server: "https://prod.example.com",
-            ca: "PROD CA",
-            cert: "CERT",
-            key: "KEY",
-            insecure: false,
-            tlsServerName: "api.prod",
+            "certificate-authority-data": Buffer.from("PROD CA").toString("base64"),
+            "tls-server-name": "api.prod",
         });
-        assert.deepEqual(connectionFor(kube, "eks").exec, {
+        assert.deepEqual(prod.users[0]!.user, {
+            "client-certificate-data": Buffer.from("CERT").toString("base64"),
+            "client-key-data": Buffer.from("KEY").toString("base64"),
+        });
+        assert.deepEqual(contextConfig(kube, "eks").users[0]!.user.exec, {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
             command: "aws",
             args: ["eks", "get-token"],
-            env: { AWS_PROFILE: "prod" },
-            apiVersion: "client.authentication.k8s.io/v1beta1",
+            env: [{ name: "AWS_PROFILE", value: "prod" }],
+        });
+        assert.deepEqual(contextConfig(kube, "local").users[0]!.user.exec, {
+            apiVersion: "client.authentication.k8s.io/v1",
+            command: path.join(dir, "bin", "cred"),
         });
     });
 
@@ -126,11 +156,11 @@ describe("the kubeconfig", () => {
         );
         const kube = loadKubeconfig({ KUBECONFIG: second });
         assert.throws(
-            () => connectionFor(kube, "nope"),
+            () => contextConfig(kube, "nope"),
             (e: RioInputError) => e.message === `kube context "nope" is not in ${second}`,
         );
         assert.throws(
-            () => connectionFor(kube, "lost"),
+            () => contextConfig(kube, "lost"),
             (e: RioInputError) => e.message === 'kube context "lost": its cluster "nowhere" has no server',
         );
     });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { parseRiofile } from "../../components/riofile/load";
-import { ago, formatRows, formatTable, LiveWorkload, psRows, workloadPath, workloadsOf } from "../../components/cli/ps";
+import { ago, apiTime, formatRows, formatTable, LiveWorkload, psRows, workloadsOf } from "../../components/cli/ps";
 
 const RIOFILE = parseRiofile(
     [
@@ -84,10 +84,8 @@ describe("rio ps", () => {
             { name: "queue", kind: "Deployment" },
             { name: "worker", kind: "Deployment" },
         ]);
-        assert.equal(
-            workloadPath("team", { name: "db", kind: "StatefulSet" }),
-            "/apis/apps/v1/namespaces/team/statefulsets/db",
-        );
+        assert.equal(apiTime(new Date("2026-01-01T12:00:00Z")), "2026-01-01T12:00:00Z");
+        assert.equal(apiTime("2026-01-01T12:00:00Z"), "2026-01-01T12:00:00Z");
     });
 
     it("a row per version: live image and replicas, the version's own URL, weights in percent, what is wrong", () => {

@@ -58,6 +58,13 @@ export interface StartOptions {
      * APIService's endpoints rather than its ClusterIP, which nothing routes here (no kube-proxy). Default false.
      */
     aggregationLayer?: boolean;
+    /**
+     * kwok's kubelet server, so the API server's pods/log and pods/exec reach the fake node: kwok listens on
+     * 127.0.0.1 and publishes that address and port in the node's status, the API server dials the node's
+     * InternalIP, and kwok reads its Logs, ClusterLogs, Exec and ClusterExec objects (their CRDs from kwok's
+     * module) to serve a log file and run exec'd commands on this machine. Default false.
+     */
+    kwokServer?: boolean;
 }
 
 /** The fake node kwok manages: enough room for every test's pods. */
@@ -151,6 +158,17 @@ function frontProxyCerts(pki: string): string[] {
         `--proxy-client-key-file=${client}.key`,
         "--enable-aggregator-routing=true",
     ];
+}
+
+/** The kinds kwok's server reads (`--enable-crds`), by their CRDs' plural. */
+const KWOK_SERVER_KINDS = { Logs: "logs", ClusterLogs: "clusterlogs", Exec: "execs", ClusterExec: "clusterexecs" };
+
+/** Those CRDs, from kwok's module. */
+function kwokServerCrds(): string {
+    const bases = path.join(moduleDir("kwok", "sigs.k8s.io/kwok"), "kustomize", "crd", "bases");
+    return Object.values(KWOK_SERVER_KINDS)
+        .map((plural) => fs.readFileSync(path.join(bases, `kwok.x-k8s.io_${plural}.yaml`), "utf8"))
+        .join("\n---\n");
 }
 
 /** kwok's own "fast" stages (pods Ready at once, Job pods Succeeded) and its node heartbeat, from its module. */
@@ -261,6 +279,8 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
             "--allow-privileged=true",
             "--profiling=false",
             ...(opts.aggregationLayer ? frontProxyCerts(pki) : []),
+            // kwok publishes the node's reachable address as its InternalIP; its Hostname resolves nowhere.
+            ...(opts.kwokServer ? ["--kubelet-preferred-address-types=InternalIP"] : []),
         ]);
         const cert = path.join(pki, "apiserver.crt");
         const server = `https://127.0.0.1:${apiPort}`;
@@ -291,13 +311,27 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
 
         const kwokConfig = path.join(dir, "kwok.yaml");
         fs.writeFileSync(kwokConfig, kwokStages());
+        let kwokServer: string[] = ["--node-ip=10.0.0.1"];
+        if (opts.kwokServer) {
+            // Its CRDs first: kwok watches them from the start.
+            kube.apply(kwokServerCrds());
+            const r = kube.kubectl(["wait", "--for=condition=Established", "--timeout=60s", "crd", "--all"]);
+            if (r.status !== 0) throw new Error(`kwok's CRDs not established: ${r.stderr.trim()}`);
+            const port = await freePort();
+            kwokServer = [
+                "--node-ip=127.0.0.1",
+                `--node-port=${port}`,
+                `--server-address=127.0.0.1:${port}`,
+                `--enable-crds=${Object.keys(KWOK_SERVER_KINDS).join(",")}`,
+            ];
+        }
         start("kwok", [
             `--kubeconfig=${kubeconfig}`,
             `--config=${kwokConfig}`,
             "--manage-all-nodes=false",
             "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
             "--node-lease-duration-seconds=40",
-            "--node-ip=10.0.0.1",
+            ...kwokServer,
         ]);
 
         await kube.apply({

@@ -11,13 +11,15 @@ export interface ClusterOptions {
     channel?: GatewayChannel;
     /** The API server's aggregation layer (front proxy, endpoint routing), for aggregated API servers. */
     aggregationLayer?: boolean;
+    /** kwok's kubelet server: pods/log and pods/exec answered from Logs/ClusterLogs and Exec/ClusterExec objects. */
+    kwokServer?: boolean;
 }
 
 /** Starts a control plane before the file's tests and stops it after them; returns a getter for it. */
 export function useCluster(opts: ClusterOptions = {}): () => ControlPlane {
     let cp: ControlPlane | undefined;
     before(async () => {
-        cp = await startControlPlane({ aggregationLayer: opts.aggregationLayer });
+        cp = await startControlPlane({ aggregationLayer: opts.aggregationLayer, kwokServer: opts.kwokServer });
         await installCrds(cp.kube, opts.crds ?? ["gatewayApi"], opts.channel);
     });
     after(async () => {
