@@ -110,7 +110,9 @@ export function checkRiofile(content: unknown, file: string, warnings: RioWarnin
     const externalServices = under(["externalservices"], () =>
         mapEntries(top.externalservices, "externalservices").map(([name, spec]) =>
             under([name], () => {
-                normalizeExternalService(name, spec, pending);
+                const found: RioWarning[] = [];
+                normalizeExternalService(name, spec, pending, found);
+                warnings.push(...found.map((w) => ({ ...w, path: ["externalservices", name, ...w.path] })));
                 return { name, spec: spec as ExternalServiceSpec };
             }),
         ),

@@ -88,7 +88,14 @@ const CASES: Record<string, Case> = {
         gaps: [{ refusal: "routers.foo.routes[0].to[0].namespace: unknown key" }],
     },
     "docs-riofile-md-02-part-externalservices.yaml": {
-        gaps: [{ refusal: "externalservices.foo.service: unknown key" }],
+        // Rio used the first of fqdn, ipAddresses, the targets (populate.go): the DNS name; the rest it ignored.
+        check: (objects, riofile) => {
+            assert.equal(find(objects, "Service", "foo").spec.externalName, "www.foo.bar");
+            assert.deepEqual(
+                riofile.warnings?.map((w) => w.path.join(".")),
+                ["externalservices.foo.ipAddresses", "externalservices.foo.service"],
+            );
+        },
     },
     "stacks-build-stack.yaml": { answers: { PERSISTENT: "true" } },
     "stacks-cert-manager-stack.yaml": {
