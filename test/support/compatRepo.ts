@@ -34,6 +34,8 @@ interface Case {
      * check the rest; without `without`, nothing more of the file is checked.
      */
     gaps?: { refusal: string; without?: (text: string) => string }[];
+    /** The gateway rendered for: Envoy Gateway where the file uses what only it does (mirrors, faults). Default Traefik. */
+    implementation?: "envoy";
     /** Rio's meaning: what the objects must show. */
     check?: (objects: KubeObject[], riofile: Riofile) => void;
 }
@@ -85,7 +87,32 @@ const CASES: Record<string, Case> = {
         gaps: [{ refusal: "services.service-foo.build: give an image or a build, not both" }],
     },
     "docs-riofile-md-02-part-routers.yaml": {
-        gaps: [{ refusal: "routers.foo.routes[0].to[0].namespace: unknown key" }],
+        implementation: "envoy",
+        check: (objects, riofile) => {
+            // Rio's gateway sent to the destinations, not the redirect; the Reference puts them in namespace default.
+            const [rule] = find(objects, "HTTPRoute", "foo").spec.rules;
+            assert.deepEqual(
+                rule.backendRefs.map((b: any) => [b.namespace, b.name, b.port, b.weight]),
+                [
+                    ["default", "myapp-v1", 80, 50],
+                    ["default", "myapp-v2", 80, 50],
+                ],
+            );
+            assert.deepEqual(
+                rule.filters.map((f: any) => f.type),
+                ["URLRewrite", "RequestHeaderModifier", "RequestMirror"],
+            );
+            const grant = find(objects, "ReferenceGrant", "rio-router-rio-compat-foo");
+            assert.equal(grant.metadata.namespace, "default");
+            assert.deepEqual(
+                grant.spec.to.map((t: any) => t.name),
+                ["myapp-v1", "myapp-v2", "q-v0"],
+            );
+            assert.deepEqual(
+                riofile.warnings?.map((w) => w.path.join(".")),
+                ["routers.foo.routes.0.redirect"],
+            );
+        },
     },
     "docs-riofile-md-02-part-externalservices.yaml": {
         // Rio used the first of fqdn, ipAddresses, the targets (populate.go): the DNS name; the rest it ignored.
@@ -138,7 +165,10 @@ function render(file: string, text: string, c: Case): { objects: KubeObject[]; r
         const plan = planRiofile(riofile, {
             namespace: NAMESPACE,
             allow: ALLOW,
-            gateway: { domain: "rio-compat.example.com" },
+            gateway: {
+                domain: "rio-compat.example.com",
+                ...(c.implementation && { implementation: c.implementation }),
+            },
             registry: {
                 push: "rio-registry.rio-system.svc.cluster.local:5000",
                 pull: "localhost:30500",

@@ -1,0 +1,51 @@
+/**
+ * What Rio's parser took in a Riofile that pulumi-rio's own keys would refuse or read differently: rewritten to
+ * what Rio made of it before the keys are checked, each with a located warning saying what was done. Only the
+ * Riofile loader applies these (RioService and RioRouter callers get the strict keys).
+ */
+import { RioWarning } from "./warnings";
+
+type At = (string | number)[];
+
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+const AFFINITY_KEYS = ["nodeAffinity", "podAffinity", "podAntiAffinity"];
+
+/**
+ * A service: empty affinity keys (Rio's Reference writes `nodeAffinity:`) are no affinity; `build.branch` on a
+ * build without `repo` is dropped (Rio built the stack's own repository at that branch; here the folder is built
+ * as it is on disk).
+ */
+export function rioServiceForms(raw: unknown, at: At, warnings: RioWarning[]): unknown {
+    if (!isMap(raw)) return raw;
+    const spec: Record<string, unknown> = Object.fromEntries(
+        Object.entries(raw).filter(([k, v]) => !(AFFINITY_KEYS.includes(k) && v === null)),
+    );
+    const build = spec.build;
+    if (!isMap(build)) return spec;
+    const { branch, ...rest } = build;
+    if (branch === undefined || rest.repo !== undefined) return spec;
+    warnings.push({
+        path: [...at, "build", "branch"],
+        detail: "is ignored: a build without repo builds the Riofile's folder as it is on disk (Rio built the stack's repository at this branch)",
+    });
+    return { ...spec, build: rest };
+}
+
+/**
+ * A router: a route with both destinations (`to`) and a `redirect` sends to the destinations, as Rio's gateway
+ * did (its route action was the redirect, then replaced by the destinations), so the redirect is dropped.
+ */
+export function rioRouterForms(raw: unknown, at: At, warnings: RioWarning[]): unknown {
+    if (!isMap(raw) || !Array.isArray(raw.routes)) return raw;
+    const routes = raw.routes.map((r: unknown, i) => {
+        if (!isMap(r) || r.to === undefined || r.redirect === undefined) return r;
+        const { redirect: _redirect, ...rest } = r;
+        warnings.push({
+            path: [...at, "routes", i, "redirect"],
+            detail: "is ignored, as Rio ignored it: the route sends to its destinations (to) instead",
+        });
+        return rest;
+    });
+    return { ...raw, routes };
+}
