@@ -12,15 +12,23 @@ const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof
 const AFFINITY_KEYS = ["nodeAffinity", "podAffinity", "podAntiAffinity"];
 
 /**
- * A service: empty affinity keys (Rio's Reference writes `nodeAffinity:`) are no affinity; `build.branch` on a
- * build without `repo` is dropped (Rio built the stack's own repository at that branch; here the folder is built
- * as it is on disk).
+ * A service: empty affinity keys (Rio's Reference writes `nodeAffinity:`) are no affinity; an `image` beside a
+ * `build` is dropped (Rio ran it only until the build first succeeded, then the built image for good); `build.branch`
+ * on a build without `repo` is dropped (Rio built the stack's own repository at that branch; here the folder is
+ * built as it is on disk).
  */
 export function rioServiceForms(raw: unknown, at: At, warnings: RioWarning[]): unknown {
     if (!isMap(raw)) return raw;
     const spec: Record<string, unknown> = Object.fromEntries(
         Object.entries(raw).filter(([k, v]) => !(AFFINITY_KEYS.includes(k) && v === null)),
     );
+    if (spec.image !== undefined && spec.build !== undefined) {
+        warnings.push({
+            path: [...at, "image"],
+            detail: "is ignored: the service runs the image its build makes (Rio ran this one only until the build first succeeded)",
+        });
+        delete spec.image;
+    }
     const build = spec.build;
     if (!isMap(build)) return spec;
     const { branch, ...rest } = build;

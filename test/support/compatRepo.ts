@@ -81,10 +81,10 @@ const CASES: Record<string, Case> = {
         },
     },
     "docs-riofile-md-02-part-services.yaml": {
-        // Its image together with a build comes first; after it its rollout.interval of 2 s (Flagger steps every
-        // 10 s at the most), its build's webhookSecretName, stageOnly, pr, its placeholder secret names and its two
-        // ports on 8080 are refused too (issue 16, item 12). Its empty affinity keys are taken as none, as Rio did.
-        gaps: [{ refusal: "services.service-foo.build: give an image or a build, not both" }],
+        // Its image beside its build is ignored (Rio ran the built image); its build's webhookSecretName comes first
+        // now, then its rollout.interval of 2 s (Flagger steps every 10 s at the most), stageOnly, pr, its
+        // placeholder secret names (issue 16, item 12). Its empty affinity keys are taken as none, as Rio did.
+        gaps: [{ refusal: "services.service-foo.build.webhookSecretName: pulumi-rio takes no webhooks" }],
     },
     "docs-riofile-md-02-part-routers.yaml": {
         implementation: "envoy",
