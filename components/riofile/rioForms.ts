@@ -4,6 +4,7 @@
  * Riofile loader applies these (RioService and RioRouter callers get the strict keys).
  */
 import { RioWarning } from "./warnings";
+import { MIN_INTERVAL_SECONDS } from "../service/rollout";
 
 type At = (string | number)[];
 
@@ -12,7 +13,8 @@ const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof
 const AFFINITY_KEYS = ["nodeAffinity", "podAffinity", "podAntiAffinity"];
 
 /**
- * A service: empty affinity keys (Rio's Reference writes `nodeAffinity:`) are no affinity; an `image` beside a
+ * A service: empty affinity keys (Rio's Reference writes `nodeAffinity:`) are no affinity; a rollout interval
+ * under Flagger's shortest is raised to it (see {@link rolloutForms}); an `image` beside a
  * `build` is dropped (Rio ran it only until the build first succeeded, then the built image for good); `build.branch`
  * on a build without `repo` is dropped (Rio built the stack's own repository at that branch; here the folder is
  * built as it is on disk).
@@ -29,6 +31,7 @@ export function rioServiceForms(raw: unknown, at: At, warnings: RioWarning[]): u
         });
         delete spec.image;
     }
+    if (isMap(spec.rollout)) spec.rollout = rolloutForms(spec.rollout, [...at, "rollout"], warnings);
     const build = spec.build;
     if (!isMap(build)) return spec;
     const { branch, ...rest } = build;
@@ -38,6 +41,31 @@ export function rioServiceForms(raw: unknown, at: At, warnings: RioWarning[]): u
         detail: "is ignored: a build without repo builds the Riofile's folder as it is on disk (Rio built the stack's repository at this branch)",
     });
     return { ...spec, build: rest };
+}
+
+/**
+ * Rio stepped a rollout every `interval` seconds, any number of them; Flagger analyses a canary at most every
+ * 10 s. A shorter interval is raised to that, and a given increment grows in proportion (at most 100%), so the
+ * traffic moves as fast as Rio moved it and the rollout takes as long.
+ */
+function rolloutForms(rollout: Record<string, unknown>, at: At, warnings: RioWarning[]): Record<string, unknown> {
+    const key = rollout.interval !== undefined ? "interval" : "intervalSeconds";
+    const interval = rollout[key];
+    if (typeof interval !== "number" || !(interval > 0 && interval < MIN_INTERVAL_SECONDS)) return rollout;
+    const increment = rollout.increment;
+    const scaled =
+        typeof increment === "number" && Number.isInteger(increment) && increment >= 1 && increment <= 100
+            ? Math.min(100, Math.ceil((increment * MIN_INTERVAL_SECONDS) / interval))
+            : undefined;
+    warnings.push({
+        path: [...at, key],
+        detail:
+            `${interval} seconds is raised to ${MIN_INTERVAL_SECONDS}, the shortest step Flagger takes (it analyses a canary at most every ${MIN_INTERVAL_SECONDS} s)` +
+            (scaled !== undefined
+                ? `; increment ${increment} becomes ${scaled}, so the traffic moves as fast as Rio moved it`
+                : ""),
+    });
+    return { ...rollout, [key]: MIN_INTERVAL_SECONDS, ...(scaled !== undefined && { increment: scaled }) };
 }
 
 /**

@@ -82,7 +82,7 @@ const CASES: Record<string, Case> = {
     },
     "docs-riofile-md-02-part-services.yaml": {
         // Its image beside its build is ignored (Rio ran the built image); its build's webhookSecretName comes first
-        // now, then its rollout.interval of 2 s (Flagger steps every 10 s at the most), stageOnly, pr, its
+        // now (its rollout.interval of 2 s is raised to Flagger's 10 s, the increment in proportion), then stageOnly, pr, its
         // placeholder secret names (issue 16, item 12). Its empty affinity keys are taken as none, as Rio did.
         gaps: [{ refusal: "services.service-foo.build.webhookSecretName: pulumi-rio takes no webhooks" }],
     },
