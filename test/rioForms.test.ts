@@ -81,4 +81,62 @@ describe("Rio's forms in a Riofile", () => {
         ]);
         assert.equal(render(plain).find((o) => o.kind === "Canary").spec.analysis.stepWeight, 17);
     });
+
+    it("a git build's keys for what pulumi-rio does otherwise: each ignored with why, and the build still made", () => {
+        const r = load([
+            "services:",
+            "  web:",
+            "    build:",
+            "      repo: https://github.com/rancher/rio",
+            "      revision: v0.1.0",
+            "      stageOnly: true",
+            "      webhookSecretName: secretGithub",
+            "      cloneSecretName: secretGit",
+            "      pushRegistrySecretName: secretDocker",
+            "      pr: true",
+            "      tag: false",
+            "      tagInclude: ^v",
+            "      tagExclude: rc",
+            "    ports: 8080/http",
+        ]);
+        assert.deepEqual(warnings(r), [
+            "Riofile:7:7 services.web.build.webhookSecretName: is ignored: pulumi-rio registers no GitHub webhook; a new commit is built at the next pulumi up (the operator's resync, or the poll of rio cd github-workflow)",
+            "Riofile:6:7 services.web.build.stageOnly: is ignored, as Rio ignored it: Rio's builds have no stageOnly (it is a service key there), and pulumi-rio stages no revision per commit",
+            "Riofile:10:7 services.web.build.pr: is ignored: pulumi-rio builds no revision per pull request; a pull request of the stack's own repository gets a preview (PreviewEnv, rio cd preview-workflow) whose builds of it follow the pull request's branch",
+            "Riofile:12:7 services.web.build.tagInclude: is ignored, as Rio ignored it: it filters the tags of a tag build, and tag is not true",
+            "Riofile:13:7 services.web.build.tagExclude: is ignored, as Rio ignored it: it filters the tags of a tag build, and tag is not true",
+            'Riofile:8:7 services.web.build.cloneSecretName: is ignored: no Secret can be named "secretGit" (Kubernetes names are lowercase DNS-1123 subdomains), so the build runs without it',
+            'Riofile:9:7 services.web.build.pushRegistrySecretName: is ignored: no Secret can be named "secretDocker" (Kubernetes names are lowercase DNS-1123 subdomains), so the build runs without it',
+        ]);
+        assert.deepEqual(r.services[0]!.spec.build, {
+            repo: "https://github.com/rancher/rio",
+            revision: "v0.1.0",
+            tag: false,
+        });
+        const job = render(r).find((o) => o.kind === "Job");
+        assert.ok(
+            job.spec.template.spec.containers[0].args.includes(`context=https://github.com/rancher/rio.git#${COMMIT}`),
+        );
+    });
+
+    it("keeps a build's secret names that a Secret can have, and pr: false, tag filters of a tag build", () => {
+        const r = load([
+            "services:",
+            "  web:",
+            "    build:",
+            "      repo: https://github.com/rancher/rio",
+            "      cloneSecretName: gitcredential",
+            "      pr: false",
+            "      tag: true",
+            "      tagInclude: ^v",
+        ]);
+        assert.deepEqual(warnings(r), []);
+        assert.deepEqual(r.services[0]!.spec.build, {
+            repo: "https://github.com/rancher/rio",
+            cloneSecretName: "gitcredential",
+            pr: false,
+            tag: true,
+            tagInclude: "^v",
+        });
+    });
 });

@@ -14,10 +14,9 @@ const AFFINITY_KEYS = ["nodeAffinity", "podAffinity", "podAntiAffinity"];
 
 /**
  * A service: empty affinity keys (Rio's Reference writes `nodeAffinity:`) are no affinity; a rollout interval
- * under Flagger's shortest is raised to it (see {@link rolloutForms}); an `image` beside a
- * `build` is dropped (Rio ran it only until the build first succeeded, then the built image for good); `build.branch`
- * on a build without `repo` is dropped (Rio built the stack's own repository at that branch; here the folder is
- * built as it is on disk).
+ * under Flagger's shortest is raised to it (see {@link rolloutForms}); an `image` beside a `build` is dropped (Rio
+ * ran it only until the build first succeeded, then the built image for good); the build's keys for what
+ * pulumi-rio does otherwise are dropped (see {@link buildForms}).
  */
 export function rioServiceForms(raw: unknown, at: At, warnings: RioWarning[]): unknown {
     if (!isMap(raw)) return raw;
@@ -32,15 +31,65 @@ export function rioServiceForms(raw: unknown, at: At, warnings: RioWarning[]): u
         delete spec.image;
     }
     if (isMap(spec.rollout)) spec.rollout = rolloutForms(spec.rollout, [...at, "rollout"], warnings);
-    const build = spec.build;
-    if (!isMap(build)) return spec;
-    const { branch, ...rest } = build;
-    if (branch === undefined || rest.repo !== undefined) return spec;
-    warnings.push({
-        path: [...at, "build", "branch"],
-        detail: "is ignored: a build without repo builds the Riofile's folder as it is on disk (Rio built the stack's repository at this branch)",
-    });
-    return { ...spec, build: rest };
+    if (isMap(spec.build)) spec.build = buildForms(spec.build, [...at, "build"], warnings);
+    return spec;
+}
+
+/** Kubernetes object names: lowercase DNS-1123 subdomains. A Secret can have no other. */
+const SECRET_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * A build's keys for what pulumi-rio does otherwise or not at all, each dropped with why: GitHub webhooks (a new
+ * commit is built at the next `pulumi up`), revisions per pull request (previews instead), `stageOnly` (no build key
+ * in Rio's code; the Reference puts it here), tag filters with `tag` off (Rio used them only for tag builds),
+ * secret names no Secret can have (the Reference's `secretDocker`), and `branch` on a build without `repo`.
+ */
+function buildForms(build: Record<string, unknown>, at: At, warnings: RioWarning[]): Record<string, unknown> {
+    const out = { ...build };
+    const drop = (key: string, detail: string) => {
+        delete out[key];
+        warnings.push({ path: [...at, key], detail });
+    };
+    if (build.repo === undefined) {
+        if (build.branch !== undefined)
+            drop(
+                "branch",
+                "is ignored: a build without repo builds the Riofile's folder as it is on disk (Rio built the stack's repository at this branch)",
+            );
+        return out;
+    }
+    if (build.webhookSecretName !== undefined)
+        drop(
+            "webhookSecretName",
+            "is ignored: pulumi-rio registers no GitHub webhook; a new commit is built at the next pulumi up (the operator's resync, or the poll of rio cd github-workflow)",
+        );
+    if (build.stageOnly !== undefined)
+        drop(
+            "stageOnly",
+            "is ignored, as Rio ignored it: Rio's builds have no stageOnly (it is a service key there), and pulumi-rio stages no revision per commit",
+        );
+    for (const key of ["pr", "onPR"]) {
+        if (build[key] === true)
+            drop(
+                key,
+                "is ignored: pulumi-rio builds no revision per pull request; a pull request of the stack's own repository gets a preview (PreviewEnv, rio cd preview-workflow) whose builds of it follow the pull request's branch",
+            );
+    }
+    if (build.tag !== true && build.onTag !== true) {
+        for (const key of ["tagInclude", "tagExclude"]) {
+            if (build[key] !== undefined)
+                drop(key, "is ignored, as Rio ignored it: it filters the tags of a tag build, and tag is not true");
+        }
+    }
+    for (const key of ["cloneSecretName", "pushRegistrySecretName"]) {
+        const name = build[key];
+        if (typeof name === "string" && !SECRET_NAME.test(name))
+            drop(
+                key,
+                `is ignored: no Secret can be named "${name}" (Kubernetes names are lowercase DNS-1123 subdomains), so the build runs without it`,
+            );
+    }
+    return out;
 }
 
 /**

@@ -81,10 +81,10 @@ const CASES: Record<string, Case> = {
         },
     },
     "docs-riofile-md-02-part-services.yaml": {
-        // Its image beside its build is ignored (Rio ran the built image); its build's webhookSecretName comes first
-        // now (its rollout.interval of 2 s is raised to Flagger's 10 s, the increment in proportion), then stageOnly, pr, its
-        // placeholder secret names (issue 16, item 12). Its empty affinity keys are taken as none, as Rio did.
-        gaps: [{ refusal: "services.service-foo.build.webhookSecretName: pulumi-rio takes no webhooks" }],
+        // Its image beside its build, its build's webhook, stageOnly, pr, tag filters and placeholder secret names
+        // are ignored with warnings, its rollout.interval of 2 s raised to Flagger's 10 s; its second port on 8080
+        // comes first now (issue 16, item 12). Its empty affinity keys are taken as none, as Rio did.
+        gaps: [{ refusal: "services.service-foo.ports[1]: port 8080 is already declared by ports[0]" }],
     },
     "docs-riofile-md-02-part-routers.yaml": {
         implementation: "envoy",
