@@ -139,4 +139,27 @@ describe("Rio's forms in a Riofile", () => {
             tagInclude: "^v",
         });
     });
+
+    it("the Reference's two ports on 8080: Rio's Service kept the first, so the second is ignored with a warning", () => {
+        const r = load([
+            "services:",
+            "  web:",
+            "    image: nginx",
+            "    ports:",
+            "    - 8080:80/http,web",
+            "    - 8080/http,admin,internal=true",
+            "    - 9090/tcp",
+        ]);
+        assert.deepEqual(warnings(r), [
+            "Riofile:6:7 services.web.ports[1]: is ignored, as Rio ignored it: its Service port 8080 is already ports[0]'s, which Rio's Service kept",
+        ]);
+        const service = render(r).find((o) => o.kind === "Service");
+        assert.deepEqual(
+            service.spec.ports.map((p: any) => [p.name, p.port, p.targetPort, p.protocol]),
+            [
+                ["web", 8080, 80, "TCP"],
+                ["tcp-9090", 9090, 9090, "TCP"],
+            ],
+        );
+    });
 });

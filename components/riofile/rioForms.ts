@@ -5,6 +5,7 @@
  */
 import { RioWarning } from "./warnings";
 import { MIN_INTERVAL_SECONDS } from "../service/rollout";
+import { kubeProtocol, resolvePort } from "../service/ports";
 
 type At = (string | number)[];
 
@@ -30,6 +31,7 @@ export function rioServiceForms(raw: unknown, at: At, warnings: RioWarning[]): u
         });
         delete spec.image;
     }
+    if (Array.isArray(spec.ports)) spec.ports = portForms(spec.ports, [...at, "ports"], warnings);
     if (isMap(spec.rollout)) spec.rollout = rolloutForms(spec.rollout, [...at, "rollout"], warnings);
     if (isMap(spec.build)) spec.build = buildForms(spec.build, [...at, "build"], warnings);
     return spec;
@@ -90,6 +92,34 @@ function buildForms(build: Record<string, unknown>, at: At, warnings: RioWarning
             );
     }
     return out;
+}
+
+/**
+ * Rio's Services kept the first port of each number and protocol (`serviceports.ContainerPorts`): a later port on
+ * the same Service port (the Reference's `8080:80/http,web` then `8080/http,admin`) reached nothing, so it is
+ * dropped. Ports that do not parse are left for the ports' own check to refuse.
+ */
+function portForms(ports: unknown[], at: At, warnings: RioWarning[]): unknown[] {
+    const seen = new Map<string, number>();
+    return ports.filter((p, i) => {
+        let key: string;
+        try {
+            const port = resolvePort(p as Parameters<typeof resolvePort>[0]);
+            key = `${port.port}/${kubeProtocol(port)}`;
+        } catch {
+            return true;
+        }
+        const first = seen.get(key);
+        if (first === undefined) {
+            seen.set(key, i);
+            return true;
+        }
+        warnings.push({
+            path: [...at, i],
+            detail: `is ignored, as Rio ignored it: its Service port ${key.split("/")[0]} is already ports[${first}]'s, which Rio's Service kept`,
+        });
+        return false;
+    });
 }
 
 /**
