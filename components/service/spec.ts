@@ -921,13 +921,6 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
                 "autoscaling on concurrency counts requests through the gateway, so it needs an exposed port; expose one, or scale on cpu/memory",
             );
         }
-        if (s.hostNetwork && s.hostAliases !== undefined)
-            throw new RioInputError(
-                ["hostAliases"],
-                "Kubernetes ignores hostAliases on the node's network (hostNetwork)",
-                undefined,
-                true,
-            );
         const version = under(["version"], () => assertDnsLabel(s.version ?? "v0", "version"));
         const gradual = normalizeRollout(s.rollout, s.rolloutDuration);
         return {
