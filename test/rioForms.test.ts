@@ -162,4 +162,46 @@ describe("Rio's forms in a Riofile", () => {
             ],
         );
     });
+
+    it("a gradual rollout of a service that autoscales on concurrency: the autoscaling kept, the rollout ignored", () => {
+        const r = load([
+            "services:",
+            "  web:",
+            "    image: nginx",
+            "    ports: 8080/http",
+            "    autoscale: {concurrency: 10, minReplicas: 1, maxReplicas: 10}",
+            "    rollout:",
+            "      increment: 5",
+            "      interval: 2",
+        ]);
+        assert.deepEqual(warnings(r), [
+            "Riofile:6:5 services.web.rollout: is ignored: the service autoscales on concurrency, and KEDA's interceptor and a gradual rollout (Flagger) would both own its route; a new image rolls out as the Deployment rolls, as Rio rolled a service updated in place",
+        ]);
+        const kinds = render(r).map((o) => o.kind);
+        assert.ok(kinds.includes("ScaledObject") && !kinds.includes("Canary"), kinds.join(","));
+        // scale: MIN-MAX is concurrency too; cpu/memory targets (an HPA, which Flagger copies) keep the rollout.
+        assert.equal(
+            warnings(
+                load([
+                    "services:",
+                    "  web:",
+                    "    image: nginx",
+                    "    ports: 8080/http",
+                    "    scale: 1-3",
+                    "    rolloutDuration: 1m",
+                ]),
+            ).length,
+            1,
+        );
+        const hpa = load([
+            "services:",
+            "  web:",
+            "    image: nginx",
+            "    ports: 8080/http",
+            "    autoscale: {cpu: 80, minReplicas: 1, maxReplicas: 3}",
+            "    rolloutDuration: 1m",
+        ]);
+        assert.deepEqual(warnings(hpa), []);
+        assert.ok(render(hpa).some((o) => o.kind === "Canary"));
+    });
 });

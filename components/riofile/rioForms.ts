@@ -6,6 +6,7 @@
 import { RioWarning } from "./warnings";
 import { MIN_INTERVAL_SECONDS } from "../service/rollout";
 import { kubeProtocol, resolvePort } from "../service/ports";
+import { parseScaleRange } from "../service/autoscale";
 
 type At = (string | number)[];
 
@@ -14,10 +15,11 @@ const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof
 const AFFINITY_KEYS = ["nodeAffinity", "podAffinity", "podAntiAffinity"];
 
 /**
- * A service: empty affinity keys (Rio's Reference writes `nodeAffinity:`) are no affinity; a rollout interval
- * under Flagger's shortest is raised to it (see {@link rolloutForms}); an `image` beside a `build` is dropped (Rio
- * ran it only until the build first succeeded, then the built image for good); the build's keys for what
- * pulumi-rio does otherwise are dropped (see {@link buildForms}).
+ * A service: empty affinity keys (Rio's Reference writes `nodeAffinity:`) are no affinity; an `image` beside a
+ * `build` is dropped (Rio ran it only until the build first succeeded, then the built image for good); a later port
+ * on an earlier one's Service port is dropped (see {@link portForms}); the build's keys for what pulumi-rio does
+ * otherwise are dropped (see {@link buildForms}); a gradual rollout of a service that autoscales on concurrency is
+ * dropped; a rollout interval under Flagger's shortest is raised to it (see {@link rolloutForms}).
  */
 export function rioServiceForms(raw: unknown, at: At, warnings: RioWarning[]): unknown {
     if (!isMap(raw)) return raw;
@@ -32,9 +34,29 @@ export function rioServiceForms(raw: unknown, at: At, warnings: RioWarning[]): u
         delete spec.image;
     }
     if (Array.isArray(spec.ports)) spec.ports = portForms(spec.ports, [...at, "ports"], warnings);
-    if (isMap(spec.rollout)) spec.rollout = rolloutForms(spec.rollout, [...at, "rollout"], warnings);
     if (isMap(spec.build)) spec.build = buildForms(spec.build, [...at, "build"], warnings);
+    if ((spec.rollout !== undefined || spec.rolloutDuration !== undefined) && scalesOnConcurrency(spec)) {
+        // Rio rolled a service updated in place (template: false) as its Deployment rolls; rollout only paced the
+        // weights between versions. Here it would be a Flagger canary, which cannot share the route with KEDA.
+        for (const key of ["rollout", "rolloutDuration"]) {
+            if (spec[key] === undefined) continue;
+            warnings.push({
+                path: [...at, key],
+                detail: "is ignored: the service autoscales on concurrency, and KEDA's interceptor and a gradual rollout (Flagger) would both own its route; a new image rolls out as the Deployment rolls, as Rio rolled a service updated in place",
+            });
+            delete spec[key];
+        }
+    }
+    if (isMap(spec.rollout)) spec.rollout = rolloutForms(spec.rollout, [...at, "rollout"], warnings);
     return spec;
+}
+
+/** Whether the service autoscales on concurrency: `autoscale` without cpu/memory targets, or `scale: MIN-MAX`. */
+function scalesOnConcurrency(spec: Record<string, unknown>): boolean {
+    const a = spec.autoscale;
+    if (isMap(a)) return a.cpu === undefined && a.memory === undefined;
+    const scale = spec.scale ?? spec.replicas;
+    return typeof scale === "string" && parseScaleRange(scale) !== undefined;
 }
 
 /** Kubernetes object names: lowercase DNS-1123 subdomains. A Secret can have no other. */

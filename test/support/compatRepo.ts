@@ -81,11 +81,37 @@ const CASES: Record<string, Case> = {
         },
     },
     "docs-riofile-md-02-part-services.yaml": {
-        // Its image beside its build, its build's webhook, stageOnly, pr, tag filters and placeholder secret names
-        // are ignored with warnings, its rollout.interval of 2 s raised to Flagger's 10 s, its second port on 8080
-        // dropped as Rio's Service dropped it; its rollout beside autoscaling on concurrency comes first now (issue 16,
-        // item 12).
-        gaps: [{ refusal: "services.service-foo.rollout: cannot be combined with autoscaling on concurrency" }],
+        // Rio's Reference writes every key once, some as placeholders: what Rio ignored or could not do here is
+        // ignored with a warning at its key (issue 16, item 12); its empty affinity keys are no affinity, as in Rio.
+        check: (objects, riofile) => {
+            const pod = find(objects, "Deployment", "service-foo").spec.template.spec;
+            // The built image, not the image beside the build; hostAliases on the node's network.
+            assert.match(pod.containers[0].image, /^docker\.io\/myname\/image:0123456789ab-[0-9a-f]{8}$/);
+            assert.deepEqual(pod.hostAliases, [{ ip: "127.0.0.1", hostnames: ["example.com"] }]);
+            // Rio's Service kept the first port on 8080.
+            assert.deepEqual(
+                find(objects, "Service", "my-app").spec.ports.map((p: any) => [p.name, p.port, p.targetPort]),
+                [["web", 8080, 80]],
+            );
+            const scaled = find(objects, "ScaledObject", "service-foo").spec;
+            assert.deepEqual([scaled.minReplicaCount, scaled.maxReplicaCount], [1, 10]);
+            assert.ok(!objects.some((o) => o.kind === "Canary"), "autoscaling on concurrency keeps the route");
+            assert.deepEqual(
+                riofile.warnings?.map((w) => w.path.join(".")),
+                [
+                    "services.service-foo.image",
+                    "services.service-foo.ports.1",
+                    "services.service-foo.build.webhookSecretName",
+                    "services.service-foo.build.stageOnly",
+                    "services.service-foo.build.pr",
+                    "services.service-foo.build.tagInclude",
+                    "services.service-foo.build.tagExclude",
+                    "services.service-foo.build.cloneSecretName",
+                    "services.service-foo.build.pushRegistrySecretName",
+                    "services.service-foo.rollout",
+                ],
+            );
+        },
     },
     "docs-riofile-md-02-part-routers.yaml": {
         implementation: "envoy",
