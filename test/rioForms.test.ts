@@ -161,6 +161,13 @@ describe("Rio's forms in a Riofile", () => {
                 ["tcp-9090", 9090, 9090, "TCP"],
             ],
         );
+        // Rio's alias, port, too.
+        assert.deepEqual(
+            warnings(load(["services:", "  web:", "    image: nginx", "    port: [8080:80, 8080/http]"])).map(
+                (w) => w.split(": ")[0],
+            ),
+            ["Riofile:4:21 services.web.port[1]"],
+        );
     });
 
     it("a gradual rollout of a service that autoscales on concurrency: the autoscaling kept, the rollout ignored", () => {
@@ -203,5 +210,28 @@ describe("Rio's forms in a Riofile", () => {
         ]);
         assert.deepEqual(warnings(hpa), []);
         assert.ok(render(hpa).some((o) => o.kind === "Canary"));
+    });
+
+    it("the docs' relative host path (foo:/etc,hosttype=directoryorcreate) is taken from the node's root", () => {
+        const r = load([
+            "services:",
+            "  web:",
+            "    image: nginx",
+            "    volume:",
+            "    - foo:/etc,hosttype=directoryorcreate",
+            "    - {name: logs, path: /logs, hostPath: var/log}",
+            "    - scratch:/tmp",
+        ]);
+        assert.deepEqual(warnings(r), [
+            'Riofile:5:7 services.web.volume[0]: host path "foo" is relative: taken from the node\'s root, as "/foo" (Kubernetes leaves a relative host path to the kubelet\'s working directory)',
+            'Riofile:6:33 services.web.volume[1].hostPath: host path "var/log" is relative: taken from the node\'s root, as "/var/log" (Kubernetes leaves a relative host path to the kubelet\'s working directory)',
+        ]);
+        const objects = planObjects(planRiofile(r, { namespace: "shop", allow: ["hostPath"] })).map((p) => p.object);
+        objects.forEach(validateObject);
+        const pod = (objects[0] as any).spec.template.spec;
+        assert.deepEqual(
+            pod.volumes.map((v: any) => v.hostPath ?? v.emptyDir),
+            [{ path: "/foo", type: "DirectoryOrCreate" }, { path: "/var/log" }, {}],
+        );
     });
 });

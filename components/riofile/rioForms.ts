@@ -17,7 +17,8 @@ const AFFINITY_KEYS = ["nodeAffinity", "podAffinity", "podAntiAffinity"];
 /**
  * A service: empty affinity keys (Rio's Reference writes `nodeAffinity:`) are no affinity; an `image` beside a
  * `build` is dropped (Rio ran it only until the build first succeeded, then the built image for good); a later port
- * on an earlier one's Service port is dropped (see {@link portForms}); the build's keys for what pulumi-rio does
+ * on an earlier one's Service port is dropped (see {@link portForms}); a relative host path is taken from the node's
+ * root (see {@link volumeForms}); the build's keys for what pulumi-rio does
  * otherwise are dropped (see {@link buildForms}); a gradual rollout of a service that autoscales on concurrency is
  * dropped; a rollout interval under Flagger's shortest is raised to it (see {@link rolloutForms}).
  */
@@ -33,7 +34,13 @@ export function rioServiceForms(raw: unknown, at: At, warnings: RioWarning[]): u
         });
         delete spec.image;
     }
-    if (Array.isArray(spec.ports)) spec.ports = portForms(spec.ports, [...at, "ports"], warnings);
+    for (const key of ["ports", "port"]) {
+        if (Array.isArray(spec[key])) spec[key] = portForms(spec[key], [...at, key], warnings);
+    }
+    for (const key of ["volumes", "volume"]) {
+        const v = spec[key];
+        if (typeof v === "string" || Array.isArray(v)) spec[key] = volumeForms(v, [...at, key], warnings);
+    }
     if (isMap(spec.build)) spec.build = buildForms(spec.build, [...at, "build"], warnings);
     if ((spec.rollout !== undefined || spec.rolloutDuration !== undefined) && scalesOnConcurrency(spec)) {
         // Rio rolled a service updated in place (template: false) as its Deployment rolls; rollout only paced the
@@ -142,6 +149,36 @@ function portForms(ports: unknown[], at: At, warnings: RioWarning[]): unknown[] 
         });
         return false;
     });
+}
+
+/**
+ * Rio took a host path as written, and its docs mount a relative one (`rio run -v foo:/etc,hosttype=directoryorcreate`);
+ * Kubernetes leaves a relative host path to the kubelet's working directory. It is taken from the node's root
+ * (`/foo`), the directory a kubelet run by systemd works in.
+ */
+function volumeForms(volumes: string | unknown[], at: At, warnings: RioWarning[]): string | unknown[] {
+    const one = (v: unknown, path: At): unknown => {
+        if (typeof v === "string") {
+            const [head = "", ...options] = v.split(",");
+            const colon = head.indexOf(":");
+            const hostType = options.some((o) => /^(hosttype|hostpathtype)=/i.test(o.trim()));
+            const source = head.slice(0, colon).trim();
+            if (!hostType || colon <= 0 || source.startsWith("/")) return v;
+            warnings.push({ path, detail: relative(source) });
+            return [`/${source}${head.slice(colon)}`, ...options].join(",");
+        }
+        if (!isMap(v)) return v;
+        const key = v.hostPath !== undefined ? "hostPath" : "hostpath";
+        const source = v[key];
+        if (typeof source !== "string" || source === "" || source.startsWith("/")) return v;
+        warnings.push({ path: [...path, key], detail: relative(source) });
+        return { ...v, [key]: `/${source}` };
+    };
+    return typeof volumes === "string" ? (one(volumes, at) as string) : volumes.map((v, i) => one(v, [...at, i]));
+}
+
+function relative(source: string): string {
+    return `host path "${source}" is relative: taken from the node's root, as "/${source}" (Kubernetes leaves a relative host path to the kubelet's working directory)`;
 }
 
 /**
