@@ -235,3 +235,69 @@ describe("Rio's forms in a Riofile", () => {
         );
     });
 });
+
+describe("a string where Rio takes a list (its parser took one string as a one-entry list)", () => {
+    it("every list key of a service, and of a sidecar, takes one string", () => {
+        const r = load([
+            "services:",
+            "  web:",
+            "    image: nginx",
+            '    env: "A=1"',
+            "    hostAliases: db.local,db=10.0.0.5",
+            "    dns: {options: ndots:2}",
+            "    ports: 8080/http",
+            "    configs: conf/nginx.conf:/etc/nginx/nginx.conf",
+            "    secrets: tls/key:/etc/tls/key",
+            "    volumes: cache:/cache",
+            "    permissions: get configmaps",
+            "    globalPermissions: get nodes",
+            "    imagePullSecrets: registry",
+            "    command: nginx -g 'daemon off;'",
+            "    containers:",
+            "    - name: side",
+            "      image: busybox",
+            "      environment: B=2",
+            "      args: sleep 3600",
+        ]);
+        assert.deepEqual(warnings(r), []);
+        const objects = render(r);
+        const pod = objects.find((o) => o.kind === "Deployment").spec.template.spec;
+        const [main, side] = pod.containers;
+        assert.deepEqual(main.env, [{ name: "A", value: "1" }]);
+        assert.deepEqual(side.env, [{ name: "B", value: "2" }]);
+        assert.deepEqual(pod.hostAliases, [{ ip: "10.0.0.5", hostnames: ["db.local", "db"] }]);
+        assert.deepEqual(pod.dnsConfig, { options: [{ name: "ndots", value: "2" }] });
+        assert.deepEqual(
+            main.ports.map((p: any) => p.containerPort),
+            [8080],
+        );
+        assert.deepEqual(
+            main.volumeMounts.map((m: any) => m.mountPath),
+            ["/etc/nginx/nginx.conf", "/etc/tls/key", "/cache"],
+        );
+        assert.deepEqual(pod.imagePullSecrets, [{ name: "registry" }]);
+        assert.deepEqual(
+            [main.command, side.args],
+            [
+                ["nginx", "-g", "daemon off;"],
+                ["sleep", "3600"],
+            ],
+        );
+        assert.ok(objects.some((o) => o.kind === "Role") && objects.some((o) => o.kind === "ClusterRole"));
+    });
+
+    it("an error in a one-string list points at that string, not at an index the file lacks", () => {
+        assert.throws(
+            () => load(["services:", "  web:", "    image: nginx", "    hostAliases: db.local"]),
+            (e: unknown) =>
+                e instanceof Error &&
+                e.message === 'Riofile:4:18 services.web.hostAliases: "db.local" must be host[,host]=ip',
+        );
+        assert.throws(
+            () => load(["services:", "  web:", "    image: nginx", '    env: "=1"']),
+            (e: unknown) =>
+                e instanceof Error &&
+                e.message === "Riofile:4:10 services.web.env: an environment variable needs a name",
+        );
+    });
+});
