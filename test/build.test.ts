@@ -13,6 +13,8 @@ import { parseRiofile } from "../components/riofile/load";
 import { planObjects, planRiofile } from "../components/render/plan";
 import { validateObject } from "./support/schema";
 import { git } from "./support/git";
+import { expectRio } from "./support/rioError";
+import { normalizeService } from "../components/service/spec";
 
 /** A bare "remote" with a default branch `main` holding a Dockerfile, and a working clone to push from. */
 function makeRemote(): { url: string; work: string; commit: (msg: string, branch?: string) => string } {
@@ -338,19 +340,9 @@ describe("tag builds (Rio's tag, tagInclude, tagExclude)", () => {
             "Riofile:6:19 services.web.build.tagInclude: FILE has no tag matching ^v9",
         ],
         [
-            "tag filters without tag: true",
-            "      tagInclude: ^v1\n",
-            "Riofile:5:7 services.web.build.tagInclude: filters tags, so it needs tag: true",
-        ],
-        [
             "a tag build on a branch",
             "      tag: true\n      branch: main\n",
             "Riofile:6:7 services.web.build.branch: a tag build follows tags, not a branch or revision",
-        ],
-        [
-            "pull-request builds",
-            "      pr: true\n",
-            "Riofile:5:7 services.web.build.pr: is not supported: a pull request gets a preview stack of its own (PreviewEnv; rio cd preview-workflow writes its GitHub workflow), so remove the key",
         ],
     ];
     for (const [what, extra, message] of bad) {
@@ -361,4 +353,20 @@ describe("tag builds (Rio's tag, tagInclude, tagExclude)", () => {
             );
         });
     }
+
+    // A Riofile takes both as Rio did, with a warning (test/rioForms.test.ts); a RioService is new code.
+    it("RioService refuses tag filters without tag: true, and pull-request builds", () => {
+        expectRio(
+            () => normalizeService("web", { build: { repo: remote.url, tagInclude: "^v1" } }),
+            ["build", "tagInclude"],
+            "filters tags, so it needs tag: true",
+            true,
+        );
+        expectRio(
+            () => normalizeService("web", { build: { repo: remote.url, pr: true } }),
+            ["build", "pr"],
+            "is not supported: a pull request gets a preview stack of its own (PreviewEnv; rio cd preview-workflow writes its GitHub workflow), so remove the key",
+            true,
+        );
+    });
 });

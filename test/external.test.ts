@@ -9,6 +9,7 @@ import { resolveContext } from "../components/service/context";
 import { applied, installMocks, reset } from "./support/mocks";
 import { expectRio } from "./support/rioError";
 import { validateObject } from "./support/schema";
+import { formatWarning, RioWarning } from "../components/riofile/warnings";
 
 const ctx = resolveContext("shop", { domain: "apps.example.com" });
 
@@ -55,13 +56,105 @@ describe("external services", () => {
         });
     });
 
+    it("the docs' service: <namespace>/<app>[@<version>] is targetServiceNamespace, targetApp, targetVersion", () => {
+        assert.equal(
+            plan("pay", { service: "billing/payments" })[0].spec.externalName,
+            "payments.billing.svc.cluster.local",
+        );
+        assert.equal(
+            plan("pay", { service: "billing/payments@v2" })[0].spec.externalName,
+            "payments-v2.billing.svc.cluster.local",
+        );
+        assert.equal(plan("pay", { service: "payments" })[0].spec.externalName, "payments.shop.svc.cluster.local");
+    });
+
+    it("several targets: the first of fqdn, ipAddresses, targetApp/service, targetRouter, as Rio took them; the rest warned", () => {
+        const warnings: RioWarning[] = [];
+        const ext = normalizeExternalService(
+            "foo",
+            {
+                ipAddresses: ["1.1.1.1"],
+                fqdn: "www.foo.bar",
+                service: "$namespace/$name",
+                targetServiceNamespace: undefined,
+            },
+            ctx,
+            warnings,
+        );
+        assert.deepEqual(ext.target, { kind: "name", name: "www.foo.bar" });
+        assert.deepEqual(warnings, [
+            { path: ["ipAddresses"], detail: "is ignored, as Rio ignored it: fqdn comes first and is the target" },
+            { path: ["service"], detail: "is ignored, as Rio ignored it: fqdn comes first and is the target" },
+        ]);
+        const ips: RioWarning[] = [];
+        assert.equal(
+            normalizeExternalService("x", { ipAddresses: ["10.0.0.1"], targetApp: "a", targetVersion: "v1" }, ctx, ips)
+                .target.kind,
+            "ips",
+        );
+        assert.deepEqual(
+            ips.map((w) => w.path),
+            [["targetApp"], ["targetVersion"]],
+        );
+        const app: RioWarning[] = [];
+        assert.deepEqual(
+            normalizeExternalService("x", { targetApp: "a", targetRouter: "r", targetServiceNamespace: "n" }, ctx, app)
+                .target,
+            { kind: "name", name: "a.n.svc.cluster.local" },
+        );
+        assert.deepEqual(app, [
+            {
+                path: ["targetRouter"],
+                detail: "is ignored, as Rio ignored it: targetApp comes first and is the target",
+            },
+        ]);
+    });
+
+    it("in a Riofile, the ignored targets are warnings located at their keys", () => {
+        const r = parseRiofile(
+            [
+                "externalservices:",
+                "  foo:",
+                "    ipAddresses: [1.1.1.1]",
+                "    fqdn: www.foo.bar",
+                "    service: $namespace/$name",
+            ].join("\n"),
+            "Riofile",
+        );
+        assert.deepEqual(
+            r.warnings?.map((w) => formatWarning(w)),
+            [
+                "Riofile:3:5 externalservices.foo.ipAddresses: is ignored, as Rio ignored it: fqdn comes first and is the target",
+                "Riofile:5:5 externalservices.foo.service: is ignored, as Rio ignored it: fqdn comes first and is the target",
+            ],
+        );
+        const objects = planObjects(planRiofile(r, { namespace: "shop" })).map((p) => p.object) as any[];
+        assert.deepEqual(
+            objects.map((o) => [o.kind, o.spec.type, o.spec.externalName]),
+            [["Service", "ExternalName", "www.foo.bar"]],
+        );
+    });
+
     const bad: [string, unknown, (string | number)[], string, boolean?][] = [
         ["no target", {}, [], "give one of ipAddresses, fqdn, targetApp or targetRouter"],
         [
-            "two targets",
-            { fqdn: "a.example.com", ipAddresses: ["1.1.1.1"] },
-            [],
-            "give one target, not ipAddresses and fqdn",
+            "service together with the target keys it stands for",
+            { service: "billing/payments", targetServiceNamespace: "billing" },
+            ["targetServiceNamespace"],
+            "service already names the target (<namespace>/<app>[@<version>]): give one of them",
+            true,
+        ],
+        [
+            "a service that is not <namespace>/<app>[@<version>]",
+            { service: "billing/pay_ments" },
+            ["service"],
+            "app \"pay_ments\" is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit",
+        ],
+        [
+            "a service with two versions",
+            { service: "a@b@c" },
+            ["service"],
+            '"a@b@c" is not <namespace>/<app>[@<version>]',
         ],
         ["a bad address", { ipAddresses: ["1.1.1"] }, ["ipAddresses", 0], '"1.1.1" is not an IP address'],
         [

@@ -102,7 +102,12 @@ describe("pod and container keys", () => {
             ["dns", "nameservers", 0],
             '"dns.google" is not an IP address',
         ],
-        ["an extra host without =", { hostAliases: ["db.local"] }, ["hostAliases", 0], '"db.local" must be host=ip'],
+        [
+            "an extra host without =",
+            { hostAliases: ["db.local"] },
+            ["hostAliases", 0],
+            '"db.local" must be host[,host]=ip',
+        ],
         [
             "a rollout that can never start",
             { maxUnavailable: 0, maxSurge: "0%" },

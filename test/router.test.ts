@@ -9,6 +9,9 @@ import { RioInputError } from "../components/errors";
 import { applied, installMocks, reset, settle, value } from "./support/mocks";
 import { expectRio } from "./support/rioError";
 import { validateObject } from "./support/schema";
+import { formatWarning } from "../components/riofile/warnings";
+import { normalizeApp } from "../components/service/app";
+import { interceptedHosts } from "../components/router/targets";
 
 const traefik = resolveContext("shop", { domain: "apps.example.com", listener: "https" });
 const envoy = resolveContext("shop", { domain: "apps.example.com", listener: "https", implementation: "envoy" });
@@ -62,6 +65,74 @@ describe("RioRouter planning", () => {
             },
         ]);
         assert.deepEqual(p.urls, ["https://web-shop.apps.example.com"]);
+    });
+
+    it("to.namespace: backendRefs into that namespace, which a ReferenceGrant there opens to the router's routes", () => {
+        const p = plan(
+            [
+                // The router's own namespace, named: nothing to grant.
+                { match: { path: { prefix: "/own" } }, to: [{ app: "cart", namespace: "shop" }] },
+                {
+                    to: [
+                        { app: "myapp", version: "v1", namespace: "default", weight: 50 },
+                        { app: "myapp", version: "v2", namespace: "default", weight: 50 },
+                    ],
+                    mirror: { app: "q", version: "v0", namespace: "audit" },
+                },
+            ],
+            envoy,
+        );
+        const [second, first] = rules(p);
+        assert.deepEqual(first.backendRefs, [
+            { group: "", kind: "Service", name: "myapp-v1", namespace: "default", port: 80, weight: 50 },
+            { group: "", kind: "Service", name: "myapp-v2", namespace: "default", port: 80, weight: 50 },
+        ]);
+        assert.deepEqual(first.filters, [
+            {
+                type: "RequestMirror",
+                requestMirror: {
+                    backendRef: { group: "", kind: "Service", name: "q-v0", namespace: "audit", port: 80 },
+                },
+            },
+        ]);
+        assert.deepEqual(second.backendRefs, [{ group: "", kind: "Service", name: "cart", port: 80 }]);
+        const grants = p.objects.filter((o) => o.object.kind === "ReferenceGrant");
+        assert.deepEqual(
+            grants.map((g) => [g.suffix, g.object.metadata.name, g.object.metadata.namespace, (g.object as any).spec]),
+            [
+                [
+                    "-grant-audit",
+                    "rio-router-shop-web",
+                    "audit",
+                    {
+                        from: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "shop" }],
+                        to: [{ group: "", kind: "Service", name: "q-v0" }],
+                    },
+                ],
+                [
+                    "-grant-default",
+                    "rio-router-shop-web",
+                    "default",
+                    {
+                        from: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "shop" }],
+                        to: [
+                            { group: "", kind: "Service", name: "myapp-v1" },
+                            { group: "", kind: "Service", name: "myapp-v2" },
+                        ],
+                    },
+                ],
+            ],
+        );
+    });
+
+    it("an app of the same name in another namespace is not this one: no interceptor, whatever this one scales on", () => {
+        const zero = normalizeApp("shop", { image: "shop", ports: "80/http", scale: "0-3" });
+        const router = normalizeRouter("web", { routes: [{ to: [{ app: "shop", namespace: "other" }] }] });
+        const p = planRouter(router, traefik, [zero]);
+        assert.deepEqual(rules(p as any)[0].backendRefs, [
+            { group: "", kind: "Service", name: "shop", namespace: "other", port: 80 },
+        ]);
+        assert.deepEqual(interceptedHosts(router, ["web-shop.apps.example.com"], zero, "shop"), []);
     });
 
     it("matches: exact, prefix and regexp paths (and the docs' regxp spelling), methods, header prefixes", () => {
@@ -374,6 +445,63 @@ describe("Riofile routers", () => {
         assert.deepEqual(rules(p as any)[0].backendRefs, [{ group: "", kind: "Service", name: "solo", port: 80 }]);
     });
 
+    it("a destination that is no app of this Riofile (nor nearly one) is another Riofile's, with a located warning", () => {
+        const riofile = parseRiofile(
+            [
+                ...services,
+                "routers:",
+                "  front:",
+                "    routes:",
+                "      - to:",
+                "          - app: billing",
+                "            version: v2",
+            ].join("\n"),
+            "Riofile",
+        );
+        assert.deepEqual(riofile.warnings?.map(formatWarning), [
+            'Riofile:18:13 routers.front.routes[0].to[0].app: is no app of this Riofile: sent to Service "billing-v2" in the namespace, port 80, which another Riofile must deploy (or name its namespace)',
+        ]);
+        const p = planRouter(normalizeRouter("front", riofile.routers[0]!.spec), traefik);
+        assert.deepEqual(rules(p as any)[0].backendRefs, [
+            { group: "", kind: "Service", name: "billing-v2", port: 80 },
+        ]);
+    });
+
+    it("a destination naming its namespace is not checked against this Riofile's apps, and keeps its version", () => {
+        const riofile = parseRiofile(
+            [
+                ...services,
+                "routers:",
+                "  front:",
+                "    routes:",
+                "      - to:",
+                "          - {app: solo, version: v0, namespace: other}",
+            ].join("\n"),
+            "Riofile",
+        );
+        assert.deepEqual(riofile.warnings, []);
+        assert.deepEqual(riofile.routers[0]!.spec.routes![0]!.to, [{ app: "solo", version: "v0", namespace: "other" }]);
+    });
+
+    it("a route with both to and a redirect sends to its destinations, as Rio's gateway did, warning at the redirect", () => {
+        const riofile = parseRiofile(
+            [
+                ...services,
+                "routers:",
+                "  front:",
+                "    routes:",
+                "      - to: [{app: solo}]",
+                "        redirect:",
+                "          host: www.example.com",
+            ].join("\n"),
+            "Riofile",
+        );
+        assert.deepEqual(riofile.warnings?.map(formatWarning), [
+            "Riofile:18:9 routers.front.routes[0].redirect: is ignored, as Rio ignored it: the route sends to its destinations (to) instead",
+        ]);
+        assert.deepEqual(riofile.routers[0]!.spec.routes, [{ to: [{ app: "solo", version: undefined }] }]);
+    });
+
     const bad: [string, string[], string][] = [
         [
             "an app no service declares",
@@ -428,5 +556,19 @@ describe("RioRouter under the mock engine", () => {
         );
         assert.equal(await value(r.url), "https://front-shop.apps.example.com");
         for (const x of applied()) validateObject(x.inputs);
+    });
+
+    it("registers the ReferenceGrant in the destinations' namespace", async () => {
+        const r = new rio.RioRouter("front", {
+            routes: [{ to: [{ app: "billing", namespace: "pay" }] }],
+            namespace: "shop",
+            gateway: { domain: "apps.example.com", listener: "https" },
+        });
+        await settle(r);
+        const grant = applied().find((x) => x.type.endsWith(":ReferenceGrant"));
+        assert.deepEqual(
+            [grant?.name, grant?.inputs.metadata.namespace, grant?.inputs.spec.to],
+            ["front-grant-pay", "pay", [{ group: "", kind: "Service", name: "billing" }]],
+        );
     });
 });

@@ -400,13 +400,10 @@ describe("what reaches into the node is allowed by name (Rio's admission verbs)"
             "Default",
         );
     });
-    it("hostAliases next to hostNetwork are refused (Kubernetes ignores them)", () => {
-        expectRio(
-            () => plan({ image: "x", hostNetwork: true, hostAliases: ["db=10.0.0.5"] }, ["hostNetwork"]),
-            ["hostAliases"],
-            "Kubernetes ignores hostAliases on the node's network (hostNetwork)",
-            true,
-        );
+    it("hostAliases next to hostNetwork reach the pod (the kubelet appends them to the node's hosts file), as in Rio's Reference", () => {
+        const pod = workload(plan({ image: "x", hostNetwork: true, hostAliases: ["db=10.0.0.5"] }, ["hostNetwork"]))
+            .spec.template.spec;
+        assert.deepEqual([pod.hostNetwork, pod.hostAliases], [true, [{ ip: "10.0.0.5", hostnames: ["db"] }]]);
     });
 });
 

@@ -6,6 +6,7 @@ import { MANAGED_BY } from "../service/labels";
 import { ServiceContext } from "../service/context";
 import { assertDnsLabel, assertHostname } from "../service/names";
 import { fromZod } from "../service/spec";
+import { RioWarning } from "../riofile/warnings";
 
 /** Rio's ExternalService keys (`pkg/apis/rio.cattle.io/v1/externalservice.go`). */
 export const externalServiceSchema = z
@@ -16,6 +17,8 @@ export const externalServiceSchema = z
         targetVersion: z.string(),
         targetRouter: z.string(),
         targetServiceNamespace: z.string(),
+        /** The docs' form of targetServiceNamespace/targetApp[@targetVersion]: `<namespace>/<app>[@<version>]`. */
+        service: z.string().min(1, "service may not be empty"),
     })
     .partial()
     .strict();
@@ -29,44 +32,91 @@ export interface NormalizedExternalService {
     target: ExternalTarget;
 }
 
-/** Checks one `externalservices.<name>`: exactly one target. Paths are relative to it. */
-export function normalizeExternalService(name: string, input: unknown, ctx: ServiceContext): NormalizedExternalService {
+/** Rio's order of targets (`populate.go`'s getSpec): the first one given is used, the others are ignored. */
+const PRECEDENCE = ["fqdn", "ipAddresses", "targetApp", "service", "targetRouter"] as const;
+
+/**
+ * The docs' `service: <namespace>/<app>[@<version>]` (Rio's Reference; Rio's own code knew only the target keys)
+ * as those keys. Paths are relative to the external service.
+ */
+function serviceTarget(value: string): { app: string; version?: string; namespace?: string } {
+    const slash = value.indexOf("/");
+    const namespace = slash >= 0 ? value.slice(0, slash) : undefined;
+    const [app = "", version, ...more] = value.slice(slash + 1).split("@");
+    return under(["service"], () => {
+        if (more.length > 0) throw new RioInputError([], `"${value}" is not <namespace>/<app>[@<version>]`);
+        if (namespace !== undefined) assertDnsLabel(namespace, "namespace");
+        assertDnsLabel(app, "app");
+        if (version !== undefined) assertDnsLabel(version, "version");
+        return { app, ...(version !== undefined && { version }), ...(namespace !== undefined && { namespace }) };
+    });
+}
+
+/**
+ * Checks one `externalservices.<name>`. Several targets are taken as Rio took them: the first of fqdn,
+ * ipAddresses, targetApp (or the docs' `service`), targetRouter, each other one ignored with a warning pushed on
+ * `warnings` (its key and what was used instead). Paths are relative to the external service.
+ */
+export function normalizeExternalService(
+    name: string,
+    input: unknown,
+    ctx: ServiceContext,
+    warnings: RioWarning[] = [],
+): NormalizedExternalService {
     under([], () => assertDnsLabel(name, "external service name"));
     const parsed = externalServiceSchema.safeParse(input ?? {});
     if (!parsed.success) throw fromZod(parsed.error, externalServiceSchema);
     const s = parsed.data;
-    const kinds = (["ipAddresses", "fqdn", "targetApp", "targetRouter"] as const).filter((k) => s[k] !== undefined);
-    if (kinds.length !== 1) {
-        throw new RioInputError(
-            [],
-            kinds.length === 0
-                ? "give one of ipAddresses, fqdn, targetApp or targetRouter"
-                : `give one target, not ${kinds.join(" and ")}`,
-        );
+    if (s.service !== undefined) {
+        // The same target twice, in two spellings: which one was meant cannot be told.
+        for (const key of ["targetApp", "targetVersion", "targetServiceNamespace"] as const) {
+            if (s[key] !== undefined)
+                throw new RioInputError(
+                    [key],
+                    "service already names the target (<namespace>/<app>[@<version>]): give one of them",
+                    undefined,
+                    true,
+                );
+        }
     }
+    const kinds = PRECEDENCE.filter((k) => s[k] !== undefined);
+    const used = kinds[0];
+    if (used === undefined) throw new RioInputError([], "give one of ipAddresses, fqdn, targetApp or targetRouter");
     if (s.targetVersion !== undefined && s.targetApp === undefined)
         throw new RioInputError(["targetVersion"], "needs targetApp", undefined, true);
-    const ns =
-        s.targetServiceNamespace === undefined
-            ? ctx.namespace
-            : under(["targetServiceNamespace"], () => assertDnsLabel(s.targetServiceNamespace!, "namespace"));
-    if (s.ipAddresses) {
+    // An address or DNS name takes no namespace or version either.
+    const qualifiers =
+        used === "fqdn" || used === "ipAddresses" ? (["targetVersion", "targetServiceNamespace"] as const) : [];
+    for (const key of [...kinds.slice(1), ...qualifiers].filter((k) => s[k] !== undefined))
+        warnings.push({ path: [key], detail: `is ignored, as Rio ignored it: ${used} comes first and is the target` });
+    if (used === "ipAddresses") {
         const v4: string[] = [];
         const v6: string[] = [];
-        s.ipAddresses.forEach((ip, i) => {
+        s.ipAddresses!.forEach((ip, i) => {
             const family = isIP(ip);
             if (family === 0) throw new RioInputError(["ipAddresses", i], `"${ip}" is not an IP address`);
             (family === 4 ? v4 : v6).push(ip);
         });
         return { name, target: { kind: "ips", v4, v6 } };
     }
-    if (s.fqdn !== undefined)
+    if (used === "fqdn")
         return { name, target: { kind: "name", name: under(["fqdn"], () => assertHostname(s.fqdn!, "fqdn")) } };
-    if (s.targetApp !== undefined) {
-        under(["targetApp"], () => assertDnsLabel(s.targetApp!, "app"));
-        if (s.targetVersion !== undefined) under(["targetVersion"], () => assertDnsLabel(s.targetVersion!, "version"));
-        const service = s.targetVersion !== undefined ? `${s.targetApp}-${s.targetVersion}` : s.targetApp;
-        return { name, target: { kind: "name", name: `${service}.${ns}.svc.cluster.local` } };
+    const ns =
+        s.targetServiceNamespace === undefined
+            ? ctx.namespace
+            : under(["targetServiceNamespace"], () => assertDnsLabel(s.targetServiceNamespace!, "namespace"));
+    if (used === "targetApp" || used === "service") {
+        const t: { app: string; version?: string; namespace?: string } =
+            used === "service"
+                ? serviceTarget(s.service!)
+                : {
+                      app: under(["targetApp"], () => assertDnsLabel(s.targetApp!, "app")),
+                      ...(s.targetVersion !== undefined && {
+                          version: under(["targetVersion"], () => assertDnsLabel(s.targetVersion!, "version")),
+                      }),
+                  };
+        const service = t.version !== undefined ? `${t.app}-${t.version}` : t.app;
+        return { name, target: { kind: "name", name: `${service}.${t.namespace ?? ns}.svc.cluster.local` } };
     }
     under(["targetRouter"], () => assertDnsLabel(s.targetRouter!, "router"));
     if (ctx.gateway.domain === undefined)

@@ -46,9 +46,11 @@ export function sameRepository(a: string, b: string): boolean {
 function withEnv(env: ServiceSpec["env"], extra: Record<string, string> | undefined): ServiceSpec["env"] {
     if (!extra || Object.keys(extra).length === 0) return env;
     if (env === undefined) return extra;
-    if (Array.isArray(env))
+    if (typeof env === "string" || Array.isArray(env))
         return [
-            ...(env as readonly string[]).filter((e) => !Object.hasOwn(extra, e.split("=")[0]!)),
+            ...(typeof env === "string" ? [env] : (env as readonly string[])).filter(
+                (e) => !Object.hasOwn(extra, e.split("=")[0]!),
+            ),
             ...Object.entries(extra).map(([k, v]) => `${k}=${v}`),
         ];
     return { ...(env as Record<string, string>), ...extra };

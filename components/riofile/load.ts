@@ -16,6 +16,7 @@ import { normalizeConfig } from "./configMap";
 import { locate } from "./locate";
 import { renderTemplate, TemplateOptions } from "./template";
 import { isPlainKubernetes, parsePlainKubernetes } from "./kubernetesYaml";
+import { rioRouterForms, rioServiceForms } from "./rioForms";
 
 /** A Riofile's top-level keys this release implements. */
 export const RIOFILE_KEYS = ["services", "configs", "routers", "externalservices", "kubernetes"] as const;
@@ -85,7 +86,7 @@ export function checkRiofile(content: unknown, file: string, warnings: RioWarnin
     const services = under(["services"], () =>
         mapEntries(top.services, "services").map(([name, raw]) =>
             under([name], () => {
-                raw = rioOnlyForms(raw, ["services", name], warnings);
+                raw = rioServiceForms(raw, ["services", name], warnings);
                 normalizeService(name, raw); // every grammar checked now, so errors point into this file
                 return { name, spec: parseServiceSpec(raw) };
             }),
@@ -100,8 +101,12 @@ export function checkRiofile(content: unknown, file: string, warnings: RioWarnin
     const routers = under(["routers"], () =>
         mapEntries(top.routers, "routers").map(([name, spec]) =>
             under([name], () => {
+                spec = rioRouterForms(spec, ["routers", name], warnings);
                 const router = normalizeRouter(name, spec);
-                return { name, spec: checkDestinations(router, spec as RouterSpec, grouped) };
+                return {
+                    name,
+                    spec: checkDestinations(router, spec as RouterSpec, grouped, ["routers", name], warnings),
+                };
             }),
         ),
     );
@@ -110,7 +115,9 @@ export function checkRiofile(content: unknown, file: string, warnings: RioWarnin
     const externalServices = under(["externalservices"], () =>
         mapEntries(top.externalservices, "externalservices").map(([name, spec]) =>
             under([name], () => {
-                normalizeExternalService(name, spec, pending);
+                const found: RioWarning[] = [];
+                normalizeExternalService(name, spec, pending, found);
+                warnings.push(...found.map((w) => ({ ...w, path: ["externalservices", name, ...w.path] })));
                 return { name, spec: spec as ExternalServiceSpec };
             }),
         ),
@@ -140,37 +147,19 @@ export function checkRiofile(content: unknown, file: string, warnings: RioWarnin
     return { file, services: grouped, configs, routers, externalServices, manifest };
 }
 
-const AFFINITY_KEYS = ["nodeAffinity", "podAffinity", "podAntiAffinity"];
-
 /**
- * What Rio took in a service that means nothing here, dropped with a warning: `build.branch` on a build without
- * `repo` (Rio built the stack's own repository at that branch; here the folder is built as it is on disk).
- */
-function rioOnlyForms(raw: unknown, at: (string | number)[], warnings: RioWarning[]): unknown {
-    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return raw;
-    // Rio's Reference writes the affinity keys empty (`nodeAffinity:`): no affinity, as Rio took them.
-    const spec: Record<string, unknown> = Object.fromEntries(
-        Object.entries(raw).filter(([k, v]) => !(AFFINITY_KEYS.includes(k) && v === null)),
-    );
-    const build = spec.build;
-    if (build === null || typeof build !== "object" || Array.isArray(build)) return spec;
-    const { branch, ...rest } = build as Record<string, unknown>;
-    if (branch === undefined || rest.repo !== undefined) return spec;
-    warnings.push({
-        path: [...at, "build", "branch"],
-        detail: "is ignored: a build without repo builds the Riofile's folder as it is on disk (Rio built the stack's repository at this branch)",
-    });
-    return { ...spec, build: rest };
-}
-
-/**
- * A router in a Riofile sends to the Riofile's own apps (Rio's routers reached only their namespace): a
- * destination no service declares is most likely a typo, so it is an error, naming the apps there are.
+ * A router in a Riofile sends to its apps, to another Riofile's in the namespace (Rio's routers reached any app
+ * there), or to another namespace's (`namespace`, the Reference's form). A destination that is no app of this
+ * Riofile but nearly one is most likely a typo, so it is an error naming the apps there are; any other is taken as
+ * another Riofile's, with a warning naming the Service it is sent to. Destinations of this Riofile's one-version
+ * apps name no version (its only version is the app's Service).
  */
 function checkDestinations(
     router: NormalizedRouter,
     spec: RouterSpec,
     services: { name: string; spec: ServiceSpec }[],
+    at: (string | number)[],
+    warnings: RioWarning[],
 ): RouterSpec {
     const apps = new Map(
         services.map(({ name, spec }) => {
@@ -178,30 +167,41 @@ function checkDestinations(
             return [app.app, app.versions.map((v) => v.version)] as const;
         }),
     );
+    const names = [...apps.keys()];
     router.routes.forEach((r, i) => {
         const dests = [
             ...r.to.map((d, j) => ({ d, at: ["routes", i, "to", j] })),
             ...(r.mirror ? [{ d: r.mirror, at: ["routes", i, "mirror"] }] : []),
         ];
-        for (const { d, at } of dests) {
+        for (const { d, at: path } of dests) {
+            if (d.namespace !== undefined) continue;
             const versions = apps.get(d.app);
-            if (!versions)
-                throw new RioInputError(
-                    [...at, "app"],
-                    `no service of this Riofile is app "${d.app}" (apps: ${[...apps.keys()].join(", ") || "none"})`,
-                );
+            if (!versions) {
+                if (names.length > 0 && suggestKey(d.app, names) !== undefined)
+                    throw new RioInputError(
+                        [...path, "app"],
+                        `no service of this Riofile is app "${d.app}" (apps: ${names.join(", ")})`,
+                    );
+                const service = d.version !== undefined ? `${d.app}-${d.version}` : d.app;
+                warnings.push({
+                    path: [...at, ...path, "app"],
+                    detail: `is no app of this Riofile: sent to Service "${service}" in the namespace, port ${d.port}, which another Riofile must deploy (or name its namespace)`,
+                });
+                continue;
+            }
             if (d.version !== undefined && !versions.includes(d.version)) {
                 throw new RioInputError(
-                    [...at, "version"],
+                    [...path, "version"],
                     `app "${d.app}" has no version "${d.version}" (versions: ${versions.join(", ")})`,
                 );
             }
         }
     });
     // A one-version app has no Service per version: its only version is the app's Service.
-    const single = (app: string) => apps.get(app)?.length === 1;
-    const unversioned = <D extends { app: string; version?: string }>(d: D): D =>
-        single(d.app) ? { ...d, version: undefined } : d;
+    const single = (d: { app: string; namespace?: string }) =>
+        d.namespace === undefined && apps.get(d.app)?.length === 1;
+    const unversioned = <D extends { app: string; version?: string; namespace?: string }>(d: D): D =>
+        single(d) ? { ...d, version: undefined } : d;
     return {
         ...spec,
         routes: spec.routes?.map((r) => ({

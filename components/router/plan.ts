@@ -4,7 +4,7 @@ import { MANAGED_BY } from "../service/labels";
 import { ServiceContext, traefikCannot } from "../service/context";
 import { NormalizedApp } from "../service/app";
 import { backendRef, gatewayDuration, parentRefsFor } from "../service/httpRoute";
-import { backendsOf, interceptedHosts, mirrorOf } from "./targets";
+import { backendsOf, interceptedHosts, mirrorOf, servicesElsewhere } from "./targets";
 import { GATEWAY_LIMITS, NormalizedRoute, NormalizedRouter, PathMatch } from "./spec";
 
 /** Everything a router becomes. */
@@ -190,7 +190,11 @@ export function routedHosts(
     ctx: ServiceContext,
 ): string[] {
     return [
-        ...new Set(routers.flatMap((r) => interceptedHosts(r.normalized, routerHostnames(r.normalized, ctx), app))),
+        ...new Set(
+            routers.flatMap((r) =>
+                interceptedHosts(r.normalized, routerHostnames(r.normalized, ctx), app, ctx.namespace),
+            ),
+        ),
     ];
 }
 
@@ -377,8 +381,21 @@ export function planRouter(router: NormalizedRouter, ctx: ServiceContext, apps: 
             });
         }),
     );
+    // Gateway API lets a route reach a Service in another namespace only when that namespace grants it.
+    const grants = [...servicesElsewhere(router, ctx.namespace)].map(([namespace, names]): PlannedObject => ({
+        suffix: `-grant-${namespace}`,
+        object: {
+            apiVersion: "gateway.networking.k8s.io/v1beta1",
+            kind: "ReferenceGrant",
+            metadata: { name: `rio-router-${ctx.namespace}-${router.name}`, namespace, labels },
+            spec: {
+                from: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: ctx.namespace }],
+                to: names.map((name) => ({ group: "", kind: "Service", name })),
+            },
+        },
+    }));
     return {
-        objects: [...routes, ...middlewares, ...policies.map((p) => p.make(targets.get(p.route)!))],
+        objects: [...routes, ...middlewares, ...policies.map((p) => p.make(targets.get(p.route)!)), ...grants],
         hostnames,
         urls: hostnames.map((h) => `${ctx.gateway.scheme}://${h}`),
     };

@@ -12,7 +12,7 @@ import { normalizeRouter, RouterSpec } from "./spec";
 export interface RioRouterArgs {
     /**
      * Routes in Rio's order (the first that matches wins): `match` (`path` exact/prefix/regexp, `methods`,
-     * `headers`), `to` (`app`, `version`, `port` default 80, `weight`), `redirect` (`host`, `path`, `toHTTPS`),
+     * `headers`), `to` (`app`, `version`, `port` default 80, `weight`, `namespace` when not the router's), `redirect` (`host`, `path`, `toHTTPS`),
      * `rewrite` (`host`, `path`), `headers` (`add`, `set`, `remove`), `mirror`, `timeoutSeconds`, `retry`
      * (`attempts`, `timeoutSeconds`), `fault` (`percentage`, `delayMillis`, `abortHTTPStatus`). A plain value:
      * it decides which objects exist.
@@ -22,7 +22,7 @@ export interface RioRouterArgs {
     hostnames?: string[];
     /** Rio's cluster-internal routers need a mesh; refused. Default false. */
     internal?: boolean;
-    /** Namespace of the route (and of the services it sends to). Default `default`. */
+    /** Namespace of the route (and of the services it sends to, unless a destination names its own). Default `default`. */
     namespace?: pulumi.Input<string>;
     /** The Gateway and domain, e.g. `RioSystem.ref.gateway`. */
     gateway?: pulumi.Input<GatewayRef>;

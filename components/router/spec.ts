@@ -19,7 +19,12 @@ const headerValue = z
 const nameValue = z.object({ name: z.string().min(1), value: headerValue }).strict();
 const headerEdits = z.union([z.array(nameValue), z.record(headerValue)]);
 const destination = z
-    .object({ app: z.string(), version: z.string().optional(), port: z.number().int().min(1).max(65535).optional() })
+    .object({
+        app: z.string(),
+        version: z.string().optional(),
+        port: z.number().int().min(1).max(65535).optional(),
+        namespace: z.string().optional(),
+    })
     .strict();
 
 /** Rio's router keys (v0.8: `pkg/apis/rio.cattle.io/v1/router.go`), accepting the docs' `regxp` spelling too. */
@@ -83,6 +88,11 @@ export interface Destination {
     version?: string;
     port: number;
     weight?: number;
+    /**
+     * The namespace of the app's Service when it is not the router's (Rio's Reference's `to.namespace`): the
+     * HTTPRoute names it, and a ReferenceGrant there lets the route in.
+     */
+    namespace?: string;
 }
 
 /** One route, checked: what the planner turns into one HTTPRoute rule (plus policies where a gateway needs them). */
@@ -175,14 +185,16 @@ function assertPreciseHostname(value: string, what: string): string {
     return assertHostname(value, what);
 }
 
-function destinationOf(d: { app: string; version?: string; port?: number; weight?: number }): Destination {
+function destinationOf(d: z.infer<typeof destination> & { weight?: number }): Destination {
     under(["app"], () => assertDnsLabel(d.app, "app"));
     if (d.version !== undefined) under(["version"], () => assertDnsLabel(d.version!, "version"));
+    if (d.namespace !== undefined) under(["namespace"], () => assertDnsLabel(d.namespace!, "namespace"));
     return {
         app: d.app,
         ...(d.version !== undefined && { version: d.version }),
         port: d.port ?? 80,
         ...(d.weight !== undefined && { weight: d.weight }),
+        ...(d.namespace !== undefined && { namespace: d.namespace }),
     };
 }
 

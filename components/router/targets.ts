@@ -9,6 +9,11 @@ function serviceOf(d: Destination): string {
     return d.version !== undefined ? `${d.app}-${d.version}` : d.app;
 }
 
+/** The namespace a destination's Service is in, when it is not the router's own. */
+export function elsewhere(d: Destination, namespace: string): string | undefined {
+    return d.namespace !== undefined && d.namespace !== namespace ? d.namespace : undefined;
+}
+
 /**
  * The versions of `app` a destination reaches through KEDA's interceptor, as the app's own route does: only
  * on the app's first exposed port (the one scaled on), and only when some version it reaches scales on
@@ -37,9 +42,12 @@ export function backendsOf(
     ctx: ServiceContext,
 ): (Backend & { port: number })[] {
     const parts = to.map((d) => {
-        const app = apps.get(d.app);
+        const namespace = elsewhere(d, ctx.namespace);
+        // Another namespace's app is not this Riofile's: it is reached at its Service, whatever it scales on.
+        const app = namespace === undefined ? apps.get(d.app) : undefined;
         const versions = intercepted(d, app);
-        if (!versions) return [{ backend: { name: serviceOf(d), port: d.port }, weight: 1 }];
+        if (!versions)
+            return [{ backend: { name: serviceOf(d), port: d.port, ...(namespace && { namespace }) }, weight: 1 }];
         const multi = app!.versions.length > 1;
         return versions.map((v) => {
             const b = backendOf(v, multi, ctx, true);
@@ -90,13 +98,30 @@ export function mirrorOf(
  * router's hostnames, or a route's rewritten host. The app's InterceptorRoute must list them, or the
  * interceptor cannot tell where the request goes (it would fail instead of waking the app).
  */
-export function interceptedHosts(router: NormalizedRouter, hostnames: string[], app: NormalizedApp): string[] {
+export function interceptedHosts(
+    router: NormalizedRouter,
+    hostnames: string[],
+    app: NormalizedApp,
+    namespace: string,
+): string[] {
     const hosts = router.routes.flatMap((r) => {
         const reaches = [...r.to, ...(r.mirror ? [r.mirror] : [])].some(
-            (d) => d.app === app.app && intercepted(d, app),
+            (d) => d.app === app.app && elsewhere(d, namespace) === undefined && intercepted(d, app),
         );
         if (!reaches) return [];
         return r.rewrite?.host !== undefined ? [r.rewrite.host] : hostnames;
     });
     return [...new Set(hosts)];
+}
+
+/** The Services a router sends to (or mirrors to) in other namespaces, by namespace, each once, sorted. */
+export function servicesElsewhere(router: NormalizedRouter, namespace: string): Map<string, string[]> {
+    const found = new Map<string, Set<string>>();
+    for (const r of router.routes) {
+        for (const d of [...r.to, ...(r.mirror ? [r.mirror] : [])]) {
+            const ns = elsewhere(d, namespace);
+            if (ns !== undefined) found.set(ns, (found.get(ns) ?? new Set()).add(serviceOf(d)));
+        }
+    }
+    return new Map([...found].sort(([a], [b]) => a.localeCompare(b)).map(([ns, names]) => [ns, [...names].sort()]));
 }

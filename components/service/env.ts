@@ -12,8 +12,11 @@ export interface EnvVar {
     };
 }
 
-/** Rio's `env`: `["K=V", ...]` or `{K: V}`; values may be `secret://name/key` or `config://name/key`. */
-export type EnvInput = readonly string[] | Readonly<Record<string, string | number | boolean>>;
+/**
+ * Rio's `env`: `["K=V", ...]`, `{K: V}`, or one `"K=V"` (Rio's parser took a string as a one-entry list); values
+ * may be `secret://name/key` or `config://name/key`.
+ */
+export type EnvInput = string | readonly string[] | Readonly<Record<string, string | number | boolean>>;
 
 const REFERENCE = /^(secret|config):\/\/(.*)$/;
 
@@ -67,16 +70,21 @@ function envVar(name: string, value: string): EnvVar {
 /** Resolves Rio's env list or map into container env vars, in the order given. Later duplicates are errors. */
 export function resolveEnv(input: EnvInput | undefined): EnvVar[] {
     if (input === undefined) return [];
-    const pairs: [string | number, string, string][] = Array.isArray(input)
-        ? (input as readonly string[]).map((entry, i) => {
-              const eq = entry.indexOf("=");
-              // `K` alone sets an empty value, as Rio's kv.Split does.
-              return [i, eq < 0 ? entry : entry.slice(0, eq), eq < 0 ? "" : entry.slice(eq + 1)];
-          })
-        : Object.entries(input as Record<string, string | number | boolean>).map(([k, v]) => [k, k, String(v)]);
+    const entry = (text: string, at: (string | number)[]): [(string | number)[], string, string] => {
+        const eq = text.indexOf("=");
+        // `K` alone sets an empty value, as Rio's kv.Split does.
+        return [at, eq < 0 ? text : text.slice(0, eq), eq < 0 ? "" : text.slice(eq + 1)];
+    };
+    // A single string keeps its own path: the file has no index there.
+    const pairs: [(string | number)[], string, string][] =
+        typeof input === "string"
+            ? [entry(input, [])]
+            : Array.isArray(input)
+              ? (input as readonly string[]).map((e, i) => entry(e, [i]))
+              : Object.entries(input as Record<string, string | number | boolean>).map(([k, v]) => [[k], k, String(v)]);
     const seen = new Set<string>();
     return pairs.map(([at, name, value]) =>
-        under([at], () => {
+        under(at, () => {
             if (seen.has(name)) throw new RioInputError([], `environment variable "${name}" is set twice`);
             seen.add(name);
             return envVar(name, value);

@@ -69,10 +69,10 @@ export interface ServiceSpec {
         policy?: string;
         nameservers?: string[];
         searches?: string[];
-        options?: (string | { name: string; value?: string })[];
+        options?: string | (string | { name: string; value?: string })[];
     };
-    /** Extra /etc/hosts entries: Kubernetes HostAliases, or Rio's `host=ip` strings. */
-    hostAliases?: readonly (string | { ip: string; hostnames: string[] })[];
+    /** Extra /etc/hosts entries: Kubernetes HostAliases, or Rio's `host[,host]=ip` strings (one, or a list). */
+    hostAliases?: string | readonly (string | { ip: string; hostnames: string[] })[];
     hostname?: string;
     stdin?: boolean;
     stdinOnce?: boolean;
@@ -267,7 +267,8 @@ export const serviceSchema = z
     .object({
         image: z.string().min(1, "image may not be empty"),
         ports: z.union([z.string(), z.number().int(), z.array(z.union([z.string(), z.number().int(), portObject]))]),
-        env: z.union([z.array(z.string()), z.record(scalar)]),
+        // Rio's parser took a string for each of its list keys as a one-entry list (ObjectsToSlice).
+        env: z.union([z.string(), z.array(z.string()), z.record(scalar)]),
         configs: mountList,
         secrets: mountList,
         command: z.union([z.string(), z.array(z.string())]),
@@ -298,15 +299,21 @@ export const serviceSchema = z
                 policy: z.string(),
                 nameservers: z.array(z.string()),
                 searches: z.array(z.string()),
-                options: z.array(
-                    z.union([z.string(), z.object({ name: z.string(), value: z.string().optional() }).strict()]),
-                ),
+                options: z.union([
+                    z.string(),
+                    z.array(
+                        z.union([z.string(), z.object({ name: z.string(), value: z.string().optional() }).strict()]),
+                    ),
+                ]),
             })
             .partial()
             .strict(),
-        hostAliases: z.array(
-            z.union([z.string(), z.object({ ip: z.string(), hostnames: z.array(z.string()).min(1) }).strict()]),
-        ),
+        hostAliases: z.union([
+            z.string(),
+            z.array(
+                z.union([z.string(), z.object({ ip: z.string(), hostnames: z.array(z.string()).min(1) }).strict()]),
+            ),
+        ]),
         hostname: z.string(),
         stdin: z.boolean(),
         stdinOnce: z.boolean(),
@@ -578,7 +585,7 @@ function podSettings(s: z.infer<typeof serviceSchema>): Record<string, unknown> 
                   ...(dns.searches && { searches: dns.searches }),
                   ...(dns.options && {
                       // Rio's --dnsoption k:v
-                      options: dns.options.map((o) =>
+                      options: (typeof dns.options === "string" ? [dns.options] : dns.options).map((o) =>
                           typeof o === "string"
                               ? o.includes(":")
                                   ? { name: o.slice(0, o.indexOf(":")), value: o.slice(o.indexOf(":") + 1) }
@@ -589,17 +596,20 @@ function podSettings(s: z.infer<typeof serviceSchema>): Record<string, unknown> 
               }
             : undefined;
     if (policy === "None" && !config?.nameservers) throw new RioInputError(["dns", "policy"], "None needs nameservers");
-    const hostAliases = s.hostAliases?.map((h, i) =>
-        under(["hostAliases", i], () => {
+    const aliases = typeof s.hostAliases === "string" ? [s.hostAliases] : s.hostAliases;
+    const hostAliases = aliases?.map((h, i) =>
+        under(typeof s.hostAliases === "string" ? ["hostAliases"] : ["hostAliases", i], () => {
             if (typeof h !== "string") {
                 if (isIP(h.ip) === 0) throw new RioInputError(["ip"], `"${h.ip}" is not an IP address`);
                 return h;
             }
-            // Rio's --add-host host=ip
+            // Rio's --add-host host[,host]=ip
             const eq = h.indexOf("=");
-            const [host, ip] = [h.slice(0, eq), h.slice(eq + 1)];
-            if (eq <= 0 || isIP(ip) === 0) throw new RioInputError([], `"${h}" must be host=ip`);
-            return { ip, hostnames: [host] };
+            const [hosts, ip] = [h.slice(0, eq), h.slice(eq + 1)];
+            const hostnames = hosts.split(",").map((x) => x.trim());
+            if (eq <= 0 || isIP(ip) === 0 || hostnames.includes(""))
+                throw new RioInputError([], `"${h}" must be host[,host]=ip`);
+            return { ip, hostnames };
         }),
     );
     const affinity = {
@@ -927,13 +937,6 @@ export function normalizeService(name: string, input: unknown): NormalizedServic
                 "autoscaling on concurrency counts requests through the gateway, so it needs an exposed port; expose one, or scale on cpu/memory",
             );
         }
-        if (s.hostNetwork && s.hostAliases !== undefined)
-            throw new RioInputError(
-                ["hostAliases"],
-                "Kubernetes ignores hostAliases on the node's network (hostNetwork)",
-                undefined,
-                true,
-            );
         const version = under(["version"], () => assertDnsLabel(s.version ?? "v0", "version"));
         const gradual = normalizeRollout(s.rollout, s.rolloutDuration);
         return {

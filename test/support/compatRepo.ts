@@ -34,6 +34,8 @@ interface Case {
      * check the rest; without `without`, nothing more of the file is checked.
      */
     gaps?: { refusal: string; without?: (text: string) => string }[];
+    /** The gateway rendered for: Envoy Gateway where the file uses what only it does (mirrors, faults). Default Traefik. */
+    implementation?: "envoy";
     /** Rio's meaning: what the objects must show. */
     check?: (objects: KubeObject[], riofile: Riofile) => void;
 }
@@ -79,16 +81,75 @@ const CASES: Record<string, Case> = {
         },
     },
     "docs-riofile-md-02-part-services.yaml": {
-        // Its image together with a build comes first; after it its rollout.interval of 2 s (Flagger steps every
-        // 10 s at the most), its build's webhookSecretName, stageOnly, pr, its placeholder secret names and its two
-        // ports on 8080 are refused too (issue 16, item 12). Its empty affinity keys are taken as none, as Rio did.
-        gaps: [{ refusal: "services.service-foo.build: give an image or a build, not both" }],
+        // Rio's Reference writes every key once, some as placeholders: what Rio ignored or could not do here is
+        // ignored with a warning at its key (issue 16, item 12); its empty affinity keys are no affinity, as in Rio.
+        check: (objects, riofile) => {
+            const pod = find(objects, "Deployment", "service-foo").spec.template.spec;
+            // The built image, not the image beside the build; hostAliases on the node's network.
+            assert.match(pod.containers[0].image, /^docker\.io\/myname\/image:0123456789ab-[0-9a-f]{8}$/);
+            assert.deepEqual(pod.hostAliases, [{ ip: "127.0.0.1", hostnames: ["example.com"] }]);
+            // Rio's Service kept the first port on 8080.
+            assert.deepEqual(
+                find(objects, "Service", "my-app").spec.ports.map((p: any) => [p.name, p.port, p.targetPort]),
+                [["web", 8080, 80]],
+            );
+            const scaled = find(objects, "ScaledObject", "service-foo").spec;
+            assert.deepEqual([scaled.minReplicaCount, scaled.maxReplicaCount], [1, 10]);
+            assert.ok(!objects.some((o) => o.kind === "Canary"), "autoscaling on concurrency keeps the route");
+            assert.deepEqual(
+                riofile.warnings?.map((w) => w.path.join(".")),
+                [
+                    "services.service-foo.image",
+                    "services.service-foo.ports.1",
+                    "services.service-foo.build.webhookSecretName",
+                    "services.service-foo.build.stageOnly",
+                    "services.service-foo.build.pr",
+                    "services.service-foo.build.tagInclude",
+                    "services.service-foo.build.tagExclude",
+                    "services.service-foo.build.cloneSecretName",
+                    "services.service-foo.build.pushRegistrySecretName",
+                    "services.service-foo.rollout",
+                ],
+            );
+        },
     },
     "docs-riofile-md-02-part-routers.yaml": {
-        gaps: [{ refusal: "routers.foo.routes[0].to[0].namespace: unknown key" }],
+        implementation: "envoy",
+        check: (objects, riofile) => {
+            // Rio's gateway sent to the destinations, not the redirect; the Reference puts them in namespace default.
+            const [rule] = find(objects, "HTTPRoute", "foo").spec.rules;
+            assert.deepEqual(
+                rule.backendRefs.map((b: any) => [b.namespace, b.name, b.port, b.weight]),
+                [
+                    ["default", "myapp-v1", 80, 50],
+                    ["default", "myapp-v2", 80, 50],
+                ],
+            );
+            assert.deepEqual(
+                rule.filters.map((f: any) => f.type),
+                ["URLRewrite", "RequestHeaderModifier", "RequestMirror"],
+            );
+            const grant = find(objects, "ReferenceGrant", "rio-router-rio-compat-foo");
+            assert.equal(grant.metadata.namespace, "default");
+            assert.deepEqual(
+                grant.spec.to.map((t: any) => t.name),
+                ["myapp-v1", "myapp-v2", "q-v0"],
+            );
+            assert.deepEqual(
+                riofile.warnings?.map((w) => w.path.join(".")),
+                ["routers.foo.routes.0.redirect"],
+            );
+        },
     },
     "docs-riofile-md-02-part-externalservices.yaml": {
-        gaps: [{ refusal: "externalservices.foo.service: unknown key" }],
+        // Rio used the first of fqdn, ipAddresses, the targets (populate.go): the DNS name; the rest it ignored.
+        check: (objects, riofile) => {
+            assert.equal(find(objects, "Service", "foo").spec.externalName, "www.foo.bar");
+            assert.deepEqual(
+                riofile.warnings?.map((w) => w.path.join(".")),
+                ["externalservices.foo.ipAddresses", "externalservices.foo.service"],
+            );
+        },
     },
     "stacks-build-stack.yaml": { answers: { PERSISTENT: "true" } },
     "stacks-cert-manager-stack.yaml": {
@@ -131,7 +192,10 @@ function render(file: string, text: string, c: Case): { objects: KubeObject[]; r
         const plan = planRiofile(riofile, {
             namespace: NAMESPACE,
             allow: ALLOW,
-            gateway: { domain: "rio-compat.example.com" },
+            gateway: {
+                domain: "rio-compat.example.com",
+                ...(c.implementation && { implementation: c.implementation }),
+            },
             registry: {
                 push: "rio-registry.rio-system.svc.cluster.local:5000",
                 pull: "localhost:30500",
