@@ -221,7 +221,27 @@ export function addRoute(content: RiofileContent, req: RouteRequest): { content:
             index,
         );
     }
-    return put(req.insert ? [req.route, ...old] : [...old, req.route], req.insert ? 0 : old.length);
+    const index = req.insert ? 0 : old.length;
+    refuseUnknownApps(content, req);
+    return put(req.insert ? [req.route, ...old] : [...old, req.route], index);
+}
+
+/**
+ * A rio stack keeps the whole namespace in one Riofile, so a target that is none of its apps is a typo here — the
+ * loader takes such a destination as another Riofile's, which a stack never has. Targets in another namespace
+ * are left to that namespace.
+ */
+function refuseUnknownApps(content: RiofileContent, req: RouteRequest): void {
+    const services = (content.services ?? {}) as Record<string, { app?: unknown }>;
+    const apps = [...new Set(Object.entries(services).map(([key, s]) => (typeof s.app === "string" ? s.app : key)))];
+    const to = (req.route.to ?? []) as { app?: unknown; namespace?: unknown }[];
+    to.forEach((d, j) => {
+        if (d.namespace !== undefined || typeof d.app !== "string" || apps.includes(d.app)) return;
+        throw new RioInputError(
+            [],
+            `TARGET "${req.targets[j] ?? d.app}": no service of this Riofile is app "${d.app}" (apps: ${apps.join(", ")})`,
+        );
+    });
 }
 
 /** Route keys (under `routes[i]`) and the flag or argument that set each. */
