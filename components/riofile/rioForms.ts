@@ -18,9 +18,9 @@ const AFFINITY_KEYS = ["nodeAffinity", "podAffinity", "podAntiAffinity"];
  * A service: empty affinity keys (Rio's Reference writes `nodeAffinity:`) are no affinity; an `image` beside a
  * `build` is dropped (Rio ran it only until the build first succeeded, then the built image for good); a later port
  * on an earlier one's Service port is dropped (see {@link portForms}); a relative host path is taken from the node's
- * root (see {@link volumeForms}); the build's keys for what pulumi-rio does
- * otherwise are dropped (see {@link buildForms}); a gradual rollout of a service that autoscales on concurrency is
- * dropped; a rollout interval under Flagger's shortest is raised to it (see {@link rolloutForms}).
+ * root (see {@link volumeForms}); the build's keys for what pulumi-rio does otherwise are dropped (see
+ * {@link buildForms}); a gradual rollout of a service that autoscales on concurrency is dropped; a rollout interval
+ * under Flagger's shortest is raised to it (see {@link rolloutForms}).
  */
 export function rioServiceForms(raw: unknown, at: At, warnings: RioWarning[]): unknown {
     if (!isMap(raw)) return raw;
