@@ -516,7 +516,7 @@ export function program(out: (s: string) => void, start: (p: Promise<void>) => v
         .exitOverride()
         // Rio's global flags go before the command (rio -n team ps); `rio run -n` is the service's name.
         .enablePositionalOptions()
-        .option("-n, --namespace <ns>", "the namespace of ps, up, scale and rm", "default")
+        .option("-n, --namespace <ns>", "the namespace the commands work in (ps -a: every namespace)", "default")
         .option("--stack <name>", "the Pulumi stack (default: named after the current kube context)")
         .option("--kubeconfig <file>", "the kubeconfig (default: KUBECONFIG, else ~/.kube/config)");
     cli.command("render")
