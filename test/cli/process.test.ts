@@ -3,40 +3,13 @@
  * and nothing run — no Pulumi CLI is needed to get there (this machine's PATH need not have one).
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, it } from "node:test";
-
-const RIO = path.resolve(__dirname, "../../components/cli/main.js");
+import { describe, it } from "node:test";
+import { useRioProcess } from "../support/rioProcess";
 
 describe("rio's commands on bad input", () => {
-    let dir: string;
-    let env: NodeJS.ProcessEnv;
-    before(() => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-process-"));
-        const kubeconfig = path.join(dir, "kubeconfig");
-        fs.writeFileSync(
-            kubeconfig,
-            [
-                "apiVersion: v1",
-                "kind: Config",
-                "current-context: k3d-dev",
-                "clusters: [{name: dev, cluster: {server: 'https://127.0.0.1:1'}}]",
-                "users: [{name: dev, user: {token: t}}]",
-                "contexts: [{name: k3d-dev, context: {cluster: dev, user: dev}}]",
-                "",
-            ].join("\n"),
-        );
-        env = { PATH: process.env.PATH, HOME: dir, RIO_HOME: path.join(dir, "rio-home"), KUBECONFIG: kubeconfig };
-    });
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-    const rio = (...args: string[]) => {
-        const r = spawnSync(process.execPath, [RIO, ...args], { cwd: dir, env, encoding: "utf8" });
-        return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-    };
+    const { rio, dir } = useRioProcess("rio-process-");
 
     it("a bad flag value: the flag named, and rio's folder not even made", () => {
         assert.deepEqual(rio("run", "-p", "abc", "-n", "hello-world", "nginx"), {
@@ -55,15 +28,15 @@ describe("rio's commands on bad input", () => {
             stderr: 'rio: scale "hello-world=many": "many" is not a count (2) or a range (1-10)\n',
         });
         assert.deepEqual(rio("up", "-f", "Riofle"), { code: 1, stdout: "", stderr: "rio: Riofle: no such file\n" });
-        assert.equal(fs.existsSync(path.join(dir, "rio-home")), false);
+        assert.equal(fs.existsSync(path.join(dir(), "rio-home")), false);
     });
 
     it("no kube context: says how to choose one", () => {
-        const r = rio("--kubeconfig", path.join(dir, "none"), "run", "-p", "80", "-n", "web", "nginx");
+        const r = rio("--kubeconfig", path.join(dir(), "none"), "run", "-p", "80", "-n", "web", "nginx");
         assert.deepEqual(r, {
             code: 1,
             stdout: "",
-            stderr: `rio: no current kube context in ${path.join(dir, "none")}: choose one (kubectl config use-context NAME), or give --kubeconfig\n`,
+            stderr: `rio: no current kube context in ${path.join(dir(), "none")}: choose one (kubectl config use-context NAME), or give --kubeconfig\n`,
         });
     });
 

@@ -4,40 +4,13 @@
  * each says to run it first.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, it } from "node:test";
-
-const RIO = path.resolve(__dirname, "../../components/cli/main.js");
+import { describe, it } from "node:test";
+import { useRioProcess } from "../support/rioProcess";
 
 describe("rio logs, exec, pods, endpoints, info and dashboard on bad input", () => {
-    let dir: string;
-    let env: NodeJS.ProcessEnv;
-    before(() => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-read-"));
-        const kubeconfig = path.join(dir, "kubeconfig");
-        fs.writeFileSync(
-            kubeconfig,
-            [
-                "apiVersion: v1",
-                "kind: Config",
-                "current-context: k3d-dev",
-                "clusters: [{name: dev, cluster: {server: 'https://127.0.0.1:1'}}]",
-                "users: [{name: dev, user: {token: t}}]",
-                "contexts: [{name: k3d-dev, context: {cluster: dev, user: dev}}]",
-                "",
-            ].join("\n"),
-        );
-        env = { PATH: process.env.PATH, HOME: dir, RIO_HOME: path.join(dir, "rio-home"), KUBECONFIG: kubeconfig };
-    });
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-    const rio = (...args: string[]) => {
-        const r = spawnSync(process.execPath, [RIO, ...args], { cwd: dir, env, encoding: "utf8" });
-        return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-    };
+    const { rio, dir } = useRioProcess("rio-read-");
     const fails = (stderr: string) => ({ code: 1, stdout: "", stderr: `rio: ${stderr}\n` });
 
     it("a bad flag or target: the flag or target named, nothing read", () => {
@@ -57,7 +30,7 @@ describe("rio logs, exec, pods, endpoints, info and dashboard on bad input", () 
             rio("dashboard", "--duration", "1m"),
             fails("--duration: 1m is shorter than the API server allows (10m)"),
         );
-        assert.equal(fs.existsSync(path.join(dir, "rio-home")), false);
+        assert.equal(fs.existsSync(path.join(dir(), "rio-home")), false);
     });
 
     it("usage errors exit 2: a missing command, a format that is not json or yaml", () => {

@@ -3,40 +3,13 @@
  * 1, nothing on stdout, before anything runs (no Pulumi CLI is needed to get there).
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, it } from "node:test";
-
-const RIO = path.resolve(__dirname, "../../components/cli/main.js");
+import { describe, it } from "node:test";
+import { useRioProcess } from "../support/rioProcess";
 
 describe("rio's traffic commands on bad input", () => {
-    let dir: string;
-    let env: NodeJS.ProcessEnv;
-    before(() => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-traffic-process-"));
-        const kubeconfig = path.join(dir, "kubeconfig");
-        fs.writeFileSync(
-            kubeconfig,
-            [
-                "apiVersion: v1",
-                "kind: Config",
-                "current-context: k3d-dev",
-                "clusters: [{name: dev, cluster: {server: 'https://127.0.0.1:1'}}]",
-                "users: [{name: dev, user: {token: t}}]",
-                "contexts: [{name: k3d-dev, context: {cluster: dev, user: dev}}]",
-                "",
-            ].join("\n"),
-        );
-        env = { PATH: process.env.PATH, HOME: dir, RIO_HOME: path.join(dir, "rio-home"), KUBECONFIG: kubeconfig };
-    });
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-    const rio = (...args: string[]) => {
-        const r = spawnSync(process.execPath, [RIO, ...args], { cwd: dir, env, encoding: "utf8" });
-        return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-    };
+    const { rio, dir } = useRioProcess("rio-traffic-process-");
 
     it("a bad argument or flag: one line naming it, and rio's folder not even made", () => {
         const cases: [string[], string][] = [
@@ -75,7 +48,7 @@ describe("rio's traffic commands on bad input", () => {
         ];
         for (const [args, message] of cases)
             assert.deepEqual(rio(...args), { code: 1, stdout: "", stderr: `rio: ${message}\n` }, args.join(" "));
-        assert.equal(fs.existsSync(path.join(dir, "rio-home")), false);
+        assert.equal(fs.existsSync(path.join(dir(), "rio-home")), false);
     });
 
     it("before rio install: stage, weight and promote say to run it first", () => {
