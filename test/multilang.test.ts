@@ -53,6 +53,9 @@ describe("the schema the analyzer infers", () => {
             TOKENS,
         );
         assert.deepEqual(schema.dependencies, []);
+        // Every language's generator is told to respect the schema's version; Python's package is pulumi_rio.
+        assert.deepEqual(schema.language.python, { respectSchemaVersion: true, packageName: "pulumi_rio" });
+        assert.deepEqual(schema.language.go, { respectSchemaVersion: true });
         for (const t of Object.keys(schema.types)) assert.match(t, /^pulumi-rio:index:[A-Z][A-Za-z]+$/);
         // Every reference is to one of its own types, or to Pulumi's Any (free-form Kubernetes affinity, Helm values).
         for (const ref of new Set(refs(schema)))

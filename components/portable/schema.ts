@@ -18,10 +18,17 @@ export const SECRETS: Record<string, string[]> = {
     RioSystem: ["kubeconfig", "cloudflareApiToken", "registryPassword", "buildSecretValues", "registryCredentials"],
 };
 
-/** The enrichment: type descriptions from the analyzer's type definitions, and the secret flags. */
+/**
+ * The Python SDK's package: `pulumi_rio`, as Pulumi's own packages are named (`pulumi_kubernetes`). Without it
+ * Python's generator prefixes the package name with `pulumi_` once more (`pulumi_pulumi_rio`).
+ */
+export const PYTHON_PACKAGE = "pulumi_rio";
+
+/** The enrichment: type descriptions from the analyzer's type definitions, the secret flags, the Python name. */
 export function enrichSchema(schema: PackageSpec, types: Record<string, TypeDefinition>): PackageSpec {
     // A JSON copy: the schema is sent as JSON, so keys the SDK sets to undefined (namespace) are not part of it.
     const out: PackageSpec = JSON.parse(JSON.stringify(schema));
+    out.language = { ...out.language, python: { ...out.language?.python, packageName: PYTHON_PACKAGE } };
     for (const [name, def] of Object.entries(types)) {
         const type = out.types[`${PACKAGE}:index:${name}`];
         if (type && def.description) type.description = def.description;

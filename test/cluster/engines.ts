@@ -7,12 +7,14 @@
  * module cache. The binaries land in `<cache>/engines/<name>-<key>/bin`, where the key hashes the module's
  * go.mod and go.sum, the build flags and the Go version: a version bump is a new folder, an unchanged one is
  * reused (CI on the same machine pays the cold build once). Nothing built or downloaded enters the repository.
+ * The Python environment of the Python program is made here too (python.ts).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { makePython, REQUIREMENTS } from "./python";
 
 /** The repository's engine modules (test/cluster/engines), from dist/test/cluster or test/cluster alike. */
 export const ENGINES_SRC = path.resolve(__dirname, "../../..", "test/cluster/engines");
@@ -178,6 +180,13 @@ export const ENGINES: Engine[] = [
             },
         ],
         ldflags: `-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v${VERSIONS.pulumiYaml}`,
+    },
+    {
+        // Pulumi's own SDK generators for Python and Go (pkg/v3/codegen, at the CLI's version), run on the plugin's
+        // schema as those languages' hosts run them for `pulumi package add`: the hosts' modules are not served.
+        name: "sdkgen",
+        binaries: [{ name: "pulumi-rio-sdkgen", pkg: ".", versionArgs: [] }],
+        ldflags: "-s -w",
     },
 ];
 
@@ -375,15 +384,20 @@ async function main(only: string[]): Promise<void> {
             console.log(`${bin}\t${versionOf(bin, b.versionArgs)}\t${took}`);
         }
     }
+    const py = makePython();
+    console.log(
+        `${py.python}\t${py.version}, ${path.basename(REQUIREMENTS)}\t${py.seconds === undefined ? "cached" : `made in ${py.seconds.toFixed(0)} s`}`,
+    );
     const gib = (dir: string) => (fs.existsSync(dir) ? (du(dir) / 2 ** 30).toFixed(1) : "0");
     console.log(
         `engines ready in ${((Date.now() - all) / 1000).toFixed(0)} s (${goVer}); disk: engines ${gib(path.join(CACHE, "engines"))} GiB, ` +
             `module cache ${gib(path.join(CACHE, "gomod"))} GiB, build cache ${gib(path.join(CACHE, "gocache"))} GiB`,
     );
     console.log(
-        "not built: pulumi-language-nodejs (the Go module proxy serves no version of " +
-            "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3): the cluster tier runs programs inline " +
-            "through the Automation API, which needs no language host",
+        "not built: pulumi-language-nodejs, -python and -go (the Go module proxy serves no version of " +
+            "github.com/pulumi/pulumi/sdk/{nodejs/cmd/pulumi-language-nodejs,python/cmd/pulumi-language-python," +
+            "go/pulumi-language-go}/v3): the cluster tier runs Node.js and Python programs inline through the " +
+            "Automation API, which needs no language host, and generates SDKs with pulumi-rio-sdkgen",
     );
 }
 

@@ -9,14 +9,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { engineBinDirs } from "./engines";
 import { namespaceObject, useCluster } from "./harness";
 import { changes, inlineStack } from "./pulumi";
+import { pluginBin } from "./sdk";
 
-const ROOT = path.resolve(__dirname, "../../..");
 const cluster = useCluster({ crds: ["gatewayApi"] });
 const GATEWAY = { domain: "apps.example.com", implementation: "traefik" };
 const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
@@ -39,13 +38,6 @@ class Remote extends pulumi.ComponentResource {
     output<T>(name: string): pulumi.Output<T> {
         return (this as unknown as Record<string, pulumi.Output<T>>)[name]!;
     }
-}
-
-/** A folder holding the plugin executable, as node_modules/.bin holds it after `npm install`. */
-function pluginBin(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-plugin-bin-"));
-    fs.symlinkSync(path.join(ROOT, "dist/components/portable/main.js"), path.join(dir, "pulumi-resource-pulumi-rio"));
-    return dir;
 }
 
 /** The secret env value: distinctive, so the state can be searched for it. */
