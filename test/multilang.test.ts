@@ -13,7 +13,7 @@ import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { COMPONENTS } from "../components/portable/components";
 import { PLUGIN_DIR, SCHEMA_SOURCES } from "../components/portable/provider";
-import { analyzeSchema, SECRETS } from "../components/portable/schema";
+import { analyzeSchema, mustBeKnown, SECRETS } from "../components/portable/schema";
 import { cachedSchema, sourceHash } from "../components/portable/schemaCache";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -55,7 +55,37 @@ describe("the schema the analyzer infers", () => {
         assert.deepEqual(schema.dependencies, []);
         // Every language's generator is told to respect the schema's version; Python's package is pulumi_rio.
         assert.deepEqual(schema.language.python, { respectSchemaVersion: true, packageName: "pulumi_rio" });
-        assert.deepEqual(schema.language.go, { respectSchemaVersion: true });
+        assert.deepEqual(schema.language.go, {
+            respectSchemaVersion: true,
+            importBasePath: "example.com/pulumi-rio/sdk/go/pulumirio",
+        });
+        // Maps of objects are inputs (Go's generator cannot compile them plain: pulumi/pulumi#14662), and still
+        // among the keys the plugin needs known, with every plain key.
+        const maps = Object.entries(schema.resources).flatMap(([token, r]: [string, any]) =>
+            Object.entries(r.inputProperties)
+                .filter(([, p]: [string, any]) => p.additionalProperties?.$ref?.startsWith("#/types/"))
+                .map(([k, p]: [string, any]) => [
+                    token.split(":")[2],
+                    k,
+                    p.plain ?? false,
+                    p.additionalProperties.plain ?? false,
+                ]),
+        );
+        assert.deepEqual(maps.sort(), [
+            ["RioRouter", "apps", false, false],
+            ["RioService", "routers", false, false],
+            ["RioService", "versions", false, false],
+            ["RioSystem", "buildSecretValues", false, false],
+            ["RioSystem", "buildSecrets", false, false],
+            ["RioSystem", "charts", false, false],
+        ]);
+        assert.deepEqual(mustBeKnown(resource("RioRouter")), [
+            "routes",
+            "hostnames",
+            "hostLabel",
+            "gatewayImplementation",
+            "apps",
+        ]);
         for (const t of Object.keys(schema.types)) assert.match(t, /^pulumi-rio:index:[A-Z][A-Za-z]+$/);
         // Every reference is to one of its own types, or to Pulumi's Any (free-form Kubernetes affinity, Helm values).
         for (const ref of new Set(refs(schema)))
@@ -85,10 +115,9 @@ describe("the schema the analyzer infers", () => {
         assert.equal(service.env.plain, undefined);
         assert.equal(service.gateway.$ref, "#/types/pulumi-rio:index:Gateway");
         assert.deepEqual(service.allow.items, { $ref: "#/types/pulumi-rio:index:Allowable", plain: true });
-        assert.deepEqual(service.versions.additionalProperties, {
-            $ref: "#/types/pulumi-rio:index:ServiceVersion",
-            plain: true,
-        });
+        // A map of objects is an input, for Go (see enrichSchema); the plugin still needs it known.
+        assert.deepEqual(service.versions.additionalProperties, { $ref: "#/types/pulumi-rio:index:ServiceVersion" });
+        assert.equal(service.versions.plain, undefined);
         assert.deepEqual(service.nodeAffinity.additionalProperties, { $ref: "pulumi.json#/Any" });
         assert.equal(service.readinessProbeSpec.$ref, "#/types/pulumi-rio:index:Probe");
         assert.deepEqual(resource("RioService").requiredInputs, []);

@@ -54,11 +54,13 @@ const settled = (o: pulumi.Output<unknown>): Promise<unknown> => (o as any).prom
 const isSecret = (o: unknown): Promise<boolean> => (pulumi.output(o) as any).isSecret;
 
 /** Inputs as the engine sends them to Construct (a protobuf Struct), read back by the SDK's provider server. */
-async function wire(inputs: Record<string, unknown>): Promise<pulumi.Inputs> {
+async function wire(inputs: Record<string, unknown>, dependsOn: Record<string, string[]> = {}): Promise<pulumi.Inputs> {
     const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
     const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }));
     const { deserializeInputs } = require("@pulumi/pulumi/provider/server");
-    return deserializeInputs(Struct.fromJavaScript(inputs), new Map());
+    // Each key's dependencies, as the engine's ConstructRequest.PropertyDependencies gives them.
+    const deps = new Map(Object.entries(dependsOn).map(([k, urns]) => [k, { getUrnsList: () => urns }]));
+    return deserializeInputs(Struct.fromJavaScript(inputs), deps);
 }
 /** A value as the engine sends a secret. */
 const wireSecret = (value: unknown) => ({
@@ -409,6 +411,40 @@ describe("the plugin's construct, with inputs as they come off the wire", () => 
         const secret = one("kubernetes:core/v1:Secret", "rio-secret-git");
         assert.deepEqual(secret.inputs.stringData, { username: "bot", password: "tok" });
         assert.ok(secret.secretInputs.includes("stringData"));
+    });
+
+    it("refuses another resource's output where a value must be known, before registering anything", async () => {
+        const ns = "urn:pulumi:test::rio::kubernetes:core/v1:Namespace::shop";
+        const apps = { web: { image: "nginx", ports: ["80/http"] } };
+        const inputs = await wire({ routes: [{ to: [{ app: "web" }] }], apps, gateway }, { apps: [ns] });
+        assert.ok(pulumi.Output.isInstance(inputs.apps), "a value with dependencies comes as an Output");
+        await assert.rejects(provider().construct("r", "pulumi-rio:index:RioRouter", inputs, {}), {
+            message:
+                `RioRouter "r": apps: must be a value the program knows when it runs, not another resource's ` +
+                "output: it decides which objects exist",
+        });
+        const ports = await wire({ image: "nginx", ports: ["80/http"], gateway }, { ports: [ns] });
+        await assert.rejects(provider().construct("web", "pulumi-rio:index:RioService", ports, {}), {
+            message:
+                `RioService "web": ports: must be a value the program knows when it runs, not another resource's ` +
+                "output: it decides which objects exist",
+        });
+        assert.equal(registered.length, 0, "nothing registered");
+        // The same values with no dependencies are taken.
+        await provider().construct(
+            "r",
+            "pulumi-rio:index:RioRouter",
+            await wire({ routes: [{ to: [{ app: "web" }] }], apps, gateway }),
+            {},
+        );
+        await new Promise((r) => setImmediate(r));
+        assert.deepEqual(
+            registered.filter((r) => !r.custom).map((r) => [r.type, r.name]),
+            [
+                ["pulumi-rio:index:RioRouter", "r"],
+                ["pulumi-rio:index:RioRouter", "r"],
+            ],
+        );
     });
 
     it("refuses a type token that is not one of its components", async () => {

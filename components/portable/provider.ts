@@ -8,7 +8,10 @@ import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
 import * as fs from "fs";
 import * as path from "path";
+import { RioInputError } from "../errors";
+import { checked } from "../kube/userError";
 import { COMPONENTS, PACKAGE } from "./components";
+import { mustBeKnown, SECRETS } from "./schema";
 
 export class RioProvider implements Provider {
     readonly version: string;
@@ -45,6 +48,8 @@ export class RioProvider implements Provider {
         const component = COMPONENTS[type.split(":")[2]!];
         const resource = this.spec().resources[type];
         if (!component || !resource) throw new Error(`pulumi-rio has no component ${type}`);
+        const kind = type.split(":")[2]!;
+        checked(kind, name, () => refuseOutputs(inputs, mustBeKnown(resource), SECRETS[kind] ?? []));
         const instance = new component(name, inputs, options);
         const outputs = instance as unknown as Record<string, pulumi.Input<unknown>>;
         return {
@@ -52,6 +57,21 @@ export class RioProvider implements Provider {
             state: Object.fromEntries(Object.keys(resource.properties ?? {}).map((k) => [k, outputs[k]])),
         };
     }
+}
+
+/**
+ * Refuses another resource's output (or an unknown) where the component needs a value it knows when the program
+ * runs: such a key decides which objects exist, so it must be the same in preview and update. A program sends a
+ * value given as is in the clear; the engine hands the provider an output only for dependencies, secrets and
+ * unknowns, and secret keys are the component's to unwrap.
+ */
+export function refuseOutputs(inputs: pulumi.Inputs, keys: readonly string[], secrets: readonly string[]): void {
+    for (const key of keys)
+        if (!secrets.includes(key) && pulumi.Output.isInstance(inputs[key]))
+            throw new RioInputError(
+                [key],
+                "must be a value the program knows when it runs, not another resource's output: it decides which objects exist",
+            );
 }
 
 /** The plugin folder of this checkout (the analyzer reads TypeScript sources, so the plugin runs from a checkout). */

@@ -24,11 +24,50 @@ export const SECRETS: Record<string, string[]> = {
  */
 export const PYTHON_PACKAGE = "pulumi_rio";
 
-/** The enrichment: type descriptions from the analyzer's type definitions, the secret flags, the Python name. */
+/**
+ * The Go SDK's import path: its package `pulumirio` in a module `example.com/pulumi-rio/sdk/go` (a placeholder
+ * until the package is published; `pulumi package add` links the generated module by a replace directive).
+ */
+export const GO_IMPORT_BASE = "example.com/pulumi-rio/sdk/go/pulumirio";
+
+type Property = { type?: string; plain?: boolean; additionalProperties?: { $ref?: string; plain?: boolean } };
+
+/** A map whose values are one of the package's object types (`apps: Record<string, ServiceSpec>`). */
+export function isMapOfObjects(p: Property): boolean {
+    return p.type === "object" && p.additionalProperties?.$ref?.startsWith("#/types/") === true;
+}
+
+/**
+ * The input properties a program must give as values known when it runs (they decide which objects exist): the
+ * analyzer's plain ones, and the maps of objects the schema gives as inputs for Go's sake (see enrichSchema).
+ */
+export function mustBeKnown(resource: { inputProperties?: Record<string, Property> }): string[] {
+    return Object.entries(resource.inputProperties ?? {})
+        .filter(([, p]) => p.plain === true || isMapOfObjects(p))
+        .map(([k]) => k);
+}
+
+/**
+ * The enrichment: type descriptions from the analyzer's type definitions, the secret flags, the Python and Go
+ * names, and maps of objects as inputs: Pulumi's Go generator refers to the element's `…Args` type of a plain map
+ * of objects without generating it when the type is used nowhere else (pulumi/pulumi#14662), so the Go SDK would
+ * not compile. On the wire a plain value and a known input are the same; the provider still refuses an unknown one
+ * there (provider.ts).
+ */
 export function enrichSchema(schema: PackageSpec, types: Record<string, TypeDefinition>): PackageSpec {
     // A JSON copy: the schema is sent as JSON, so keys the SDK sets to undefined (namespace) are not part of it.
     const out: PackageSpec = JSON.parse(JSON.stringify(schema));
-    out.language = { ...out.language, python: { ...out.language?.python, packageName: PYTHON_PACKAGE } };
+    out.language = {
+        ...out.language,
+        python: { ...out.language?.python, packageName: PYTHON_PACKAGE },
+        go: { ...out.language?.go, importBasePath: GO_IMPORT_BASE },
+    };
+    for (const resource of Object.values(out.resources))
+        for (const p of Object.values(resource.inputProperties ?? {}) as Property[])
+            if (isMapOfObjects(p)) {
+                delete p.plain;
+                delete p.additionalProperties!.plain;
+            }
     for (const [name, def] of Object.entries(types)) {
         const type = out.types[`${PACKAGE}:index:${name}`];
         if (type && def.description) type.description = def.description;

@@ -10,7 +10,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { generateSdk, getSchema, pluginBin } from "./sdk";
+import { goEnv, VERSIONS } from "./engines";
+import { generateSdk, getSchema, pluginBin, run } from "./sdk";
 
 const ROOT = path.resolve(__dirname, "../../..");
 
@@ -57,6 +58,19 @@ describe("pulumi package get-schema on the plugin executable", () => {
             "pulumirio/rioSystem.go",
             "pulumirio/riofile.go",
         ]);
+        // The Go SDK compiles, with the README's example program: its module as `package add` makes one.
+        const program = path.join(dir, "goprogram");
+        fs.mkdirSync(program);
+        for (const f of ["go.mod", "go.sum", "main.go"])
+            fs.copyFileSync(path.join(ROOT, "test/cluster/goprogram", f), path.join(program, f));
+        fs.cpSync(path.join(dir, "sdks", "go"), path.join(program, "sdk"), { recursive: true });
+        fs.writeFileSync(
+            path.join(program, "sdk", "go.mod"),
+            `module example.com/pulumi-rio/sdk/go\n\ngo 1.26.0\n\nrequire github.com/pulumi/pulumi/sdk/v3 v${VERSIONS.pulumi}\n`,
+        );
+        await run("go", ["build", "-o", path.join(dir, "goprogram-bin"), "."], { cwd: program, env: goEnv() });
+        assert.ok(fs.statSync(path.join(dir, "goprogram-bin")).size > 0, "the Go program was built");
+
         assert.deepEqual(await files("python"), [
             "pulumi_rio/__init__.py",
             "pulumi_rio/_enums.py",
