@@ -110,11 +110,14 @@ export function normalizeBuild(input: BuildSpec): NormalizedBuild {
             true,
         );
     }
-    if (!GIT_URL.test(b.repo))
+    if (!GIT_URL.test(b.repo)) {
+        // Rio's walkthroughs write `git@github.com/org/repo`, which git reads as a local folder: say the fix.
+        const scp = /^(git@[^:/\s]+)\/(\S+)$/.exec(b.repo);
         throw new RioInputError(
             ["repo"],
-            `"${b.repo}" is not a git URL (https://…, ssh://…, git@host:path or file://…)`,
+            `"${b.repo}" is not a git URL (https://…, ssh://…, git@host:path or file://…)${scp ? `; over SSH a colon follows the host: ${scp[1]}:${scp[2]}` : ""}`,
         );
+    }
     if (b.webhookSecretName !== undefined) {
         throw new RioInputError(
             ["webhookSecretName"],

@@ -210,7 +210,11 @@ export async function run(
         readFile: (f) => fs.readFileSync(f, "utf8"),
     });
     const given = flags.name !== undefined ? parseServiceName(flags.name, "--name") : undefined;
-    if (given) checkRunService(given.app, service);
+    // The loader's warnings about what the flags set (a --build-* flag pulumi-rio ignores), said once.
+    const check = (app: string) => {
+        for (const w of checkRunService(app, service).warnings) io.err(`rio: warning: ${w}\n`);
+    };
+    if (given) check(given.app);
     const percent = flags.weight !== undefined ? parsePercent(flags.weight, "--weight") : undefined;
     const namespace = given?.namespace ?? globals.namespace;
     let key = "";
@@ -218,12 +222,17 @@ export async function run(
         globals,
         flags,
         io,
-        {},
+        // What only planning finds (the repository unreachable, its branch missing) is about a flag too, when it
+        // is about this namespace's service (another namespace's entry of that name is not).
+        {
+            explain: (e) =>
+                e.location === undefined || e.location.file === riofileLabel(namespace) ? asRunFlagError(e, key) : e,
+        },
         (current) => {
             const content = namespaceContent(current, namespace);
             const taken = new Set(Object.keys((content.services ?? {}) as object));
             const name = given ?? { app: randomName(taken) };
-            if (!given) checkRunService(name.app, service);
+            if (!given) check(name.app);
             const put = putService(content, name, service);
             key = put.key;
             // Rio's --weight: this version's share of the app, the other versions sharing the rest (weights.ts).

@@ -263,6 +263,23 @@ function stackCommands(cli: Command, start: (p: Promise<void>) => void): void {
                 "--weight <percent>",
                 "this version's share of the app's traffic, 0-100 (its other versions share the rest)",
             )
+            .option("--build-branch <branch>", "the branch to build (default: the repository's default branch)")
+            .option("--build-revision <revision>", "a tag or commit to build instead of a branch")
+            .option("--build-dockerfile <path>", "the Dockerfile, in the repository (default: Dockerfile)")
+            .option("--build-context <path>", "the build context, in the repository (default: .)")
+            .option("--build-clone-secret <name>", "the git credentials to clone with (rio secret create)")
+            .option("--build-registry <registry>", "push to this registry instead of RioSystem's")
+            .option("--build-image-name <name>", "the image's repository[:tag] (default: <namespace>/<name>)")
+            .option("--build-docker-push-secret <name>", "the registry credentials to push with (rio secret create)")
+            .option("--build-timeout <duration>", "how long a build may take (default: 10m)")
+            .option("--build-tag", "build the newest tag instead of a branch (at each update)")
+            .option("--build-tag-include <regexp>", "with --build-tag: the tags to consider")
+            .option("--build-tag-exclude <regexp>", "with --build-tag: the tags to leave out")
+            .option(
+                "--build-webhook-secret <name>",
+                "Rio's GitHub webhook (ignored: a new commit builds at the next update)",
+            )
+            .option("--build-pr", "Rio's pull-request builds (ignored: pull requests get preview stacks)")
             .passThroughOptions(),
     ).action((image: string, args: string[], flags: RunFlags & ChangeFlags) =>
         start(commands().then((c) => c.run(globals(), image, args, flags, io(c)))),
@@ -360,6 +377,7 @@ function sectionCommands(cli: Command, start: (p: Promise<void>) => void): void 
     changeOptions(
         secret
             .command("create")
+            .alias("add")
             .description(
                 "ask for a credential as Rio did (a password with echo off, or one line of stdin each) and keep it encrypted in the stack",
             )

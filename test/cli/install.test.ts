@@ -4,6 +4,8 @@ import { describe, it } from "node:test";
 import { RioInputError } from "../../components/errors";
 import { parseRiofile } from "../../components/riofile/load";
 import { asInstallError, disabledFeatures, installSettings } from "../../components/cli/installFlags";
+import { checkContent } from "../../components/cli/riofileEdit";
+import { RunFlags, runService } from "../../components/cli/runFlags";
 import { checkDesired, systemArgs } from "../../components/cli/stackProgram";
 
 const throwsMessage = (fn: () => unknown, message: string) =>
@@ -116,6 +118,29 @@ describe("a rio stack's program", () => {
             build: false,
             registry: false,
             dashboard: true,
+        });
+    });
+
+    it("rio run GIT-URL turns on the builder and the registry; --build-registry leaves the registry off", () => {
+        const inputs = { lookupEnv: () => undefined, readFile: () => "" };
+        const ran = (flags: RunFlags) =>
+            checkContent(
+                { services: { "cd-demo": runService("https://github.com/rancher/rio-demo", [], flags, inputs) } },
+                "default",
+            );
+        assert.deepEqual(systemArgs({}, [ran({ ports: ["8080"] })]).features, {
+            autoscaling: false,
+            metrics: false,
+            rollout: false,
+            build: true,
+            registry: true,
+        });
+        assert.deepEqual(systemArgs({}, [ran({ buildRegistry: "ghcr.io" })]).features, {
+            autoscaling: false,
+            metrics: false,
+            rollout: false,
+            build: true,
+            registry: false,
         });
     });
 

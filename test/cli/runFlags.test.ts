@@ -8,7 +8,8 @@ import { describe, it } from "node:test";
 import { RioInputError } from "../../components/errors";
 import { checkRiofile, parseRiofile } from "../../components/riofile/load";
 import { normalizeApp } from "../../components/service/app";
-import { checkRunService, parseEnvFile, RunFlags, runService } from "../../components/cli/runFlags";
+import { checkContent, textOf } from "../../components/cli/riofileEdit";
+import { checkRunService, isGitRepository, parseEnvFile, RunFlags, runService } from "../../components/cli/runFlags";
 import { parseServiceName, randomName } from "../../components/cli/serviceName";
 
 const NO_INPUTS = {
@@ -170,4 +171,251 @@ describe("rio run -n [ns:]name[@version]", () => {
         i = 0;
         assert.equal(randomName(new Set(["brave-badger0"]), random), "brave-badger5000");
     });
+});
+
+/** What `rio run` keeps in the stack for the service: the loader's normalized text of it. */
+const kept = (service: Record<string, unknown>) =>
+    textOf(checkContent({ services: { "cd-demo": service } }, "default"));
+
+const REPO = "https://github.com/rancher/rio-demo";
+
+const BUILD_CASES: {
+    name: string;
+    image?: string;
+    flags: RunFlags;
+    build: Record<string, unknown>;
+    riofile: string;
+}[] = [
+    {
+        name: "https:// (the walkthrough's rio run -n cd-demo -p 8080 https://github.com/rancher/rio-demo)",
+        flags: { ports: ["8080"] },
+        build: { repo: REPO },
+        riofile: `ports:\n  - "8080"\nbuild:\n  repo: ${REPO}`,
+    },
+    {
+        name: "http://",
+        image: "http://127.0.0.1:8000/rio-demo.git",
+        flags: {},
+        build: { repo: "http://127.0.0.1:8000/rio-demo.git" },
+        riofile: "build:\n  repo: http://127.0.0.1:8000/rio-demo.git",
+    },
+    {
+        name: "git@host:org/repo with --build-clone-secret (the walkthrough's SSH form, with its colon)",
+        image: "git@github.com:rancher/rio-demo",
+        flags: { buildCloneSecret: "gitcredential-ssh" },
+        build: { repo: "git@github.com:rancher/rio-demo", cloneSecretName: "gitcredential-ssh" },
+        riofile: "build:\n  repo: git@github.com:rancher/rio-demo\n  cloneSecretName: gitcredential-ssh",
+    },
+    {
+        name: "ssh://",
+        image: "ssh://git@github.com/rancher/rio-demo.git",
+        flags: {},
+        build: { repo: "ssh://git@github.com/rancher/rio-demo.git" },
+        riofile: "build:\n  repo: ssh://git@github.com/rancher/rio-demo.git",
+    },
+    {
+        name: "--build-branch",
+        flags: { buildBranch: "dev" },
+        build: { repo: REPO, branch: "dev" },
+        riofile: `build:\n  repo: ${REPO}\n  branch: dev`,
+    },
+    {
+        name: "--build-revision",
+        flags: { buildRevision: "v1.2.0" },
+        build: { repo: REPO, revision: "v1.2.0" },
+        riofile: `build:\n  repo: ${REPO}\n  revision: v1.2.0`,
+    },
+    {
+        name: "--build-dockerfile and --build-context",
+        flags: { buildDockerfile: "docker/Dockerfile.prod", buildContext: "docker" },
+        build: { repo: REPO, dockerfile: "docker/Dockerfile.prod", context: "docker" },
+        riofile: `build:\n  repo: ${REPO}\n  dockerfile: docker/Dockerfile.prod\n  context: docker`,
+    },
+    {
+        name: "--build-registry, --build-image-name and --build-docker-push-secret",
+        flags: { buildRegistry: "ghcr.io", buildImageName: "acme/demo:latest", buildDockerPushSecret: "dockerconfig" },
+        build: {
+            repo: REPO,
+            pushRegistrySecretName: "dockerconfig",
+            pushRegistry: "ghcr.io",
+            imageName: "acme/demo:latest",
+        },
+        riofile: `build:\n  repo: ${REPO}\n  imageName: acme/demo:latest\n  pushRegistry: ghcr.io\n  pushRegistrySecretName: dockerconfig`,
+    },
+    {
+        name: "--build-timeout: a Go duration, as whole seconds",
+        flags: { buildTimeout: "1h30m" },
+        build: { repo: REPO, timeout: 5400 },
+        riofile: `build:\n  repo: ${REPO}\n  timeout: 5400`,
+    },
+    {
+        name: "--build-timeout 90.5s: truncated to whole seconds, as Rio did",
+        flags: { buildTimeout: "90.5s" },
+        build: { repo: REPO, timeout: 90 },
+        riofile: `build:\n  repo: ${REPO}\n  timeout: 90`,
+    },
+    {
+        name: "--build-tag with --build-tag-include and --build-tag-exclude: the newest matching tag",
+        flags: { buildTag: true, buildTagInclude: "^v1\\.", buildTagExclude: "-rc" },
+        build: { repo: REPO, tag: true, tagInclude: "^v1\\.", tagExclude: "-rc" },
+        riofile: `build:\n  repo: ${REPO}\n  tag: true\n  tagInclude: ^v1\\.\n  tagExclude: -rc`,
+    },
+    {
+        name: "file:// (a local bare repository, as the Riofile takes it)",
+        image: "file:///srv/git/rio-demo.git",
+        flags: {},
+        build: { repo: "file:///srv/git/rio-demo.git" },
+        riofile: "build:\n  repo: file:///srv/git/rio-demo.git",
+    },
+];
+
+describe("rio run GIT-URL: the service's build, each --build-* flag its Riofile key", () => {
+    for (const c of BUILD_CASES)
+        it(c.name, () => {
+            const service = runService(c.image ?? REPO, [], c.flags, NO_INPUTS);
+            assert.deepEqual(service, { build: c.build, ...(c.flags.ports && { ports: c.flags.ports }) });
+            assert.deepEqual(checkRunService("cd-demo", service), { service, warnings: [] });
+            assert.equal(kept(service), `services:\n  cd-demo:\n${c.riofile.replace(/^/gm, "    ")}\n`);
+            const fromText = parseRiofile(`services:\n  app:\n${c.riofile.replace(/^/gm, "    ")}\n`, "Riofile");
+            assert.deepEqual(loaded(service), normalizeApp("app", fromText.services[0]!.spec).versions[0]);
+        });
+
+    it("isGitRepository: Rio's test (.git, http:, https:, git@) and the Riofile's other git URLs; images are not", () => {
+        for (const repo of [
+            REPO,
+            "http://h/r",
+            "git@h:o/r",
+            "git@h/o/r",
+            "ssh://h/r",
+            "git://h/r",
+            "file:///r",
+            "h/r.git",
+        ])
+            assert.equal(isGitRepository(repo), true, repo);
+        for (const image of ["nginx", "rancher/hello-world:v0.1.2", "ghcr.io/acme/app@sha256:00", "localhost:5000/a"])
+            assert.equal(isGitRepository(image), false, image);
+    });
+
+    it("the flags pulumi-rio ignores are dropped with the loader's own warnings, naming the flag", () => {
+        const service = runService(
+            REPO,
+            [],
+            { buildWebhookSecret: "githubtoken", buildPr: true, buildTagInclude: "^v", buildCloneSecret: "Git_Cred" },
+            NO_INPUTS,
+        );
+        assert.deepEqual(service, {
+            build: {
+                repo: REPO,
+                webhookSecretName: "githubtoken",
+                cloneSecretName: "Git_Cred",
+                pr: true,
+                tagInclude: "^v",
+            },
+        });
+        assert.deepEqual(checkRunService("cd-demo", service).warnings, [
+            "--build-webhook-secret: is ignored: pulumi-rio registers no GitHub webhook; a new commit is built at the next pulumi up (the operator's resync, or the poll of rio cd github-workflow)",
+            "--build-pr: is ignored: pulumi-rio builds no revision per pull request; a pull request of the stack's own repository gets a preview (PreviewEnv, rio cd preview-workflow) whose builds of it follow the pull request's branch",
+            "--build-tag-include: is ignored, as Rio ignored it: it filters the tags of a tag build, and tag is not true",
+            '--build-clone-secret: is ignored: no Secret can be named "Git_Cred" (Kubernetes names are lowercase DNS-1123 subdomains), so the build runs without it',
+        ]);
+        // The same as the Riofile's keys written by hand: the loader keeps none of them.
+        assert.equal(kept(service), `services:\n  cd-demo:\n    build:\n      repo: ${REPO}\n`);
+    });
+});
+
+describe("rio run GIT-URL: refusals name the flag", () => {
+    const bad: [string, string, RunFlags, string][] = [
+        [
+            "the walkthrough's git@github.com/rancher/rio-demo (no colon: git reads a folder)",
+            "git@github.com/rancher/rio-demo",
+            {},
+            'IMAGE: "git@github.com/rancher/rio-demo" is not a git URL (https://…, ssh://…, git@host:path or file://…); over SSH a colon follows the host: git@github.com:rancher/rio-demo',
+        ],
+        [
+            "a name ending in .git that is no URL",
+            "rio-demo.git",
+            {},
+            'IMAGE: "rio-demo.git" is not a git URL (https://…, ssh://…, git@host:path or file://…)',
+        ],
+        [
+            "--build-* with an image to run",
+            "nginx",
+            { buildBranch: "dev" },
+            '--build-branch: IMAGE "nginx" is an image to run, not a git repository to build (https://…, http://…, git@host:path, ssh://…, or a name ending in .git)',
+        ],
+        [
+            "--build-tag with --build-branch (Rio refused it too)",
+            REPO,
+            { buildTag: true, buildBranch: "dev" },
+            "--build-branch: a tag build follows tags, not a branch or revision",
+        ],
+        [
+            "--build-tag with --build-revision",
+            REPO,
+            { buildTag: true, buildRevision: "v1" },
+            "--build-revision: a tag build follows tags, not a branch or revision",
+        ],
+        ["--build-branch a bad name", REPO, { buildBranch: "a b" }, '--build-branch: "a b" is not a branch name'],
+        [
+            "--build-revision a bad ref",
+            REPO,
+            { buildRevision: "v1..v2" },
+            '--build-revision: "v1..v2" is not a tag or commit',
+        ],
+        [
+            "--build-dockerfile outside the repository",
+            REPO,
+            { buildDockerfile: "/etc/Dockerfile" },
+            `--build-dockerfile: dockerfile "/etc/Dockerfile" must be a path inside the repository (relative, without '..')`,
+        ],
+        [
+            "--build-context outside the repository",
+            REPO,
+            { buildContext: "../x" },
+            `--build-context: context "../x" must be a path inside the repository (relative, without '..')`,
+        ],
+        [
+            "--build-image-name not an image name",
+            REPO,
+            { buildImageName: "Acme/Demo" },
+            '--build-image-name: "Acme/Demo" is not an image name: lowercase path parts (a-z, 0-9, and . _ - between them) separated by /, then an optional :tag',
+        ],
+        [
+            "--build-tag-include not a regular expression",
+            REPO,
+            { buildTag: true, buildTagInclude: "(" },
+            '--build-tag-include: "(" is not a valid regular expression: Invalid regular expression: /(/: Unterminated group',
+        ],
+        [
+            "--build-tag-exclude not a regular expression",
+            REPO,
+            { buildTag: true, buildTagExclude: "[" },
+            '--build-tag-exclude: "[" is not a valid regular expression: Invalid regular expression: /[/: Unterminated character class',
+        ],
+        [
+            "--build-registry empty",
+            REPO,
+            { buildRegistry: "" },
+            "--build-registry: string must contain at least 1 character(s)",
+        ],
+        [
+            "--build-timeout not a duration",
+            REPO,
+            { buildTimeout: "ten" },
+            '--build-timeout: "ten" is not a duration (like 90s, 5m, 1h30m)',
+        ],
+        [
+            "--build-timeout under a second",
+            REPO,
+            { buildTimeout: "500ms" },
+            "--build-timeout: number must be greater than or equal to 1",
+        ],
+    ];
+    for (const [name, image, flags, message] of bad)
+        it(name, () => {
+            assert.throws(
+                () => checkRunService("cd-demo", runService(image, [], flags, NO_INPUTS)),
+                (e: RioInputError) => e instanceof RioInputError && e.message === message,
+            );
+        });
 });
