@@ -243,7 +243,7 @@ describe("Riofile loader", () => {
             ],
         );
         // Written back, it is the file's own service again.
-        assert.match(exportRiofile(riofile), /^  hello-world-v2:\n {4}image: rancher\/hello-world:v0\.1\.2\n/m);
+        assert.match(exportRiofile(riofile), /^ {2}hello-world-v2:\n {4}image: rancher\/hello-world:v0\.1\.2\n/m);
     });
 
     it("plans configs before services, in the namespace given", () => {
