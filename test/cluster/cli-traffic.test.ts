@@ -192,8 +192,10 @@ describe("rio stage, weight, promote and uninstall on the local control plane", 
         const json = await rio("ps", "--format", "json");
         assert.equal(json.code, 0, json.stderr);
         const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
+        // v2's pod has been Ready on kwok's node since rio stage waited for it.
+        assert.ok(rows[0]?.created, "the Deployment's creation time");
         assert.deepEqual(
-            rows.map((row) => ({ ...row, created: undefined, ready: undefined, detail: undefined })),
+            rows.map((row) => ({ ...row, created: undefined })),
             [
                 {
                     name: "hello-world@v2",
@@ -204,19 +206,23 @@ describe("rio stage, weight, promote and uninstall on the local control plane", 
                     kind: "Deployment",
                     image: "rancher/hello-world:v0.1.2",
                     endpoint: `https://hello-world-default.${DOMAIN}`,
-                    ready: undefined,
+                    ready: 1,
                     desired: 1,
                     weight: 100,
                     created: undefined,
-                    detail: undefined,
+                    detail: "",
                 },
             ],
         );
         const table = await rio("ps");
         assert.equal(table.code, 0, table.stderr);
+        const lines = table.stdout.trimEnd().split("\n");
+        assert.equal(lines.length, 2, table.stdout);
         assert.match(
-            table.stdout.split("\n")[1]!,
-            /^hello-world@v2 +rancher\/hello-world:v0\.1\.2 +https:\/\/hello-world-default\./,
+            lines[1]!,
+            new RegExp(
+                `^hello-world@v2 +rancher/hello-world:v0\\.1\\.2 +https://hello-world-default\\.${DOMAIN.replace(/\./g, "\\.")} +1/1 +100% +(now|\\d+ \\w+ ago)$`,
+            ),
         );
     });
 
