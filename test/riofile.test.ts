@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { RioInputError } from "../components/errors";
 import { parseRiofile } from "../components/riofile/load";
 import { planObjects, planRiofile } from "../components/render/plan";
+import { exportRiofile } from "../components/riofile/export";
 
 function error(text: string): string {
     try {
@@ -211,6 +212,38 @@ describe("Riofile loader", () => {
                 e.message ===
                     `Riofile:2:3 services.web: the hostname label "web-${"x".repeat(60)}" is 64 characters long (at most 63); shorten the app name or the namespace`,
         );
+    });
+
+    it("a lone service of another app is that app's one version, named after the app; one of its own app stays as written", () => {
+        const riofile = parseRiofile(
+            [
+                "services:",
+                "  hello-world-v2:",
+                "    app: hello-world",
+                "    version: v2",
+                "    image: rancher/hello-world:v0.1.2",
+                "    weight: 0",
+                "  web:",
+                "    app: web",
+                "    image: nginx",
+            ].join("\n"),
+            "Riofile",
+        );
+        assert.deepEqual(
+            riofile.services.map((s) => [s.name, s.spec]),
+            [
+                [
+                    "hello-world",
+                    {
+                        app: "hello-world",
+                        versions: { v2: { name: "hello-world-v2", image: "rancher/hello-world:v0.1.2", weight: 0 } },
+                    },
+                ],
+                ["web", { app: "web", image: "nginx" }],
+            ],
+        );
+        // Written back, it is the file's own service again.
+        assert.match(exportRiofile(riofile), /^ {2}hello-world-v2:\n {4}image: rancher\/hello-world:v0\.1\.2\n/m);
     });
 
     it("plans configs before services, in the namespace given", () => {

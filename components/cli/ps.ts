@@ -124,7 +124,8 @@ export function psRows(
                 ready,
                 desired,
                 ...(v.autoscale && { autoscale: { min: v.autoscale.min, max: v.autoscale.max } }),
-                weight: total > 0 ? Math.round((v.weight / total) * 100) : 0,
+                // An app's only version receives all of its traffic, whatever its weight.
+                weight: !several ? 100 : total > 0 ? Math.round((v.weight / total) * 100) : 0,
                 ...(obj?.metadata?.creationTimestamp !== undefined && {
                     created: apiTime(obj.metadata.creationTimestamp),
                 }),

@@ -38,6 +38,13 @@ export interface RiofilePlan {
     manifest: PlannedObject[];
 }
 
+/** A one-version app's version and the service key it has in the file (see groupVersions), if it is one. */
+function onlyVersion({ spec }: Riofile["services"][number]): { version: string; key: string } | undefined {
+    const entries = Object.entries(spec.versions ?? {});
+    const [version, own] = entries[0] ?? [];
+    return entries.length === 1 && own?.name !== undefined ? { version: version!, key: own.name } : undefined;
+}
+
 /** Plans every object of a Riofile with the same functions `RioService` and `RioRouter` use. */
 export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePlan {
     const context = resolveContext(target.namespace, target.gateway, {
@@ -58,7 +65,21 @@ export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePla
             throw riofile.locate ? at.withLocation(riofile.locate(at.path, at.atKey)) : at;
         }
     };
-    const apps = riofile.services.map(({ name, spec }) => located(["services", name], () => normalizeApp(name, spec)));
+    // A one-version app the loader named after its app (groupVersions) is its one service in the file: errors
+    // point at that service's keys (`versions.<version>.` is not written there).
+    const inService = <T>(service: Riofile["services"][number], fn: () => T): T => {
+        const only = onlyVersion(service);
+        if (only === undefined) return located(["services", service.name], fn);
+        return located(["services", only.key], () => {
+            try {
+                return fn();
+            } catch (e) {
+                if (!(e instanceof RioInputError) || e.path[0] !== "versions" || e.path[1] !== only.version) throw e;
+                throw new RioInputError(e.path.slice(2), e.detail, e.location, e.atKey);
+            }
+        });
+    };
+    const apps = riofile.services.map((s) => inService(s, () => normalizeApp(s.name, s.spec)));
     const routers = riofile.routers.map(({ name, spec }) => {
         const normalized = located(["routers", name], () => normalizeRouter(name, spec));
         return { name, normalized, plan: located(["routers", name], () => planRouter(normalized, context, apps)) };
@@ -66,7 +87,9 @@ export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePla
     // A scale-to-zero app's InterceptorRoute also lists the hosts routers reach it on.
     const services = riofile.services.map(({ name }, i) => ({
         name,
-        plan: located(["services", name], () => planApp(apps[i]!, context, routedHosts(apps[i]!, routers, context))),
+        plan: inService(riofile.services[i]!, () =>
+            planApp(apps[i]!, context, routedHosts(apps[i]!, routers, context)),
+        ),
     }));
     const externalServices = riofile.externalServices.map(({ name, spec }) => ({
         name,
@@ -97,7 +120,9 @@ export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePla
         });
         owners.set(key, at);
     };
-    services.forEach((s) => s.plan.objects.forEach((p) => claim(p.object, ["services", s.name])));
+    services.forEach((s, i) =>
+        s.plan.objects.forEach((p) => claim(p.object, ["services", onlyVersion(riofile.services[i]!)?.key ?? s.name])),
+    );
     routers.forEach((r) => r.plan.objects.forEach((p) => claim(p.object, ["routers", r.name])));
     externalServices.forEach((e) => e.objects.forEach((p) => claim(p.object, ["externalservices", e.name])));
     manifest.forEach((p, i) => claim(p.object, ["kubernetes", "manifest", i]));

@@ -216,6 +216,14 @@ function checkDestinations(
  * Rio's revisions: services sharing an `app` are versions of it. They become one app whose versions keep
  * their own settings and workload names (`versions.<version>` with `name: <service>`); weights are relative.
  * Errors point at the services in the file.
+ *
+ * An app is always its own entry, named after the app, whatever service keys hold it: a lone service whose `app`
+ * is another name (`hello-world-v2: {app: hello-world, version: v2}`, what `rio rm hello-world` leaves after
+ * `rio promote hello-world@v2`) is a one-version app `hello-world`. Its name is its RioService's, the parent
+ * of every object the app has; were it the service key, removing or adding a version would rename the
+ * component and with it the objects that keep their Kubernetes names (the Service and route `<app>`): Pulumi
+ * would create each again under the new name and then delete the old one, taking the live object with it.
+ * A service whose app is its own key (or unset) stays as written.
  */
 export function groupVersions(services: { name: string; spec: ServiceSpec }[]): { name: string; spec: ServiceSpec }[] {
     const byApp = new Map<string, { name: string; spec: ServiceSpec }[]>();
@@ -225,7 +233,7 @@ export function groupVersions(services: { name: string; spec: ServiceSpec }[]): 
     }
     const out: { name: string; spec: ServiceSpec }[] = [];
     for (const [app, members] of byApp) {
-        if (members.length === 1) {
+        if (members.length === 1 && members[0]!.name === app) {
             out.push(members[0]!);
             continue;
         }
@@ -255,6 +263,9 @@ export function groupVersions(services: { name: string; spec: ServiceSpec }[]): 
                     ? members.find((m) => (m.spec.version ?? "v0") === version)
                     : undefined;
             if (member) throw new RioInputError(["services", member.name, ...rest], e.detail, undefined, e.atKey);
+            // A one-version app's keys are all its one service's.
+            if (members.length === 1)
+                throw new RioInputError(["services", members[0]!.name, ...e.path], e.detail, undefined, e.atKey);
             throw new RioInputError(
                 ["services", members[0]!.name],
                 `app "${app}" (services ${members.map((m) => m.name).join(", ")}): ${e.detail}`,

@@ -87,7 +87,9 @@ export function normalizeApp(name: string, input: unknown): NormalizedApp {
             throw new RioInputError(["versions", version, "name"], `workload "${v.name}" is already another version's`);
         workloads.add(v.name);
     });
-    if (normalized.every((v) => v.weight === 0)) {
+    // An app's only version receives all of its traffic whatever its weight (no route splits it), as a plain
+    // service does: what `rio rm` of the version with the traffic leaves, before a weight is given.
+    if (normalized.length > 1 && normalized.every((v) => v.weight === 0)) {
         throw new RioInputError(["versions"], "no version receives traffic: give at least one a weight above 0");
     }
     return { name, app, hostnames: first.hostnames, versions: normalized };

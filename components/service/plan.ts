@@ -144,13 +144,17 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext, routedHosts: 
     const hostnames = [...exposed, ...versionRoutes].flatMap((e) => e.hostnames);
     const dup = hostnames.find((h, i) => hostnames.indexOf(h) !== i);
     if (dup) throw new RioInputError(["hostnames"], `hostname "${dup}" is listed twice`);
-    const suffix = (v: NormalizedService) => (multi ? `-${v.version}` : "");
-    // When an app gains its second version (rio stage) or is back to one (rio rm), the version whose workload is
-    // named after the component keeps its objects' Kubernetes names while their suffix changes ("" ⇄ -<version>).
-    // A new Pulumi name with the same Kubernetes name would be created (or adopted) first and the old one deleted
-    // after, taking the live object with it: the former name is an alias, so Pulumi updates the object in place.
-    const former = (v: NormalizedService) =>
-        multi ? (v.name === input.name ? "" : undefined) : v.app === input.name ? `-${v.version}` : undefined;
+    // A version's own objects (workload, ServiceAccount and roles, budget, autoscaler, build) keep their Kubernetes
+    // names whatever other versions the app has, so their Pulumi names must not depend on that either: a new
+    // Pulumi name for the same Kubernetes object is created (or adopted) first and the old one deleted after,
+    // taking the live object with it. So the suffix is the version's alone: none for the workload named after the
+    // component (a plain service, or an app's first version `<app>`), `-<version>` for any other — the same with
+    // one version (`rio rm` of the others), two (`rio stage`) or more.
+    const suffix = (v: NormalizedService) => (v.name === input.name ? "" : `-${v.version}`);
+    // Stacks deployed by earlier releases gave every version `-<version>` once the app had two, and the only one
+    // "": those names are aliases, so such a stack's objects are updated in place too. Never "" beside other versions: one
+    // of them may be what "" names now.
+    const former = (v: NormalizedService) => (v.name === input.name ? `-${v.version}` : multi ? undefined : "");
     const formerly = (v: NormalizedService, rest = "") => {
         const f = former(v);
         return f === undefined ? {} : { formerly: [`${f}${rest}`] };
@@ -217,16 +221,20 @@ export function planApp(input: NormalizedApp, ctx: ServiceContext, routedHosts: 
             return pdb ? [{ suffix: suffix(v), object: pdb, ...formerly(v) }] : [];
         }),
         ...(intercepted ? [{ suffix: "", object: planReferenceGrant(app.app, ctx, appObjectLabels(first)) }] : []),
-        ...app.versions.flatMap((v) => {
-            // One claim per persistent volume name, whichever containers mount it.
-            const persistent = [...v.volumes, ...v.sidecars.flatMap((c) => c.volumes)].filter((vol) => vol.persistent);
+        // One claim per persistent volume name, whichever containers and versions mount it: the app's, labelled as
+        // the app, so that staging, promoting or removing a version neither adds a second claim of the name nor
+        // moves the one that holds the data to another Pulumi resource (which would delete it).
+        ...(() => {
+            const persistent = app.versions
+                .flatMap((v) => [...v.volumes, ...v.sidecars.flatMap((c) => c.volumes)])
+                .filter((vol) => vol.persistent);
             return persistent
                 .filter((vol, i) => persistent.findIndex((w) => w.name === vol.name) === i)
                 .map((vol) => ({
                     suffix: `-vol-${vol.name}`,
-                    object: planVolumeClaim(vol, ctx.namespace, objectLabels(v)),
+                    object: planVolumeClaim(vol, ctx.namespace, appObjectLabels(first)),
                 }));
-        }),
+        })(),
     ];
     // Two objects of one kind and name would overwrite each other (a version named like a port, say).
     const seen = new Set<string>();

@@ -111,6 +111,21 @@ describe("rio ps", () => {
         assert.deepEqual(rows[3]!.autoscale, { min: 1, max: 10 });
     });
 
+    it("a one-version app whose service is a version (rio rm of the other after a promotion): app@version, all the traffic, the app's URL", () => {
+        // Rio's rio ps named a version other than v0 app@version, even alone; alone, it receives all the traffic
+        // whatever its weight, on the app's host (it has no host of its own).
+        const riofile = parseRiofile(
+            "services:\n  hello-world-v2:\n    app: hello-world\n    version: v2\n    image: rancher/hello-world:v0.1.2\n    ports: 80\n    weight: 0\n",
+            "Riofile",
+        );
+        const url = "https://hello-world-default.apps.example.com";
+        const rows = psRows("default", riofile, { "hello-world": [url] }, new Map());
+        assert.deepEqual(
+            rows.map((r) => [r.name, r.app, r.version, r.workload, r.endpoint, r.weight]),
+            [["hello-world@v2", "hello-world", "v2", "hello-world-v2", url, 100]],
+        );
+    });
+
     it("prints Rio's table, columns aligned", () => {
         const now = new Date("2026-01-01T12:05:00Z");
         assert.equal(

@@ -2,7 +2,9 @@
  * Rio's traffic commands as the real `rio` process against the local control plane (the fixture is rioCli.ts):
  * rio stage puts a second version next to hello-world at weight 0, rio weight and rio promote move the shares on
  * the app's HTTPRoute (read from the API server), as does rio run --weight, a bad weight changes nothing, rio rm of
- * the other versions leaves the first Deployment as it was, and rio uninstall removes RioSystem and the stack itself.
+ * a version leaves the others as they were, rio rm of the first version after promoting another leaves that one the
+ * app's only version with the app's Service and route kept (the same objects), and rio uninstall removes RioSystem
+ * and the stack itself.
  * After each change `pulumi preview` of the stack must find nothing to change.
  */
 import assert from "node:assert/strict";
@@ -15,6 +17,7 @@ import { STACK, useRioCli } from "./rioCli";
 const GATEWAY_ADDRESS = "10.0.0.10";
 const DOMAIN = `${GATEWAY_ADDRESS}.sslip.io`;
 const DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments";
+const SERVICE = "/api/v1/namespaces/default/services/hello-world";
 const ROUTES = "httproutes.gateway.networking.k8s.io";
 const ROUTE_CRD = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${ROUTES}`;
 
@@ -141,14 +144,86 @@ describe("rio stage, weight, promote and uninstall on the local control plane", 
         await agrees();
     });
 
-    it("rio rm hello-world@v2 hello-world@v3: the app is one version again, on the same first Deployment", async () => {
-        const r = await rio("rm", "hello-world@v2", "hello-world@v3");
+    it("rio rm hello-world@v3: v0 and v2 left, v2 with all the traffic", async () => {
+        const r = await rio("rm", "hello-world@v3");
         assert.equal(r.code, 0, r.stderr);
-        assert.equal(await cluster().kube.get(`${DEPLOYMENTS}/hello-world-v2`), undefined);
         assert.equal(await cluster().kube.get(`${DEPLOYMENTS}/hello-world-v3`), undefined);
         assert.equal((await cluster().kube.get(`${DEPLOYMENTS}/hello-world`)).metadata.uid, uid);
-        assert.deepEqual(backends(), [{ name: "hello-world", weight: 1 }]);
+        assert.deepEqual(backends(), [
+            { name: "hello-world-v0", weight: 0 },
+            { name: "hello-world-v2", weight: 100 },
+        ]);
         await agrees();
+    });
+
+    it("rio rm hello-world after the promotion: v2 is the app's only version, its Deployment, Service and route kept", async () => {
+        const uidOf = async (p: string) => (await cluster().kube.get(p)).metadata.uid as string;
+        const before = {
+            v2: await uidOf(`${DEPLOYMENTS}/hello-world-v2`),
+            service: await uidOf(SERVICE),
+            route: cluster().kube.getObject(ROUTES, "hello-world", "default").metadata.uid,
+        };
+        const r = await rio("rm", "hello-world");
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout, "removed hello-world\n");
+        assert.match(stackFile(), /^ {8}hello-world-v2:$/m);
+        assert.doesNotMatch(stackFile(), /^ {8}hello-world:$/m);
+        assert.equal(await cluster().kube.get(`${DEPLOYMENTS}/hello-world`), undefined);
+        // Replaced objects would have new uids: these are the same objects, updated in place.
+        assert.deepEqual(
+            {
+                v2: await uidOf(`${DEPLOYMENTS}/hello-world-v2`),
+                service: await uidOf(SERVICE),
+                route: cluster().kube.getObject(ROUTES, "hello-world", "default").metadata.uid,
+            },
+            before,
+        );
+        // One version: the route sends to the app's Service (which selects the app's pods, now v2's only), and
+        // the per-version Services and routes are gone.
+        assert.deepEqual(backends(), [{ name: "hello-world", weight: 1 }]);
+        for (const gone of ["hello-world-v0", "hello-world-v2"]) {
+            assert.equal(await cluster().kube.get(`/api/v1/namespaces/default/services/${gone}`), undefined, gone);
+            assert.equal(cluster().kube.getObject(ROUTES, gone, "default"), undefined, gone);
+        }
+        await agrees();
+    });
+
+    it("rio ps: the app's one row is hello-world@v2 (a version other than v0, as Rio named it), with the app's URL", async () => {
+        const json = await rio("ps", "--format", "json");
+        assert.equal(json.code, 0, json.stderr);
+        const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
+        // v2's pod has been Ready on kwok's node since rio stage waited for it.
+        assert.ok(rows[0]?.created, "the Deployment's creation time");
+        assert.deepEqual(
+            rows.map((row) => ({ ...row, created: undefined })),
+            [
+                {
+                    name: "hello-world@v2",
+                    namespace: "default",
+                    app: "hello-world",
+                    version: "v2",
+                    workload: "hello-world-v2",
+                    kind: "Deployment",
+                    image: "rancher/hello-world:v0.1.2",
+                    endpoint: `https://hello-world-default.${DOMAIN}`,
+                    ready: 1,
+                    desired: 1,
+                    weight: 100,
+                    created: undefined,
+                    detail: "",
+                },
+            ],
+        );
+        const table = await rio("ps");
+        assert.equal(table.code, 0, table.stderr);
+        const lines = table.stdout.trimEnd().split("\n");
+        assert.equal(lines.length, 2, table.stdout);
+        assert.match(
+            lines[1]!,
+            new RegExp(
+                `^hello-world@v2 +rancher/hello-world:v0\\.1\\.2 +https://hello-world-default\\.${DOMAIN.replace(/\./g, "\\.")} +1/1 +100% +(now|\\d+ \\w+ ago)$`,
+            ),
+        );
     });
 
     it("rio uninstall --preview lists the deletions and changes nothing", async () => {
@@ -157,7 +232,7 @@ describe("rio stage, weight, promote and uninstall on the local control plane", 
         assert.equal(r.code, 0, r.stderr);
         assert.equal(r.stdout, "");
         assert.match(r.stderr, /^ {2}- delete RioSystem rio$/m);
-        assert.match(r.stderr, /^ {2}- delete Deployment hello-world$/m);
+        assert.match(r.stderr, /^ {2}- delete Deployment hello-world-v2$/m);
         assert.match(r.stderr, /^rio: --preview: nothing was changed$/m);
         assert.equal(stackFile(), config);
         assert.ok(await cluster().kube.get("/api/v1/namespaces/rio-system"));
@@ -169,7 +244,7 @@ describe("rio stage, weight, promote and uninstall on the local control plane", 
         assert.equal(r.code, 0, r.stderr);
         assert.equal(r.stdout, `rio is uninstalled: stack ${STACK} and everything it deployed are removed\n`);
         assert.equal(await cluster().kube.get("/api/v1/namespaces/rio-system"), undefined);
-        assert.equal(await cluster().kube.get(`${DEPLOYMENTS}/hello-world`), undefined);
+        assert.equal(await cluster().kube.get(`${DEPLOYMENTS}/hello-world-v2`), undefined);
         // RioSystem's Gateway API CRDs went with it, and every route with them.
         assert.equal(await cluster().kube.get(ROUTE_CRD), undefined);
         assert.deepEqual(await cli.listStacks(), []);
