@@ -272,6 +272,11 @@ function stackCommands(cli: Command, start: (p: Promise<void>) => void): void {
             .option("--build-image-name <name>", "the image's repository[:tag] (default: <namespace>/<name>)")
             .option("--build-docker-push-secret <name>", "the registry credentials to push with (rio secret create)")
             .option("--build-timeout <duration>", "how long a build may take (default: 10m)")
+            .option(
+                "--template",
+                "Rio's service per commit (refused: each commit rolls the same workload; pull requests get a PreviewEnv)",
+            )
+            .option("--stage-only", "Rio's staged service per commit (refused, as --template)")
             .option("--build-tag", "build the newest tag instead of a branch (at each update)")
             .option("--build-tag-include <regexp>", "with --build-tag: the tags to consider")
             .option("--build-tag-exclude <regexp>", "with --build-tag: the tags to leave out")

@@ -37,6 +37,9 @@ export interface RunFlags {
     buildTagExclude?: string;
     /** A Go duration (`10m`, `1h30m`), as Rio's flag took it; the Riofile's `timeout` gets its whole seconds. */
     buildTimeout?: string;
+    /** Rio's `--template` and `--stage-only`: the Riofile's `template` and `stageOnly`, which the loader refuses by name. */
+    template?: boolean;
+    stageOnly?: boolean;
 }
 
 /** What rio reads besides the flags (the environment and files), so the mapping stays a pure function in tests. */
@@ -82,6 +85,8 @@ const FLAG_OF: Record<string, string> = {
     memory: "--memory",
     app: "--name",
     version: "--name",
+    template: "--template",
+    stageOnly: "--stage-only",
 };
 
 /**
@@ -207,6 +212,9 @@ export function runService(
         ...(scale !== undefined && { scale: /^\d+$/.test(scale) ? Number(scale) : scale }),
         ...(flags.cpus !== undefined && { cpus: flags.cpus }),
         ...(flags.memory !== undefined && { memory: flags.memory }),
+        // Rio's revision per commit: the loader refuses both keys by name, with the reason and what to use instead.
+        ...(flags.template === true && { template: true }),
+        ...(flags.stageOnly === true && { stageOnly: true }),
     };
 }
 

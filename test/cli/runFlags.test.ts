@@ -410,6 +410,18 @@ describe("rio run GIT-URL: refusals name the flag", () => {
             { buildTimeout: "500ms" },
             "--build-timeout: number must be greater than or equal to 1",
         ],
+        [
+            "the walkthrough's --template (Rio's service per commit)",
+            REPO,
+            { template: true, buildPr: true, buildWebhookSecret: "githubtoken" },
+            "--template: is not supported: pulumi-rio rolls the same workload to each new commit of a build instead of making a service per commit; pull requests get a PreviewEnv",
+        ],
+        [
+            "--stage-only",
+            REPO,
+            { stageOnly: true },
+            "--stage-only: is not supported: pulumi-rio makes no staged service per commit; pull requests get a PreviewEnv",
+        ],
     ];
     for (const [name, image, flags, message] of bad)
         it(name, () => {
