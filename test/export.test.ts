@@ -175,6 +175,27 @@ describe("exportRiofile", () => {
         );
     });
 
+    it("writes a config's labels first, then its files, and loads them back the same", () => {
+        const text = stringify({ configs: { site: { "index.html": "hi", labels: { team: "web" } } } });
+        const out = roundTrip(text, "Riofile");
+        assert.equal(
+            out,
+            [
+                "# Written by rio export from Riofile: a normalized Riofile (canonical keys, each version of an app its own service).",
+                "",
+                "configs:",
+                "  site:",
+                "    labels:",
+                "      team: web",
+                "    index.html: hi",
+                "",
+            ].join("\n"),
+        );
+        assert.deepEqual(parseRiofile(out, "exported").configs, [
+            { name: "site", data: { "index.html": "hi" }, labels: { team: "web" } },
+        ]);
+    });
+
     it("writes config files and the manifest as literal blocks, and long lines unfolded", () => {
         const long = `--${"x".repeat(150)}`;
         const text = stringify({

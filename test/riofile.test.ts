@@ -182,6 +182,21 @@ describe("Riofile loader", () => {
             "Riofile:2:9 configs.conf: a config must be a map of keys to contents",
         ],
         [
+            "a config's labels that are not a map (labels is not a file name)",
+            ["configs:", "  conf:", "    labels: team=web"],
+            "Riofile:3:13 configs.conf.labels: is the ConfigMap's labels (a map of keys to values), as Rio read it; a config key cannot be named labels",
+        ],
+        [
+            "a config label value Kubernetes refuses",
+            ["configs:", "  conf:", "    labels:", "      team: web team"],
+            `Riofile:4:13 configs.conf.labels.team: label value "web team" must be at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric`,
+        ],
+        [
+            "a config label pulumi-rio sets itself",
+            ["configs:", "  conf:", "    labels:", "      app.kubernetes.io/managed-by: me"],
+            'Riofile:4:37 configs.conf.labels["app.kubernetes.io/managed-by"]: "app.kubernetes.io/managed-by" is set by pulumi-rio',
+        ],
+        [
             "plain Kubernetes YAML without a name",
             ["apiVersion: v1", "kind: ConfigMap"],
             "Riofile:1:1 [0].metadata.name: is required (or metadata.generateName)",
@@ -259,6 +274,36 @@ describe("Riofile loader", () => {
                 ["Deployment", "web", "apps"],
             ],
         );
+    });
+});
+
+describe("a config's labels (Rio's labels key of a config entry)", () => {
+    it("are the ConfigMap's labels, after pulumi-rio's own, and not a file of it", () => {
+        const riofile = parseRiofile(
+            ["configs:", "  site:", "    labels:", "      team: web", "      tier: 1", "    index.html: hi"].join("\n"),
+            "Riofile",
+        );
+        assert.deepEqual(riofile.configs, [
+            { name: "site", data: { "index.html": "hi" }, labels: { team: "web", tier: "1" } },
+        ]);
+        const objects = planObjects(planRiofile(riofile, { namespace: "apps" })).map((p) => p.object);
+        assert.deepEqual(objects, [
+            {
+                apiVersion: "v1",
+                kind: "ConfigMap",
+                metadata: {
+                    name: "site",
+                    namespace: "apps",
+                    labels: { "app.kubernetes.io/managed-by": "pulumi-rio", team: "web", tier: "1" },
+                },
+                data: { "index.html": "hi" },
+            },
+        ]);
+    });
+
+    it("empty labels are none", () => {
+        const riofile = parseRiofile(["configs:", "  site:", "    labels: {}", "    a: b"].join("\n"), "Riofile");
+        assert.deepEqual(riofile.configs, [{ name: "site", data: { a: "b" } }]);
     });
 });
 

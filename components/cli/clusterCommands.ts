@@ -1,15 +1,16 @@
 /**
- * The `rio` commands that read the cluster and change nothing: logs, exec, pods, endpoints, info and dashboard.
+ * The `rio` commands that read the cluster and change nothing: logs, exec, pods, endpoints, info, dashboard and cat.
  * Each reads the stack's desired state (which apps a namespace has, which system components RioSystem plans),
  * its outputs where they are needed (URLs, domain, gateway address: these need the Pulumi CLI), and the cluster
  * through `@kubernetes/client-node` on the stack's kube context. The pure parts are podTarget.ts, logs.ts,
- * pods.ts, endpoints.ts, info.ts and dashboardLogin.ts.
+ * pods.ts, endpoints.ts, info.ts, dashboardLogin.ts and configEdit.ts (cat).
  */
 import { Writable } from "stream";
 import * as k8s from "@kubernetes/client-node";
 import { RioInputError } from "../errors";
 import { parseRiofile } from "../riofile/load";
 import { GlobalFlags, Io, notInstalled, Session, session } from "./commands";
+import { catTarget, catText } from "./configEdit";
 import {
     dashboardAccount,
     dashboardUrl,
@@ -284,4 +285,35 @@ export async function dashboard(globals: GlobalFlags, flags: { duration?: string
     );
     io.out(formatLogin(url, request.status!.token));
     io.err(loginNote(account, apiTime(request.status!.expirationTimestamp)));
+}
+
+/**
+ * `rio cat [-k KEY]… configmap/NAME…`: the live ConfigMaps' data, as Rio read them from the API server (what runs,
+ * a manifest's or another tool's ConfigMap too). Printed once all are read: an error prints nothing.
+ */
+export async function cat(
+    globals: GlobalFlags,
+    targets: readonly string[],
+    flags: { key?: string[] },
+    io: Io,
+): Promise<void> {
+    const names = targets.map(catTarget);
+    const { desired, kube } = installed(globals);
+    let out = "";
+    for (const n of names) {
+        const namespace = n.namespace ?? globals.namespace;
+        const live = await kube.read(`ConfigMap ${namespace}/${n.app}`, () =>
+            kube.core.readNamespacedConfigMap({ name: n.app, namespace }),
+        );
+        if (!live) {
+            const text = desired.riofiles[namespace];
+            const kept = text === undefined ? [] : parseRiofile(text, riofileLabel(namespace), { namespace }).configs;
+            throw new RioInputError(
+                [],
+                `no ConfigMap "${n.app}" in namespace ${namespace} on kube context "${kube.context}" (the stack's configs there: ${kept.map((c) => c.name).join(", ") || "none"})`,
+            );
+        }
+        out += catText({ data: live.data ?? {}, binaryData: live.binaryData ?? {} }, flags.key ?? [], n.app);
+    }
+    io.out(out);
 }

@@ -18,6 +18,7 @@ import { formatRows, formatTable, LiveWorkload, PsRow, psRows, workloadsOf } fro
 import {
     checkContent,
     contentOf,
+    KINDS,
     mergeContent,
     putService,
     refuseLocalBuilds,
@@ -29,7 +30,7 @@ import {
 } from "./riofileEdit";
 import { asRunFlagError, checkRunService, RunFlags, runService } from "./runFlags";
 import { applyScale, parseScaleArg } from "./scale";
-import { parseServiceName, randomName } from "./serviceName";
+import { parseObjectName, parseServiceName, randomName } from "./serviceName";
 import { checkDesired, StackOutputs } from "./stackProgram";
 import { checkStackName, stackNameFor } from "./stackName";
 import { prepareState, RioState } from "./state";
@@ -316,11 +317,14 @@ export async function scale(globals: GlobalFlags, specs: readonly string[], flag
     );
 }
 
-/** `rio rm name…`: services (`app`, `app@version`), `router/NAME`, `externalservice/NAME`. */
+/** `rio rm name…`: services (`app`, `app@version`), `router/NAME`, `externalservice/NAME`, `configmap/NAME`. */
 export async function rm(globals: GlobalFlags, names: readonly string[], flags: ChangeFlags, io: Io): Promise<void> {
     const parsed = names.map((text) => {
         const { kind, rest } = splitKind(text);
-        return { kind, name: parseServiceName(rest, `rm "${text}"`), text };
+        const what = `rm "${text}"`;
+        const name =
+            kind !== undefined && KINDS[kind]!.subdomain ? parseObjectName(rest, what) : parseServiceName(rest, what);
+        return { kind, name, text };
     });
     const namespaces = new Set(parsed.map((p) => p.name.namespace ?? globals.namespace));
     await changeStack(

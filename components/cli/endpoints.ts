@@ -14,7 +14,7 @@ export interface EndpointRow {
 }
 
 /** One URL per host (https first), sorted. */
-function perHost(urls: readonly string[]): string[] {
+export function perHost(urls: readonly string[]): string[] {
     const byHost = new Map<string, string>();
     for (const u of urls) {
         const host = new URL(u).host;

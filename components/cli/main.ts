@@ -28,6 +28,7 @@ import type { StageFlags } from "./traffic";
 import type { GradualFlags } from "./weights";
 import type { RouteFlags } from "./routeArgs";
 import type { SecretFlags } from "./secretPrompts";
+import type { ConfigFlags, ListFlags } from "./sections";
 import { CommandExit } from "./execStatus";
 import type { LogFlags } from "./logs";
 import type { DataFormat } from "./table";
@@ -320,8 +321,10 @@ function stackCommands(cli: Command, start: (p: Promise<void>) => void): void {
     changeOptions(
         cli
             .command("rm")
-            .description("remove services, router/NAME or externalservice/NAME from the stack and the cluster")
-            .argument("<names...>", "[namespace:]name[@version], router/NAME, externalservice/NAME"),
+            .description(
+                "remove services, router/NAME, externalservice/NAME or configmap/NAME from the stack and the cluster",
+            )
+            .argument("<names...>", "[namespace:]name[@version], router/NAME, externalservice/NAME, configmap/NAME"),
     ).action((names: string[], flags: ChangeFlags) =>
         start(commands().then((c) => c.rm(globals(), names, flags, io(c)))),
     );
@@ -373,11 +376,34 @@ function stackCommands(cli: Command, start: (p: Promise<void>) => void): void {
     );
 }
 
-/** `rio secret create`, `rio route add`, `rio external create`, `rio domain register|unregister`. */
+/**
+ * `rio secret create|ls`, `rio route add|ls`, `rio external create|ls|rm`, `rio domain register|unregister|ls`,
+ * `rio config create|update|ls|rm`.
+ */
 function sectionCommands(cli: Command, start: (p: Promise<void>) => void): void {
     const globals = () => cli.opts() as GlobalFlags;
-    const run = (fn: (s: typeof import("./sections"), io: import("./commands").Io) => Promise<void>) =>
+    const run = (fn: (s: typeof import("./sections"), io: import("./commands").Io) => Promise<void> | void) =>
         start(Promise.all([sections(), commands()]).then(([s, c]) => fn(s, c.processIo())));
+    /** `rio rm` of entries of one kind (`external rm db` is `rio rm externalservice/db`). */
+    const rmKind = (kind: string, names: string[], flags: ChangeFlags) =>
+        start(
+            commands().then((c) =>
+                c.rm(
+                    globals(),
+                    names.map((n) => `${kind}/${n}`),
+                    flags,
+                    c.processIo(),
+                ),
+            ),
+        );
+    type Listing = (globals: GlobalFlags, flags: ListFlags, io: import("./commands").Io) => Promise<void> | void;
+    const ls = (cmd: Command, description: string, fn: (s: typeof import("./sections")) => Listing) =>
+        cmd
+            .command("ls")
+            .alias("list")
+            .description(description)
+            .addOption(formatOption())
+            .action((flags: ListFlags) => run((s, io) => fn(s)(globals(), flags, io)));
     const secret = cli.command("secret").alias("secrets").description("credentials builds use, kept encrypted");
     changeOptions(
         secret
@@ -401,6 +427,7 @@ function sectionCommands(cli: Command, start: (p: Promise<void>) => void): void 
             ),
         ),
     );
+    ls(secret, "list the stack's build secrets: NAME, TYPE, DATA (how many keys; never a value)", (s) => s.secretLs);
     const route = cli
         .command("route")
         .aliases(["routes", "router", "routers"])
@@ -435,6 +462,7 @@ function sectionCommands(cli: Command, start: (p: Promise<void>) => void): void 
     ).action((match: string, action: string, targets: string[], flags: RouteFlags & ChangeFlags) =>
         run((s, io) => s.routeAdd(globals(), [match, action, ...targets], flags, io)),
     );
+    ls(route, "list the namespace's routes in the order they match: NAME, URL, OPTS, ACTION, TARGET", (s) => s.routeLs);
     const external = cli
         .command("external")
         .aliases(["externalservice", "externalservices"])
@@ -449,6 +477,13 @@ function sectionCommands(cli: Command, start: (p: Promise<void>) => void): void 
     ).action((name: string, targets: string[], flags: ChangeFlags) =>
         run((s, io) => s.externalCreate(globals(), name, targets, flags, io)),
     );
+    ls(external, "list the namespace's external services: NAME, TARGET", (s) => s.externalLs);
+    changeOptions(
+        external
+            .command("rm")
+            .description("remove external services (rio rm externalservice/NAME)")
+            .argument("<names...>", "[namespace:]NAME"),
+    ).action((names: string[], flags: ChangeFlags) => rmKind("externalservice", names, flags));
     const domain = cli.command("domain").alias("domains").description("custom domains of apps and routers");
     changeOptions(
         domain
@@ -465,6 +500,33 @@ function sectionCommands(cli: Command, start: (p: Promise<void>) => void): void 
             .description("stop serving DOMAIN")
             .argument("<domain>", "DOMAIN, or Rio's publicdomain/DOMAIN"),
     ).action((d: string, flags: ChangeFlags) => run((s, io) => s.domainUnregister(globals(), d, flags, io)));
+    ls(domain, "list the stack's custom domains and what serves each: NAME, TARGET", (s) => s.domainLs);
+    const config = cli.command("config").alias("configs").description("configs: ConfigMaps of files or text");
+    const configPut = (name: string, description: string) =>
+        changeOptions(
+            config
+                .command(name)
+                .description(description)
+                .argument("<name>", "[namespace:]NAME")
+                .argument("<file>", "the file ('-' reads standard input)")
+                .option("-k, --key <key>", "the key the file's text is kept under", "content")
+                .option("-l, --label <KEY=VALUE>", "a label of the ConfigMap (repeatable)", collect),
+        );
+    configPut("create", "make a config (a ConfigMap) holding a file's text under one key").action(
+        (name: string, file: string, flags: ConfigFlags & ChangeFlags) =>
+            run((s, io) => s.configCreate(globals(), name, file, flags, io)),
+    );
+    configPut("update", "replace one key's text of a config (its other keys kept; -l replaces its labels)").action(
+        (name: string, file: string, flags: ConfigFlags & ChangeFlags) =>
+            run((s, io) => s.configUpdate(globals(), name, file, flags, io)),
+    );
+    ls(config, "list the namespace's configs: NAME, KEYS, SIZE", (s) => s.configLs);
+    changeOptions(
+        config
+            .command("rm")
+            .description("remove configs (rio rm configmap/NAME)")
+            .argument("<names...>", "[namespace:]NAME"),
+    ).action((names: string[], flags: ChangeFlags) => rmKind("configmap", names, flags));
 }
 
 /** The commands that read the cluster (they load the Kubernetes client, and Pulumi for the stack's outputs). */
@@ -523,6 +585,11 @@ function readCommands(cli: Command, start: (p: Promise<void>) => void): void {
         )
         .addOption(formatOption())
         .action((flags: { format?: DataFormat }) => run((c, i) => c.info(globals(), flags, i, packageVersion())));
+    cli.command("cat")
+        .description("print configs' data as the cluster has it: every key as YAML, or -k KEY's text alone")
+        .argument("<configs...>", "[namespace:]configmap/NAME")
+        .option("-k, --key <key>", "only this key (repeatable; one key prints its text alone)", collect)
+        .action((targets: string[], flags: { key?: string[] }) => run((c, i) => c.cat(globals(), targets, flags, i)));
     cli.command("dashboard")
         .description("print Headlamp's URL and a short-lived read-only token to log in with (never stored)")
         .option("--duration <duration>", "how long the token is valid (at least 10m)", "1h")

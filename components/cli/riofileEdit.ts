@@ -96,16 +96,21 @@ export function putService(
     };
 }
 
-/** Rio's `rio rm` kinds: a service by default, `router/NAME`, `externalservice/NAME`. */
-const KINDS: Record<string, { section: string; what: string }> = {
+/**
+ * Rio's `rio rm` kinds: a service by default, `router/NAME`, `externalservice/NAME`, `configmap/NAME` (a config's
+ * name is a DNS subdomain, `subdomain`; the others are DNS labels).
+ */
+export const KINDS: Record<string, { section: string; what: string; subdomain?: true }> = {
     router: { section: "routers", what: "router" },
     routers: { section: "routers", what: "router" },
     externalservice: { section: "externalservices", what: "external service" },
     externalservices: { section: "externalservices", what: "external service" },
+    configmap: { section: "configs", what: "config", subdomain: true },
+    config: { section: "configs", what: "config", subdomain: true },
 };
 
 /**
- * Removes what `rio rm` names (`svc`, `svc@version`, `router/NAME`, `externalservice/NAME`). A name that is not
+ * Removes what `rio rm` names (`svc`, `svc@version`, `router/NAME`, `externalservice/NAME`, `configmap/NAME`). A name that is not
  * there is an error naming what there is, so a typo removes nothing.
  */
 export function removeNames(
@@ -148,7 +153,7 @@ export function splitKind(text: string): { kind?: string; rest: string } {
     if (!Object.hasOwn(KINDS, kind))
         throw new RioInputError(
             [],
-            `"${text}": unknown kind "${kind}" (rio rm takes a service, router/NAME or externalservice/NAME)`,
+            `"${text}": unknown kind "${kind}" (rio rm takes a service, router/NAME, externalservice/NAME or configmap/NAME)`,
         );
     return { kind, rest: text.slice(slash + 1) };
 }

@@ -1,12 +1,16 @@
 /**
  * The commands that write a namespace's Riofile sections other than services — `rio route add` (routers),
  * `rio external create` (externalservices), `rio domain register|unregister` (hostnames, with RioSystem's
- * domains) — and `rio export --live`, which prints a namespace's Riofile as the stack keeps it. Each change is a
- * pure edit (routeArgs.ts, externalArgs.ts, domainEdit.ts) run in the frame every command shares (changeStack).
+ * domains), `rio config create|update` (configs) — their listings (`rio route ls`, `external ls`, `domain ls`,
+ * `secret ls`, `config ls`), and `rio export --live`, which prints a namespace's Riofile as the stack keeps it.
+ * Each change is a pure edit (routeArgs.ts, externalArgs.ts, domainEdit.ts, configEdit.ts) run in the frame every
+ * command shares (changeStack); each listing reads the stack's desired state (sectionLists.ts).
  */
+import * as fs from "fs";
+import { checkBuildSecrets } from "../build/credentials";
 import { RioInputError } from "../errors";
 import { exportRiofile } from "../riofile/export";
-import { parseRiofile } from "../riofile/load";
+import { parseRiofile, Riofile } from "../riofile/load";
 import {
     ChangeFlags,
     changeStack,
@@ -27,10 +31,35 @@ import {
     removeHostname,
     withSystemDomain,
 } from "./domainEdit";
-import { currentDesired } from "./engine";
+import {
+    asConfigError,
+    ConfigChange,
+    configName,
+    configText,
+    createConfig,
+    DEFAULT_KEY,
+    parseLabels,
+    updateConfig,
+} from "./configEdit";
+import { currentDesired, openStack, plainOutputs } from "./engine";
 import { asExternalError, externalName, externalSpec, putExternal } from "./externalArgs";
+import { stackSystemPlan } from "./info";
 import { riofileLabel } from "./riofileEdit";
 import { addRoute, asRouteError, RouteFlags, routeRequest } from "./routeArgs";
+import {
+    configRows,
+    domainRows,
+    externalRows,
+    formatConfigs,
+    formatDomains,
+    formatExternals,
+    formatListRows,
+    formatRoutes,
+    formatSecrets,
+    routeRows,
+    secretRows,
+} from "./sectionLists";
+import { DataFormat } from "./table";
 
 /** Runs an edit, its loader errors told as the command's (`explain`). */
 function explained<T>(explain: (e: RioInputError) => RioInputError, fn: () => T): T {
@@ -191,4 +220,156 @@ export function exportLive(globals: GlobalFlags, namespace: string, io: Io): voi
             `namespace ${namespace} has nothing in stack ${s.stackName} (namespaces with a Riofile: ${Object.keys(desired.riofiles).sort().join(", ") || "none"})`,
         );
     io.out(exportRiofile(parseRiofile(text, riofileLabel(namespace), { namespace })));
+}
+
+/** `-k` and `-l` of rio config create and update. */
+export interface ConfigFlags {
+    /** The key the file's text goes under (default `content`). */
+    key?: string;
+    /** `-l k=v` (repeatable). */
+    label?: string[];
+}
+
+/** A file's bytes, or standard input's for `-`; a missing file is a user error naming it. */
+function readInput(file: string): Uint8Array {
+    try {
+        return fs.readFileSync(file === "-" ? 0 : file);
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") throw new RioInputError([], `FILE "${file}": no such file`);
+        if (code === "EISDIR") throw new RioInputError([], `FILE "${file}": is a folder; give a file`);
+        throw e;
+    }
+}
+
+/** Rio's id of a config: `configmap/NAME`, with `ns:` outside the command's namespace. */
+const configId = (globals: GlobalFlags, namespace: string, name: string) =>
+    `${namespace !== globals.namespace ? `${namespace}:` : ""}configmap/${name}`;
+
+/** `rio config create|update [-k KEY] [-l k=v]… [ns:]NAME FILE|-`. */
+async function putConfig(
+    edit: typeof createConfig,
+    globals: GlobalFlags,
+    nameText: string,
+    file: string,
+    flags: ConfigFlags & ChangeFlags,
+    io: Io,
+    read: (file: string) => Uint8Array,
+): Promise<void> {
+    const name = configName(nameText);
+    const labels = parseLabels(flags.label);
+    const change: ConfigChange = {
+        name: name.app,
+        key: flags.key ?? DEFAULT_KEY,
+        text: configText(read(file), file),
+        ...(labels && { labels }),
+    };
+    const namespace = name.namespace ?? globals.namespace;
+    const explain = (e: RioInputError) => asConfigError(e, change);
+    await changeStack(
+        globals,
+        flags,
+        io,
+        { explain },
+        (current) =>
+            explained(explain, () =>
+                withNamespace(current, namespace, edit(namespaceContent(current, namespace), change, namespace)),
+            ),
+        () => `${configId(globals, namespace, change.name)}\n`,
+    );
+}
+
+/** `rio config create [-k KEY] [-l k=v]… [ns:]NAME FILE|-`: a new config holding the file's text. */
+export function configCreate(
+    globals: GlobalFlags,
+    nameText: string,
+    file: string,
+    flags: ConfigFlags & ChangeFlags,
+    io: Io,
+    read: (file: string) => Uint8Array = readInput,
+): Promise<void> {
+    return putConfig(createConfig, globals, nameText, file, flags, io, read);
+}
+
+/** `rio config update [-k KEY] [-l k=v]… [ns:]NAME FILE|-`: the key's text replaced, the config's others kept. */
+export function configUpdate(
+    globals: GlobalFlags,
+    nameText: string,
+    file: string,
+    flags: ConfigFlags & ChangeFlags,
+    io: Io,
+    read: (file: string) => Uint8Array = readInput,
+): Promise<void> {
+    return putConfig(updateConfig, globals, nameText, file, flags, io, read);
+}
+
+/** The stack's desired state, once rio install has run. */
+function installedDesired(globals: GlobalFlags): { s: ReturnType<typeof session>; desired: Desired } {
+    const s = session(globals);
+    const { desired } = currentDesired(s.state, s.stackName);
+    if (desired.system === undefined) throw notInstalled(s);
+    return { s, desired };
+}
+
+/** The namespace's Riofile as the stack keeps it (empty when it has nothing). */
+function namespaceRiofile(desired: Desired, namespace: string): Riofile {
+    const text = desired.riofiles[namespace] ?? "";
+    return parseRiofile(text, riofileLabel(namespace), { namespace });
+}
+
+/** Flags of the listings. */
+export interface ListFlags {
+    format?: DataFormat;
+}
+
+/** `rio route ls [--format json|yaml]`: the namespace's routes, with the URLs of the stack's last update. */
+export async function routeLs(globals: GlobalFlags, flags: ListFlags, io: Io): Promise<void> {
+    const { s, desired } = installedDesired(globals);
+    const namespace = globals.namespace;
+    const riofile = namespaceRiofile(desired, namespace);
+    // The URLs need the Pulumi CLI: only when there is a router to show them for.
+    let urls: Record<string, string[]> | undefined;
+    if (riofile.routers.length > 0) {
+        const stack = await openStack(s.state, s.stackName, false);
+        if (!stack) throw notInstalled(s);
+        urls = plainOutputs(await stack.outputs()).urls?.[namespace];
+    }
+    const rows = routeRows(riofile, namespace, urls);
+    io.out(flags.format ? formatListRows(rows, flags.format) : formatRoutes(rows));
+}
+
+/** `rio external ls [--format json|yaml]`: the namespace's external services and their targets. */
+export function externalLs(globals: GlobalFlags, flags: ListFlags, io: Io): void {
+    const { desired } = installedDesired(globals);
+    const rows = externalRows(namespaceRiofile(desired, globals.namespace), globals.namespace);
+    io.out(flags.format ? formatListRows(rows, flags.format) : formatExternals(rows));
+}
+
+/** `rio domain ls [--format json|yaml]`: the stack's custom domains (every namespace's) and what serves each. */
+export function domainLs(globals: GlobalFlags, flags: ListFlags, io: Io): void {
+    const { desired } = installedDesired(globals);
+    const hostnames = Object.keys(desired.riofiles)
+        .sort()
+        .flatMap((namespace) => hostnamesIn(namespaceContent(desired, namespace)).map((h) => ({ namespace, ...h })));
+    const rows = domainRows(desired.system, hostnames);
+    io.out(flags.format ? formatListRows(rows, flags.format) : formatDomains(rows));
+}
+
+/** `rio secret ls [--format json|yaml]`: the stack's build secrets, by name, kind and keys (never a value). */
+export function secretLs(globals: GlobalFlags, flags: ListFlags, io: Io): void {
+    const { desired } = installedDesired(globals);
+    // Checked as the program checks them, on the stack file's fields: credentials are ciphertexts, never decrypted.
+    const plans = checkBuildSecrets(desired.buildSecrets, {
+        build: true,
+        systemNamespace: stackSystemPlan(desired).settings.namespace,
+    });
+    const rows = secretRows(plans);
+    io.out(flags.format ? formatListRows(rows, flags.format) : formatSecrets(rows, globals.namespace));
+}
+
+/** `rio config ls [--format json|yaml]`: the namespace's configs, their keys and sizes. */
+export function configLs(globals: GlobalFlags, flags: ListFlags, io: Io): void {
+    const { desired } = installedDesired(globals);
+    const rows = configRows(namespaceRiofile(desired, globals.namespace), globals.namespace);
+    io.out(flags.format ? formatListRows(rows, flags.format) : formatConfigs(rows));
 }

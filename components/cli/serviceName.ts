@@ -1,6 +1,6 @@
 /** Rio's way of naming a service on the command line: `[namespace:]app[@version]` (rio.md §0). */
 import { RioInputError } from "../errors";
-import { assertDnsLabel } from "../service/names";
+import { assertDnsLabel, assertDnsSubdomain } from "../service/names";
 
 export interface ServiceName {
     /** Given with `ns:`; otherwise the command's namespace. */
@@ -28,6 +28,25 @@ export function parseServiceName(text: string, what: string): ServiceName {
         app: label(app!, "name"),
         ...(version !== undefined && { version: label(version, "version") }),
     };
+}
+
+/**
+ * `[ns:]NAME` of an object whose name is a DNS subdomain (a config: `nginx.conf`), as the `app` of a ServiceName
+ * so the commands that remove entries take it alike.
+ */
+export function parseObjectName(text: string, what: string): ServiceName {
+    const colon = text.indexOf(":");
+    const namespace = colon < 0 ? undefined : text.slice(0, colon);
+    const name = colon < 0 ? text : text.slice(colon + 1);
+    try {
+        return {
+            ...(namespace !== undefined && { namespace: assertDnsLabel(namespace, "namespace") }),
+            app: assertDnsSubdomain(name, "name"),
+        };
+    } catch (e) {
+        if (e instanceof RioInputError) throw new RioInputError([], `${what}: ${e.detail}`);
+        throw e;
+    }
 }
 
 /** `app`, `app@version` or `ns:app@version`, as Rio wrote names back. */

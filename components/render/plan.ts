@@ -130,9 +130,9 @@ export function planRiofile(riofile: Riofile, target: RiofileTarget): RiofilePla
         context,
         externalServices,
         manifest,
-        configs: riofile.configs.map(({ name, data }) => ({
+        configs: riofile.configs.map(({ name, data, labels }) => ({
             name,
-            object: { suffix: "", object: planConfigMap(name, data, context.namespace) },
+            object: { suffix: "", object: planConfigMap(name, data, context.namespace, labels) },
         })),
         services,
         routers,

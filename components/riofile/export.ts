@@ -95,7 +95,12 @@ export function exportedContent(riofile: Riofile): Record<string, unknown> {
     const map = <T>(entries: [string, T][]) => Object.fromEntries(entries);
     return {
         ...(riofile.services.length > 0 && { services: map(exportedServices(riofile.services)) }),
-        ...(riofile.configs.length > 0 && { configs: map(riofile.configs.map(({ name, data }) => [name, data])) }),
+        ...(riofile.configs.length > 0 && {
+            // Labels first, then the files, as Rio's Riofile wrote a config.
+            configs: map(
+                riofile.configs.map(({ name, data, labels }) => [name, { ...(labels && { labels }), ...data }]),
+            ),
+        }),
         ...(riofile.routers.length > 0 && {
             routers: map(riofile.routers.map(({ name, spec }) => [name, canonicalRouter(spec)])),
         }),

@@ -12,7 +12,7 @@ import { KubeObject } from "../kube/object";
 import { resolveContext } from "../service/context";
 import { parseManifest } from "./manifest";
 import { normalizeService, parseServiceSpec, ServiceSpec, VersionSpec } from "../service/spec";
-import { normalizeConfig } from "./configMap";
+import { NormalizedConfig, normalizeConfig } from "./configMap";
 import { locate } from "./locate";
 import { renderTemplate, TemplateOptions } from "./template";
 import { isPlainKubernetes, parsePlainKubernetes } from "./kubernetesYaml";
@@ -32,8 +32,8 @@ export interface Riofile {
     file: string;
     /** Services in file order, each with its spec in canonical keys (what `RioService` takes). */
     services: { name: string; spec: ServiceSpec }[];
-    /** ConfigMaps in file order. */
-    configs: { name: string; data: Record<string, string> }[];
+    /** ConfigMaps in file order, each with its labels when it has any. */
+    configs: ({ name: string } & NormalizedConfig)[];
     /** Routers in file order (Rio's router keys, checked). */
     routers: { name: string; spec: RouterSpec }[];
     /** External services in file order. */
@@ -95,7 +95,7 @@ export function checkRiofile(content: unknown, file: string, warnings: RioWarnin
     const grouped = groupVersions(services);
     const configs = under(["configs"], () =>
         mapEntries(top.configs, "configs").map(([name, data]) =>
-            under([name], () => ({ name, data: normalizeConfig(name, data) })),
+            under([name], () => ({ name, ...normalizeConfig(name, data) })),
         ),
     );
     const routers = under(["routers"], () =>

@@ -481,9 +481,11 @@ const RESERVED_LABELS = [
     "version",
 ];
 
-const LABEL_KEY =
+/** A Kubernetes label key: an optional DNS-subdomain prefix and a name of at most 63 characters. */
+export const LABEL_KEY =
     /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+/** A Kubernetes label value (at most 63 characters, checked apart). */
+export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 function checkLabels(labels: Record<string, string>, what: "labels" | "annotations"): Record<string, string> {
     for (const [k, v] of Object.entries(labels)) {

@@ -28,6 +28,21 @@ describe("rio's commands on bad input", () => {
             stderr: 'rio: scale "hello-world=many": "many" is not a count (2) or a range (1-10)\n',
         });
         assert.deepEqual(rio("up", "-f", "Riofle"), { code: 1, stdout: "", stderr: "rio: Riofle: no such file\n" });
+        assert.deepEqual(rio("config", "create", "site", "nginx.conf"), {
+            code: 1,
+            stdout: "",
+            stderr: 'rio: FILE "nginx.conf": no such file\n',
+        });
+        assert.deepEqual(rio("config", "update", "-l", "team", "site", "-"), {
+            code: 1,
+            stdout: "",
+            stderr: 'rio: --label "team": expected KEY=VALUE\n',
+        });
+        assert.deepEqual(rio("cat", "secret/db"), {
+            code: 1,
+            stdout: "",
+            stderr: 'rio: "secret/db": rio cat prints a config: configmap/NAME (or NAME alone)\n',
+        });
         assert.equal(fs.existsSync(path.join(dir(), "rio-home")), false);
     });
 
@@ -51,6 +66,14 @@ describe("rio's commands on bad input", () => {
             // Rio's alias, as the walkthrough types it: the same command as secret create.
             ["secret", "add", "--git-sshkey-auth"],
             ["secret", "create", "--git-sshkey-auth"],
+            ["route", "ls"],
+            ["external", "ls"],
+            ["external", "rm", "db"],
+            ["domain", "ls"],
+            ["secret", "ls"],
+            ["config", "ls"],
+            ["config", "rm", "site"],
+            ["cat", "configmap/site"],
         ])
             assert.deepEqual(rio(...args), { code: 1, stdout: "", stderr: message }, args.join(" "));
     });

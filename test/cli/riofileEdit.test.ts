@@ -14,6 +14,7 @@ import {
     textOf,
 } from "../../components/cli/riofileEdit";
 import { applyScale, parseScaleArg } from "../../components/cli/scale";
+import { parseObjectName } from "../../components/cli/serviceName";
 
 const throwsMessage = (fn: () => unknown, message: string) =>
     assert.throws(fn, (e: RioInputError) => e instanceof RioInputError && e.message === message);
@@ -102,6 +103,23 @@ describe("rio rm", () => {
             },
         );
     });
+    it("configmap/NAME (rio config rm) removes a config, its name a DNS subdomain", () => {
+        const withConfigs = { ...content, configs: { "nginx.conf": { content: "x" }, site: { a: "b" } } };
+        assert.deepEqual(
+            removeNames(withConfigs, [{ kind: "configmap", name: parseObjectName("nginx.conf", "rm") }], "default"),
+            { ...content, configs: { site: { a: "b" } } },
+        );
+        assert.deepEqual(removeNames(withConfigs, names("configmap/nginx.conf", "config/site"), "default"), content);
+        throwsMessage(
+            () => removeNames(withConfigs, names("configmap/sit"), "default"),
+            'no config "sit" in namespace default (configs: nginx.conf, site)',
+        );
+        throwsMessage(
+            () => parseObjectName("Site", 'rm "configmap/Site"'),
+            `rm "configmap/Site": name "Site" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')`,
+        );
+        assert.deepEqual(parseObjectName("team:nginx.conf", "rm"), { namespace: "team", app: "nginx.conf" });
+    });
     it("a name that is not there removes nothing and says what there is", () => {
         throwsMessage(
             () => removeNames(content, names("web", "wbe"), "default"),
@@ -113,7 +131,7 @@ describe("rio rm", () => {
         );
         throwsMessage(
             () => splitKind("pod/web-1"),
-            '"pod/web-1": unknown kind "pod" (rio rm takes a service, router/NAME or externalservice/NAME)',
+            '"pod/web-1": unknown kind "pod" (rio rm takes a service, router/NAME, externalservice/NAME or configmap/NAME)',
         );
     });
 });

@@ -2,9 +2,11 @@
  * The rio commands that write a Riofile's other sections, and credentials, as the real `rio` process against the
  * local control plane (the fixture is rioCli.ts): rio route add → the router's HTTPRoute, rio external create →
  * its Service and EndpointSlice, rio domain register → the route's hostname and the Gateway's listener, rio secret
- * create --docker with answers on stdin → the Secret, kept in the stack only encrypted; rio export --live prints
- * what rio up takes back unchanged; rio ps -a lists every namespace. After each command `pulumi preview` of the
- * stack finds nothing to change, and a bad flag changes nothing.
+ * create --docker with answers on stdin → the Secret, kept in the stack only encrypted; route, external, domain
+ * and secret ls print Rio's tables of them (never a secret's value); rio export --live prints what rio up takes
+ * back unchanged; rio ps -a lists every namespace; rio config create|update of a file or stdin → the ConfigMap's
+ * exact data and labels, rio cat prints it, rio config rm and rio external rm → gone from the API server. After
+ * each command `pulumi preview` of the stack finds nothing to change, and a bad flag changes nothing.
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -22,6 +24,7 @@ const GATEWAY_ADDRESS = "10.0.0.11";
 const DOMAIN = `${GATEWAY_ADDRESS}.sslip.io`;
 const HTTPROUTES = "httproutes.gateway.networking.k8s.io";
 const PASSWORD = "hunter2-s3cret-Zq9";
+const NGINX_CONF = "server {\n  listen 8080;\n}\n";
 
 // Only what kube-apiserver serves: every CRD comes from RioSystem's bundles and the stand-in charts.
 const cluster = useCluster({ crds: [] });
@@ -35,7 +38,7 @@ function filesUnder(dir: string): { file: string; text: string }[] {
     });
 }
 
-describe("rio route add, external create, domain register, secret create, export --live and ps -a", () => {
+describe("rio route add|ls, external create|ls|rm, domain register|ls, secret create|ls, config, cat, export --live and ps -a", () => {
     const cli = useRioCli(cluster, GATEWAY_ADDRESS, "rio-sections-");
     const { rio, rioWithInput, openStack, agrees, stackFile } = cli;
 
@@ -228,6 +231,64 @@ describe("rio route add, external create, domain register, secret create, export
         await agrees();
     });
 
+    it("rio route ls, external ls, domain ls and secret ls: Rio's tables of what the stack keeps, never a secret's value", async () => {
+        const routes = await rio("route", "ls");
+        assert.equal(routes.code, 0, routes.stderr);
+        assert.equal(
+            routes.stdout,
+            [
+                "NAME             URL                                               OPTS                           ACTION   TARGET",
+                `router/myroute   https://myroute-default.${DOMAIN}/v2*                                   to       hello-world,port=80,weight=3`,
+                `router/myroute   https://myroute-default.${DOMAIN}/path   header=X-User=bob method=GET   to       hello-world`,
+                "",
+            ].join("\n"),
+        );
+        const externals = await rio("external", "ls");
+        assert.equal(externals.code, 0, externals.stderr);
+        assert.equal(
+            externals.stdout,
+            [
+                "NAME                     TARGET",
+                "externalservice/db       db.example.com",
+                "externalservice/legacy   10.0.0.5,10.0.0.6",
+                "",
+            ].join("\n"),
+        );
+        const domains = await rio("domain", "ls");
+        assert.equal(domains.code, 0, domains.stderr);
+        assert.equal(
+            domains.stdout,
+            ["NAME                           TARGET", "publicdomain/www.example.org   default:hello-world", ""].join(
+                "\n",
+            ),
+        );
+        const secrets = await rio("secret", "ls");
+        assert.equal(secrets.code, 0, secrets.stderr);
+        assert.equal(
+            secrets.stdout,
+            [
+                "NAME                            TYPE                             DATA",
+                "rio-build:secret/dockerconfig   kubernetes.io/dockerconfigjson   1",
+                "",
+            ].join("\n"),
+        );
+        const json = await rio("secret", "ls", "--format", "json");
+        assert.equal(json.code, 0, json.stderr);
+        assert.deepEqual(JSON.parse(json.stdout), [
+            {
+                name: "dockerconfig",
+                namespace: "rio-build",
+                kind: "docker",
+                type: "kubernetes.io/dockerconfigjson",
+                keys: [".dockerconfigjson"],
+            },
+        ]);
+        for (const r of [secrets, json]) {
+            assert.ok(!r.stdout.includes(PASSWORD) && !r.stdout.includes("bob"), "no credential is listed");
+            assert.doesNotMatch(r.stdout, /v1:|secure/, "no ciphertext is listed");
+        }
+    });
+
     it("rio export --live prints the stack's Riofile, which rio up takes back unchanged", async () => {
         const before = desiredOfFile(stackFile());
         const r = await rio("export", "--live");
@@ -338,5 +399,97 @@ describe("rio route add, external create, domain register, secret create, export
         );
         assert.doesNotMatch(stackFile(), /www\.example\.org/);
         await agrees();
+    });
+
+    it("rio config create -l of a file: the ConfigMap's exact data and labels; rio cat and config ls print it", async () => {
+        const file = path.join(cli.home, "nginx.conf");
+        fs.writeFileSync(file, NGINX_CONF);
+        const r = await rio("config", "create", "-l", "team=web", "-l", "tier=front", "site", file);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout, "configmap/site\n");
+        const live = await cluster().kube.get("/api/v1/namespaces/default/configmaps/site");
+        assert.deepEqual(live.data, { content: NGINX_CONF });
+        assert.deepEqual(live.metadata.labels, {
+            "app.kubernetes.io/managed-by": "pulumi-rio",
+            team: "web",
+            tier: "front",
+        });
+        await agrees();
+        const all = await rio("cat", "configmap/site");
+        assert.equal(all.code, 0, all.stderr);
+        assert.equal(all.stdout, "content: |\n  server {\n    listen 8080;\n  }\n");
+        const one = await rio("cat", "-k", "content", "configmap/site");
+        assert.equal(one.code, 0, one.stderr);
+        assert.equal(one.stdout, NGINX_CONF);
+        const ls = await rio("config", "ls");
+        assert.equal(ls.code, 0, ls.stderr);
+        assert.equal(ls.stdout, ["NAME             KEYS      SIZE", "configmap/site   content   26B", ""].join("\n"));
+        await refused(
+            {
+                code: 1,
+                stderr: 'rio: config "site" exists in namespace default already; rio config update changes it\n',
+            },
+            () => rio("config", "create", "site", file),
+        );
+        await refused({ code: 1, stderr: 'rio: FILE "missing.conf": no such file\n' }, () =>
+            rio("config", "create", "other", "missing.conf"),
+        );
+        await refused(
+            {
+                code: 1,
+                stderr: `rio: --label tier: label value "front end" must be at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric\n`,
+            },
+            () => rio("config", "update", "-l", "tier=front end", "site", file),
+        );
+        await refused({ code: 1, stderr: 'rio: configmap/site has no key "index.html" (keys: content)\n' }, () =>
+            rio("cat", "-k", "index.html", "configmap/site"),
+        );
+    });
+
+    it("rio config update -k KEY NAME - reads stdin: the key added, the other and the labels kept", async () => {
+        const r = await rioWithInput("<h1>hi</h1>\n", "config", "update", "-k", "index.html", "site", "-");
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout, "configmap/site\n");
+        const live = await cluster().kube.get("/api/v1/namespaces/default/configmaps/site");
+        assert.deepEqual(live.data, { content: NGINX_CONF, "index.html": "<h1>hi</h1>\n" });
+        assert.deepEqual(live.metadata.labels, {
+            "app.kubernetes.io/managed-by": "pulumi-rio",
+            team: "web",
+            tier: "front",
+        });
+        await agrees();
+        const ls = await rio("config", "ls", "--format", "json");
+        assert.deepEqual(JSON.parse(ls.stdout), [
+            {
+                name: "site",
+                namespace: "default",
+                keys: ["content", "index.html"],
+                size: 38,
+                labels: { team: "web", tier: "front" },
+            },
+        ]);
+    });
+
+    it("rio config rm and rio external rm: gone from the stack and the API server", async () => {
+        const config = await rio("config", "rm", "site");
+        assert.equal(config.code, 0, config.stderr);
+        assert.equal(config.stdout, "removed configmap/site\n");
+        assert.equal(await cluster().kube.get("/api/v1/namespaces/default/configmaps/site"), undefined);
+        await agrees();
+        const external = await rio("external", "rm", "db");
+        assert.equal(external.code, 0, external.stderr);
+        assert.equal(external.stdout, "removed externalservice/db\n");
+        assert.equal(await cluster().kube.get("/api/v1/namespaces/default/services/db"), undefined);
+        assert.ok(await cluster().kube.get("/api/v1/namespaces/default/services/legacy"), "the other one stays");
+        const ls = await rio("external", "ls");
+        assert.equal(
+            ls.stdout,
+            ["NAME                     TARGET", "externalservice/legacy   10.0.0.5,10.0.0.6", ""].join("\n"),
+        );
+        await agrees();
+        await refused(
+            { code: 1, stderr: 'rio: no external service "db" in namespace default (external services: legacy)\n' },
+            () => rio("external", "rm", "db"),
+        );
     });
 });
