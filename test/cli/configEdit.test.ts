@@ -17,16 +17,9 @@ import {
     parseLabels,
     updateConfig,
 } from "../../components/cli/configEdit";
+import { rioMessage } from "../support/rioError";
 
-const message = (fn: () => unknown) => {
-    try {
-        fn();
-    } catch (e) {
-        if (e instanceof RioInputError) return e.message;
-        throw e;
-    }
-    return "accepted";
-};
+const message = rioMessage;
 
 const NGINX = "server {\n  listen 8080;\n}\n";
 const CONTENT = { services: { web: { image: "nginx", ports: ["80"] } } };

@@ -4,7 +4,6 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { RioInputError } from "../../components/errors";
 import { planObjects, planRiofile } from "../../components/render/plan";
 import { checkContent } from "../../components/cli/riofileEdit";
 import {
@@ -15,6 +14,7 @@ import {
     removeHostname,
     withSystemDomain,
 } from "../../components/cli/domainEdit";
+import { rioMessage } from "../support/rioError";
 
 const CONTENT = {
     services: {
@@ -25,15 +25,7 @@ const CONTENT = {
     routers: { front: { routes: [{ to: [{ app: "web" }] }] } },
 };
 
-const message = (fn: () => unknown) => {
-    try {
-        fn();
-    } catch (e) {
-        if (e instanceof RioInputError) return e.message;
-        throw e;
-    }
-    return "accepted";
-};
+const message = rioMessage;
 
 /** The HTTPRoute an entry becomes, on a gateway whose custom domains are `domains`. */
 function route(content: Record<string, unknown>, name: string, domains: string[]) {

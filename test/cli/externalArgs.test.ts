@@ -8,6 +8,7 @@ import { RioInputError } from "../../components/errors";
 import { planObjects, planRiofile } from "../../components/render/plan";
 import { checkContent } from "../../components/cli/riofileEdit";
 import { asExternalError, externalName, externalSpec, putExternal } from "../../components/cli/externalArgs";
+import { rioMessage } from "../support/rioError";
 
 const CASES: { name: string; targets: string[]; spec: Record<string, unknown>; service: Record<string, unknown> }[] = [
     {
@@ -100,15 +101,7 @@ describe("rio external create: targets as an external service", () => {
     });
 });
 
-const message = (fn: () => unknown) => {
-    try {
-        fn();
-    } catch (e) {
-        if (e instanceof RioInputError) return e.message;
-        throw e;
-    }
-    return "accepted";
-};
+const message = rioMessage;
 
 describe("rio external create: errors name the argument", () => {
     const cases: [string, () => unknown, string][] = [

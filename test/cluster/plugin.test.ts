@@ -14,7 +14,7 @@ import { describe, it } from "node:test";
 import { engineBinDirs } from "./engines";
 import { namespaceObject, useCluster } from "./harness";
 import { changes, inlineStack } from "./pulumi";
-import { pluginBin } from "./sdk";
+import { CONSTRUCTED, pluginBin } from "./sdk";
 
 const cluster = useCluster({ crds: ["gatewayApi"] });
 const GATEWAY = { domain: "apps.example.com", implementation: "traefik" };
@@ -110,17 +110,7 @@ describe("the pulumi-rio plugin under the real engine", () => {
                 (v as Record<string, unknown> | undefined)?.[SECRET_SIG.key] === SECRET_SIG.value;
             assert.deepEqual(resources.map((r) => r.urn.split("::").slice(2).join("::")).sort(), [
                 "kubernetes:core/v1:Namespace::plugin",
-                "pulumi-rio:index:RioService$pulumi-rio:index:RioService$kubernetes:apps/v1:Deployment::web",
-                "pulumi-rio:index:RioService$pulumi-rio:index:RioService$kubernetes:core/v1:Service::web",
-                "pulumi-rio:index:RioService$pulumi-rio:index:RioService$kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::web",
-                "pulumi-rio:index:RioService$pulumi-rio:index:RioService::web",
-                "pulumi-rio:index:RioService::web",
-                "pulumi-rio:index:Riofile$kubernetes:core/v1:Namespace::app-namespace",
-                "pulumi-rio:index:Riofile$pulumi-rio:index:RioService$kubernetes:apps/v1:Deployment::hello",
-                "pulumi-rio:index:Riofile$pulumi-rio:index:RioService$kubernetes:core/v1:Service::hello",
-                "pulumi-rio:index:Riofile$pulumi-rio:index:RioService$kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::hello",
-                "pulumi-rio:index:Riofile$pulumi-rio:index:RioService::hello",
-                "pulumi-rio:index:Riofile::app",
+                ...CONSTRUCTED,
                 "pulumi:providers:kubernetes::default_4_34_2",
                 "pulumi:providers:pulumi-rio::default",
                 "pulumi:pulumi:Stack::plugin-test",

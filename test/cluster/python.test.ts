@@ -15,7 +15,7 @@ import { engineBinDirs } from "./engines";
 import { useCluster } from "./harness";
 import { pulumiEnv } from "./pulumi";
 import { pythonBin } from "./python";
-import { generateSdk, getSchema, pluginBin, run } from "./sdk";
+import { CONSTRUCTED, generateSdk, getSchema, pluginBin, run } from "./sdk";
 
 const cluster = useCluster({ crds: ["gatewayApi"] });
 const PROGRAM = path.resolve(__dirname, "../../..", "test/cluster/python/rio_program.py");
@@ -93,17 +93,7 @@ describe("a Python program using pulumi-rio's generated SDK", () => {
             fs.readFileSync(path.join(dir, "state", ".pulumi", "stacks", "python-rio", "test.json"), "utf8"),
         ) as { checkpoint: { latest: { resources: { urn: string }[] } } };
         assert.deepEqual(state.checkpoint.latest.resources.map((r) => r.urn.split("::").slice(2).join("::")).sort(), [
-            "pulumi-rio:index:RioService$pulumi-rio:index:RioService$kubernetes:apps/v1:Deployment::web",
-            "pulumi-rio:index:RioService$pulumi-rio:index:RioService$kubernetes:core/v1:Service::web",
-            "pulumi-rio:index:RioService$pulumi-rio:index:RioService$kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::web",
-            "pulumi-rio:index:RioService$pulumi-rio:index:RioService::web",
-            "pulumi-rio:index:RioService::web",
-            "pulumi-rio:index:Riofile$kubernetes:core/v1:Namespace::app-namespace",
-            "pulumi-rio:index:Riofile$pulumi-rio:index:RioService$kubernetes:apps/v1:Deployment::hello",
-            "pulumi-rio:index:Riofile$pulumi-rio:index:RioService$kubernetes:core/v1:Service::hello",
-            "pulumi-rio:index:Riofile$pulumi-rio:index:RioService$kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::hello",
-            "pulumi-rio:index:Riofile$pulumi-rio:index:RioService::hello",
-            "pulumi-rio:index:Riofile::app",
+            ...CONSTRUCTED,
             "pulumi:providers:kubernetes::default_4_34_2",
             "pulumi:providers:pulumi-rio::default_0_1_0",
             "pulumi:pulumi:Stack::python-rio-test",

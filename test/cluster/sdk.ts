@@ -56,3 +56,22 @@ export function generateSdk(language: "python" | "go", schemaFile: string, out: 
         env: { PATH: process.env.PATH ?? "" },
     });
 }
+
+/**
+ * What the plugin constructs for a program's `RioService` "web" and `Riofile` "app" (one service, "hello"), as
+ * URNs without their stack and project: the portable components with the TypeScript ones under them, their
+ * objects, and the Riofile's namespace.
+ */
+export const CONSTRUCTED = [
+    "pulumi-rio:index:RioService$pulumi-rio:index:RioService$kubernetes:apps/v1:Deployment::web",
+    "pulumi-rio:index:RioService$pulumi-rio:index:RioService$kubernetes:core/v1:Service::web",
+    "pulumi-rio:index:RioService$pulumi-rio:index:RioService$kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::web",
+    "pulumi-rio:index:RioService$pulumi-rio:index:RioService::web",
+    "pulumi-rio:index:RioService::web",
+    "pulumi-rio:index:Riofile$kubernetes:core/v1:Namespace::app-namespace",
+    "pulumi-rio:index:Riofile$pulumi-rio:index:RioService$kubernetes:apps/v1:Deployment::hello",
+    "pulumi-rio:index:Riofile$pulumi-rio:index:RioService$kubernetes:core/v1:Service::hello",
+    "pulumi-rio:index:Riofile$pulumi-rio:index:RioService$kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::hello",
+    "pulumi-rio:index:Riofile$pulumi-rio:index:RioService::hello",
+    "pulumi-rio:index:Riofile::app",
+];

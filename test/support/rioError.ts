@@ -20,3 +20,14 @@ export function expectRio(fn: () => unknown, path: KeyPath, detail: string, atKe
     assert.equal(err.atKey, atKey);
     return err;
 }
+
+/** The message of the RioInputError `fn` throws, or "accepted" when it throws nothing (table tests of edits). */
+export function rioMessage(fn: () => unknown): string {
+    try {
+        fn();
+    } catch (e) {
+        if (e instanceof RioInputError) return e.message;
+        throw e;
+    }
+    return "accepted";
+}
