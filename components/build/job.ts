@@ -70,6 +70,29 @@ export function dockerfileInContext(b: NormalizedBuild): string {
     return rel;
 }
 
+/** Exactly what rootless BuildKit needs: user namespaces under unconfined seccomp/AppArmor, as uid 1000. */
+export const BUILDKIT_SECURITY = {
+    runAsUser: 1000,
+    runAsGroup: 1000,
+    seccompProfile: { type: "Unconfined" },
+    appArmorProfile: { type: "Unconfined" },
+};
+
+/** The image pushed (under each of its names) and the registry layer cache, exported and imported. */
+export function pushArgs(refs: { push: string; cache: string; named?: string }, insecure: string): string[] {
+    return [
+        "--output",
+        // BuildKit takes several names as one quoted, comma-separated name= field.
+        refs.named !== undefined
+            ? `type=image,"name=${refs.push},${refs.named}",push=true${insecure}`
+            : `type=image,name=${refs.push},push=true${insecure}`,
+        "--export-cache",
+        `type=registry,ref=${refs.cache},mode=max${insecure}`,
+        "--import-cache",
+        `type=registry,ref=${refs.cache}${insecure}`,
+    ];
+}
+
 /** A build's clone step (SSH repositories only): git and ssh are in the BuildKit image already. */
 export const CLONE_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
 /** Where the clone step finds the SSH key and the pinned host keys (a `kubernetes.io/ssh-auth` Secret). */
@@ -156,15 +179,7 @@ export function planBuildJob(
         ...Object.entries(b.args).flatMap(([k, v]) => ["--opt", `build-arg:${k}=${v}`]),
         ...(b.noCache ? ["--no-cache"] : []),
         ...(token ? ["--secret", "id=GIT_AUTH_TOKEN,env=GIT_AUTH_TOKEN"] : []),
-        "--output",
-        // BuildKit takes several names as one quoted, comma-separated name= field.
-        refs.named !== undefined
-            ? `type=image,"name=${refs.push},${refs.named}",push=true${insecure}`
-            : `type=image,name=${refs.push},push=true${insecure}`,
-        "--export-cache",
-        `type=registry,ref=${refs.cache},mode=max${insecure}`,
-        "--import-cache",
-        `type=registry,ref=${refs.cache}${insecure}`,
+        ...pushArgs(refs, insecure),
     ];
     const name = `${`${owner.workload}-${owner.namespace}`.slice(0, 40).replace(/-+$/, "")}-${commit.slice(0, 7)}-${hash({ refs, args }, 6)}`;
     const labels = {
@@ -217,13 +232,7 @@ export function planBuildJob(
                                     ? [{ name: "DOCKER_CONFIG", value: "/home/user/.docker" }]
                                     : []),
                             ],
-                            // Exactly what rootless BuildKit needs: user namespaces under unconfined seccomp/AppArmor, as uid 1000.
-                            securityContext: {
-                                runAsUser: 1000,
-                                runAsGroup: 1000,
-                                seccompProfile: { type: "Unconfined" },
-                                appArmorProfile: { type: "Unconfined" },
-                            },
+                            securityContext: BUILDKIT_SECURITY,
                             resources: BUILD_RESOURCES,
                             volumeMounts: [
                                 { name: "buildkitd", mountPath: "/home/user/.local/share/buildkit" },

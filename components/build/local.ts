@@ -83,7 +83,7 @@ export function normalizeLocalBuild(input: BuildSpec, declaredAt: LocalBuild["de
 }
 
 /** The folder's files as the build sees them: every file not excluded by its `.dockerignore`, sorted. */
-function contextFiles(dir: string): string[] {
+export function contextFiles(dir: string): string[] {
     const ignoreFile = path.join(dir, ".dockerignore");
     const ig = dockerignore();
     if (fs.existsSync(ignoreFile)) ig.add(fs.readFileSync(ignoreFile, "utf8").split(/\r?\n/));
@@ -151,6 +151,23 @@ export interface LocalRegistry {
     external?: { host: string };
 }
 
+/** The folder a folder build builds, checked: it exists and has its Dockerfile. Errors name `image` or `build.*`. */
+export function buildFolder(b: LocalBuild, baseDir: string): string {
+    const dir = path.resolve(baseDir, b.context);
+    under(b.declaredAt === "image" ? ["image"] : ["build", "context"], () => {
+        if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+            throw new RioInputError([], `the folder ${dir} does not exist`);
+    });
+    const dockerfile = path.join(dir, b.dockerfile);
+    if (!fs.existsSync(dockerfile) || !fs.statSync(dockerfile).isFile()) {
+        throw new RioInputError(
+            b.declaredAt === "image" ? ["image"] : ["build", "dockerfile"],
+            `the folder ${dir} has no ${b.dockerfile} to build`,
+        );
+    }
+    return dir;
+}
+
 /**
  * Plans a folder build: checks the folder and its Dockerfile, derives the content tag, and gives the image the
  * workload runs (pulled node-locally from RioSystem's registry, or from `pushRegistry`). `baseDir` is where a
@@ -163,18 +180,8 @@ export function planLocalImage(
     registry: LocalRegistry,
 ): { image: LocalImage; pull: string } {
     const at = b.declaredAt === "image" ? ["image"] : ["build", "context"];
-    const dir = path.resolve(baseDir, b.context);
-    under(at, () => {
-        if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
-            throw new RioInputError([], `the folder ${dir} does not exist`);
-    });
+    const dir = buildFolder(b, baseDir);
     const dockerfile = path.join(dir, b.dockerfile);
-    if (!fs.existsSync(dockerfile) || !fs.statSync(dockerfile).isFile()) {
-        throw new RioInputError(
-            b.declaredAt === "image" ? ["image"] : ["build", "dockerfile"],
-            `the folder ${dir} has no ${b.dockerfile} to build`,
-        );
-    }
     const name = b.imageName ?? repository;
     const tag = contentTag(dir, b);
     const pushHost = b.pushRegistry ?? registry.external?.host;

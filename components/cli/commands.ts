@@ -31,7 +31,11 @@ import {
 import { asRunFlagError, checkRunService, RunFlags, runService } from "./runFlags";
 import { applyScale, parseScaleArg } from "./scale";
 import { parseObjectName, parseServiceName, randomName } from "./serviceName";
-import { checkDesired, StackOutputs } from "./stackProgram";
+import { checkDesired, StackOutputs, stackSettings } from "./stackProgram";
+import { BuildFlags, buildFolders, buildTargets, folderTargets, FolderTarget, withBuiltImages } from "./folderBuild";
+import { BuildContext, DEFAULT_BUILD_CONTEXT } from "../build/job";
+import { BUILDER } from "../system/builder";
+import { registryAddresses } from "../system/registry";
 import { checkStackName, stackNameFor } from "./stackName";
 import { prepareState, RioState } from "./state";
 import { applyWeight, parsePercent } from "./weights";
@@ -146,6 +150,17 @@ export async function changeStack(
         install?: boolean;
         /** The checks' errors as about what the user typed (a flag, a settings file). */
         explain?: (e: RioInputError) => RioInputError;
+        /**
+         * What must happen in the cluster before the update (a folder build), once the change is confirmed; `apply`
+         * runs the engine on a desired state first (turning the builder on).
+         */
+        beforeUpdate?: (step: {
+            current: Desired;
+            next: Desired;
+            session: Session;
+            apply: (d: Desired) => Promise<void>;
+            log: (line: string) => void;
+        }) => Promise<void>;
     },
     change: (current: Desired, s: Session) => Desired,
     done: (outputs: StackOutputs | undefined) => string,
@@ -178,6 +193,16 @@ export async function changeStack(
                 return;
             }
         }
+        if (opts.beforeUpdate)
+            await opts.beforeUpdate({
+                current: { ...current, ...(context !== undefined && { context }) },
+                next,
+                session: s,
+                apply: async (d) => {
+                    await runEngine(stack, s.state, s.stackName, d, false, log);
+                },
+                log,
+            });
         const r = await runEngine(stack, s.state, s.stackName, next, false, log);
         io.out(done(r.outputs));
     });
@@ -260,22 +285,104 @@ export async function run(
 /** The app a service entry belongs to (what the stack's URLs are keyed by). */
 const appOf = (key: string, service: Record<string, unknown>) => (typeof service.app === "string" ? service.app : key);
 
-/** `rio up`: a Riofile merged into the namespace's. */
+/** `rio up`: a Riofile merged into the namespace's; its folders built in the cluster first (folderBuild.ts). */
 export async function up(globals: GlobalFlags, riofile: Riofile, flags: ChangeFlags, io: Io): Promise<void> {
-    refuseLocalBuilds(riofile, (s) => `${riofile.file}: services.${s}`);
     const namespace = globals.namespace;
+    const targets = folderTargets(riofile, namespace);
+    // The stack keeps the image a folder gives, never the folder: its tag is the folder's content tag, known now.
+    const incoming = withBuiltImages(riofile, targets, DEFAULT_BUILD_CONTEXT);
     await changeStack(
         globals,
         flags,
         io,
-        {},
-        (current) => withNamespace(current, namespace, mergeContent(namespaceContent(current, namespace), riofile)),
+        targets.length > 0 ? { beforeUpdate: (step) => buildBeforeUpdate(step, targets) } : {},
+        (current) => {
+            const next = withNamespace(
+                current,
+                namespace,
+                mergeContent(namespaceContent(current, namespace), incoming),
+            );
+            return targets.length > 0 ? { ...next, system: withBuilder(next.system, riofile.file) } : next;
+        },
         (outputs) =>
             urlLines(outputs, namespace, [
                 ...riofile.services.map((s) => s.name),
                 ...riofile.routers.map((r) => r.name),
             ]),
     );
+}
+
+/**
+ * The stack's settings with the builder and the registry on, and kept on (Rio turned its build feature on for the
+ * first build, `ensureFeatures`); refused when the settings turn either off by name.
+ */
+export function withBuilder(system: Desired["system"], what: string): Desired["system"] {
+    if (system === undefined) return system;
+    for (const f of ["build", "registry"] as const)
+        if (system.features?.[f] === false)
+            throw new RioInputError(
+                [],
+                `${what}: a folder is built by RioSystem's builder into its registry, and this stack turns ${f} off (rio install --disable-features ${f}): run rio install without it, or give an image`,
+            );
+    return { ...system, features: { ...system.features, build: true, registry: true } };
+}
+
+/** Before the update: the builder on in the cluster (an update of the stack as it is, with it), then the builds. */
+async function buildBeforeUpdate(
+    step: Parameters<NonNullable<Parameters<typeof changeStack>[3]["beforeUpdate"]>>[0],
+    targets: readonly FolderTarget[],
+): Promise<void> {
+    const { current, next, session: s, apply, log } = step;
+    const before = stackSettings(current).settings.features;
+    if (!before.build || !before.registry) {
+        log("rio: turning on RioSystem's builder and registry for the folder builds");
+        await apply({ ...current, system: next.system });
+    }
+    const { settings } = stackSettings(next);
+    const kube = new KubeClient(s.kube, next.context ?? s.context!);
+    await buildFolders(kube, targets, buildContextOf(settings.namespace), settings.namespace, log);
+}
+
+/** Where the stack's builds run and push, for RioSystem in `systemNamespace`. */
+export function buildContextOf(systemNamespace: string): BuildContext {
+    return {
+        namespace: BUILDER.namespace,
+        serviceAccount: BUILDER.serviceAccount,
+        registry: registryAddresses(systemNamespace),
+    };
+}
+
+/**
+ * `rio build [PATH] [-f Dockerfile|Riofile] [-t name:tag] [--build-arg K=V] [--no-cache]`: the folder's image (or
+ * each of its Riofile's folders) built in the cluster and pushed to RioSystem's registry; prints what to run
+ * (`rio run -p 8080 <image>`). The stack changes only to turn the builder on, the first time.
+ */
+export async function build(globals: GlobalFlags, riofile: Riofile, flags: BuildFlags, io: Io): Promise<void> {
+    const targets = buildTargets(riofile, globals.namespace, flags);
+    const s = session(globals);
+    const log = (line: string) => io.err(`${line}\n`);
+    await withLock(s.state, s.stackName, async () => {
+        const { desired: stored } = currentDesired(s.state, s.stackName);
+        if (stored.system === undefined) throw notInstalled(s);
+        const context = stored.context ?? s.context;
+        const current = { ...stored, ...(context !== undefined && { context }) };
+        const next = { ...current, system: withBuilder(current.system, riofile.file) };
+        checkDesired(next);
+        io.err(`rio: stack ${s.stackName}${context !== undefined ? ` (kube context ${context})` : ""}\n`);
+        const before = stackSettings(current).settings.features;
+        if (!before.build || !before.registry) {
+            const stack = await openStack(s.state, s.stackName, false);
+            if (!stack) throw notInstalled(s);
+            log("rio: turning on RioSystem's builder and registry");
+            await runEngine(stack, s.state, s.stackName, next, false, log);
+        }
+        const { settings } = stackSettings(next);
+        const ctx = buildContextOf(settings.namespace);
+        const kube = new KubeClient(s.kube, context!);
+        await buildFolders(kube, targets, ctx, settings.namespace, log);
+        for (const t of targets)
+            for (const tag of t.request.extraTags) io.out(`${ctx.registry.pull}/${t.request.repository}:${tag}\n`);
+    });
 }
 
 /** `rio scale app=N|MIN-MAX…`. */

@@ -32,6 +32,7 @@ export class KubeClient {
     readonly config: k8s.KubeConfig;
     readonly core: k8s.CoreV1Api;
     readonly apps: k8s.AppsV1Api;
+    readonly batch: k8s.BatchV1Api;
     readonly custom: k8s.CustomObjectsApi;
 
     constructor(
@@ -42,6 +43,7 @@ export class KubeClient {
         this.config.loadFromString(JSON.stringify(contextConfig(kube, context)));
         this.core = this.config.makeApiClient(k8s.CoreV1Api);
         this.apps = this.config.makeApiClient(k8s.AppsV1Api);
+        this.batch = this.config.makeApiClient(k8s.BatchV1Api);
         this.custom = this.config.makeApiClient(k8s.CustomObjectsApi);
     }
 

@@ -125,6 +125,8 @@ interface RiofileFlags {
     namespace: string;
     answers?: string;
     strict?: boolean;
+    /** `file` is a default the user did not type: without it, the Dockerfile next to it. */
+    orDockerfile?: boolean;
 }
 
 /** The Riofile named by `-f` (or standard input), its template answered by `--answers`, then its Riofile-answers. */
@@ -139,7 +141,7 @@ function readRiofile(flags: RiofileFlags): Riofile {
             ? parseRiofile(fs.readFileSync(0, "utf8"), "<stdin>", { ...options, dir: process.cwd() })
             : flags.file === undefined
               ? loadRiofile("Riofile", { ...options, orDockerfile: true })
-              : loadRiofile(flags.file, options);
+              : loadRiofile(flags.file, { ...options, ...(flags.orDockerfile && { orDockerfile: true }) });
     for (const w of riofile.warnings ?? []) process.stderr.write(`rio: warning: ${formatWarning(w)}\n`);
     return riofile;
 }
@@ -303,6 +305,24 @@ function stackCommands(cli: Command, start: (p: Promise<void>) => void): void {
         const riofile = readRiofile({ ...flags, namespace: globals().namespace });
         start(commands().then((c) => c.up(globals(), riofile, flags, io(c))));
     });
+    cli.command("build")
+        .description(
+            "build a folder in the cluster (RioSystem's BuildKit) into RioSystem's registry, and print the image to rio run",
+        )
+        .argument("[path]", "the folder", ".")
+        .option("-f, --file <path>", "the Dockerfile or Riofile (default: PATH/Riofile, else PATH/Dockerfile)")
+        .option("-t, --tag <name[:tag]>", "the image's name and tag (default: <namespace>/<service>:latest)")
+        .option("--build-arg <NAME=value>", "a build argument (repeatable)", collect)
+        .option("--no-cache", "build without the layer cache")
+        .action((dir: string, flags: { file?: string; tag?: string; buildArg?: string[]; cache?: boolean }) => {
+            const riofile = readRiofile({
+                file: flags.file ?? path.join(dir, "Riofile"),
+                namespace: globals().namespace,
+                ...(flags.file === undefined && { orDockerfile: true }),
+            });
+            const build = { ...flags, ...(flags.cache === false && { noCache: true }) };
+            start(commands().then((c) => c.build(globals(), riofile, build, io(c))));
+        });
     cli.command("ps")
         .description("list the namespace's services: NAME, IMAGE, ENDPOINT, SCALE, WEIGHT, CREATED, DETAIL")
         .addOption(new Option("--format <format>", "print as data instead of a table").choices(["json", "yaml"]))

@@ -190,8 +190,8 @@ export function mergeContent(base: RiofileContent, incoming: Riofile): RiofileCo
 }
 
 /**
- * A local folder build (`image: ./`, `build` without `repo`) is built from a folder on this machine, relative to
- * its Riofile; the stack keeps no folder yet, so rio refuses it by name instead of deploying something else.
+ * A local folder build (`image: ./`, `build` without `repo`) where only an image can be: `rio run`, and the stack's
+ * config (which keeps the image `rio up` built, never the folder). Refused by name instead of deploying something else.
  */
 export function refuseLocalBuilds(riofile: Riofile, where: (service: string) => string): void {
     for (const { name, spec } of riofile.services) {
@@ -199,7 +199,7 @@ export function refuseLocalBuilds(riofile: Riofile, where: (service: string) => 
         if (local)
             throw new RioInputError(
                 [],
-                `${where(local.name)}: building a local folder is not supported by the rio commands yet; build and push the image, then give its name (or deploy the Riofile with pulumi up, rio:riofile)`,
+                `${where(local.name)}: a local folder is built by rio up (its Riofile, or its Dockerfile) or by rio build, which print the image it gives; the stack keeps images, not folders`,
             );
     }
 }

@@ -15,6 +15,7 @@ import { Feature } from "../system/features";
 import { planSystem } from "../system/plan";
 import { RioSystem, RioSystemArgs, settingsOf } from "../system/rioSystem";
 import { SystemConfig } from "../system/config";
+import { SystemSettings } from "../system/settings";
 import { checkBuildSecrets } from "../build/credentials";
 import { buildSecretInputs, needsBuild } from "./buildSecrets";
 import { Desired, readDesired } from "./desired";
@@ -111,19 +112,30 @@ function checkStack(desired: Desired): { namespace: string; riofile: Riofile }[]
     return loaded;
 }
 
-/**
- * Checks a desired state as the program will run it — RioSystem planned, every Riofile planned against a stand-in
- * gateway — so a user error stops the command before the engine runs, and no update is ever started that the
- * program would refuse.
- */
-export function checkDesired(desired: Desired): void {
+/** RioSystem's settings as the stack's program resolves them (the features its Riofiles need turned on). */
+export function stackSettings(desired: Desired): {
+    loaded: { namespace: string; riofile: Riofile }[];
+    settings: SystemSettings;
+} {
     const loaded = checkStack(desired);
     const args = systemArgs(
         desired.system!,
         loaded.map((l) => l.riofile),
         desired.buildSecrets,
     );
-    const { settings } = planSystem(settingsOf(args), { registryPersistence: args.registryPersistence });
+    return {
+        loaded,
+        settings: planSystem(settingsOf(args), { registryPersistence: args.registryPersistence }).settings,
+    };
+}
+
+/**
+ * Checks a desired state as the program will run it — RioSystem planned, every Riofile planned against a stand-in
+ * gateway — so a user error stops the command before the engine runs, and no update is ever started that the
+ * program would refuse.
+ */
+export function checkDesired(desired: Desired): void {
+    const { loaded, settings } = stackSettings(desired);
     // As RioSystem checks them, on the stack file's values (ciphertexts stand for the credentials).
     checkBuildSecrets(desired.buildSecrets, {
         build: settings.features.build,

@@ -1,6 +1,10 @@
 import { normalizeApp } from "../service/app";
 import { Feature } from "../system/features";
 import { Riofile } from "./load";
+import { REGISTRY } from "../system/registry";
+
+/** Where nodes pull RioSystem's registry (node-local). */
+const REGISTRY_PULL = `localhost:${REGISTRY.nodePort}`;
 
 /**
  * The RioSystem features a Riofile's services need, so a stack installs nothing they do not use:
@@ -19,10 +23,12 @@ export function featuresNeeded(riofile: Riofile): Partial<Record<Feature, boolea
         // Builds need the builder; they push to the in-cluster registry unless they all name their own.
         build: versions.some((v) => v.build !== undefined),
         // Local folders are built where Pulumi runs, and pushed to the registry too unless they name their own.
+        // An image already in it (what `rio build` and `rio up` of a folder give) is pulled from it too.
         registry: versions.some(
             (v) =>
                 (v.build !== undefined && v.build.pushRegistry === undefined) ||
-                (v.localBuild !== undefined && v.localBuild.pushRegistry === undefined),
+                (v.localBuild !== undefined && v.localBuild.pushRegistry === undefined) ||
+                [v.image, ...v.sidecars.map((c) => c.image)].some((i) => i.startsWith(`${REGISTRY_PULL}/`)),
         ),
     };
 }

@@ -21,6 +21,9 @@ export const REGISTRY_RESOURCES: Resources = {
     limits: { cpu: "500m", memory: "256Mi" },
 };
 
+/** The registry's pods (what `rio build` port-forwards to). */
+export const REGISTRY_SELECTOR = { "app.kubernetes.io/name": "registry", "app.kubernetes.io/part-of": "rio-system" };
+
 /** Where builds push to (cluster DNS) and where nodes pull from (node-local). Same repositories, two doors. */
 export function registryAddresses(namespace: string): { push: string; pull: string } {
     return {
@@ -36,7 +39,7 @@ export function registryAddresses(namespace: string): { push: string; pull: stri
  */
 export function planRegistry(s: SystemSettings, persistent: boolean): KubeObject[] {
     const labels = systemLabels("registry");
-    const selector = { "app.kubernetes.io/name": "registry", "app.kubernetes.io/part-of": "rio-system" };
+    const selector = REGISTRY_SELECTOR;
     const volume = persistent ? { persistentVolumeClaim: { claimName: REGISTRY.name } } : { emptyDir: {} };
     return [
         ...(persistent

@@ -178,11 +178,11 @@ describe("rio up: a Riofile merged into the stack's", () => {
         );
     });
 
-    it("a local folder build is refused by name (the stack keeps no folder)", () => {
+    it("a local folder build is refused by name where only an image can be (the stack keeps no folder)", () => {
         const riofile = parseRiofile("services:\n  dev:\n    image: ./\n    ports: 8080/http\n", "app/Riofile");
         throwsMessage(
             () => refuseLocalBuilds(riofile, (s) => `app/Riofile: services.${s}`),
-            "app/Riofile: services.dev: building a local folder is not supported by the rio commands yet; build and push the image, then give its name (or deploy the Riofile with pulumi up, rio:riofile)",
+            "app/Riofile: services.dev: a local folder is built by rio up (its Riofile, or its Dockerfile) or by rio build, which print the image it gives; the stack keeps images, not folders",
         );
     });
 });

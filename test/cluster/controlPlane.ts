@@ -61,8 +61,8 @@ export interface StartOptions {
     /**
      * kwok's kubelet server, so the API server's pods/log and pods/exec reach the fake node: kwok listens on
      * 127.0.0.1 and publishes that address and port in the node's status, the API server dials the node's
-     * InternalIP, and kwok reads its Logs, ClusterLogs, Exec and ClusterExec objects (their CRDs from kwok's
-     * module) to serve a log file and run exec'd commands on this machine. Default false.
+     * InternalIP, and kwok reads its Logs, ClusterLogs, Exec, ClusterExec, PortForward and ClusterPortForward objects (their CRDs
+     * from kwok's module) to serve a log file, run exec'd commands and forward ports on this machine. Default false.
      */
     kwokServer?: boolean;
 }
@@ -161,7 +161,14 @@ function frontProxyCerts(pki: string): string[] {
 }
 
 /** The kinds kwok's server reads (`--enable-crds`), by their CRDs' plural. */
-const KWOK_SERVER_KINDS = { Logs: "logs", ClusterLogs: "clusterlogs", Exec: "execs", ClusterExec: "clusterexecs" };
+const KWOK_SERVER_KINDS = {
+    Logs: "logs",
+    ClusterLogs: "clusterlogs",
+    Exec: "execs",
+    ClusterExec: "clusterexecs",
+    PortForward: "portforwards",
+    ClusterPortForward: "clusterportforwards",
+};
 
 /** Those CRDs, from kwok's module. */
 function kwokServerCrds(): string {

@@ -33,6 +33,8 @@ export const VERSIONS = {
      */
     kubernetesProvider: "4.25.0",
     kwok: "0.8.0",
+    /** The registry image RioSystem runs is registry:3.0.0 (components/system/registry.ts). */
+    registry: "3.0.0",
     /**
      * Traefik v3.7.x (13 is the newest served) cannot be built here: the proxy refuses 15 of its dependencies at
      * the versions its go.mod pins (containous/go-http-auth, which basic auth needs, and DNS SDKs of lego), so the
@@ -180,6 +182,18 @@ export const ENGINES: Engine[] = [
             },
         ],
         ldflags: `-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v${VERSIONS.pulumiYaml}`,
+    },
+    {
+        // CNCF distribution, the registry RioSystem runs (registry:3.0.0): folder builds upload their context to it.
+        name: "registry",
+        binaries: [
+            {
+                name: "registry",
+                pkg: "github.com/distribution/distribution/v3/cmd/registry",
+                versionArgs: ["--version"],
+            },
+        ],
+        ldflags: `-s -w -X github.com/distribution/distribution/v3/version.version=v${VERSIONS.registry}`,
     },
     {
         // Pulumi's own SDK generators for Python and Go (pkg/v3/codegen, at the CLI's version), run on the plugin's

@@ -31,6 +31,8 @@ export interface RioResult {
 export interface RioCli {
     /** The real rio process; resolves once it exits (it must exit on its own). */
     rio(...args: string[]): Promise<RioResult>;
+    /** The same, run in the folder `cwd` (`rio up` and `rio build` in an app's folder). */
+    rioIn(cwd: string, ...args: string[]): Promise<RioResult>;
     /** The same, with `input` written to its stdin (for prompts). */
     rioWithInput(input: string, ...args: string[]): Promise<RioResult>;
     /** The stack as a Pulumi user opens it: the same workspace, backend, passphrase and program. */
@@ -60,11 +62,11 @@ export function useRioCli(cluster: () => ControlPlane, gatewayAddress: string, p
     let env: NodeJS.ProcessEnv = {};
     let publisher: { stop(): Promise<void> } | undefined;
 
-    const spawnRio = (input: string | undefined, args: string[]) =>
+    const spawnRio = (input: string | undefined, args: string[], cwd = home) =>
         new Promise<RioResult>((resolve, reject) => {
             const child = spawn(process.execPath, [RIO, ...args], {
                 env,
-                cwd: home,
+                cwd,
                 stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
             });
             let stdout = "";
@@ -94,6 +96,7 @@ export function useRioCli(cluster: () => ControlPlane, gatewayAddress: string, p
     const fixture: RioCli = {
         rio: (...args) => spawnRio(undefined, args),
         rioWithInput: (input, ...args) => spawnRio(input, args),
+        rioIn: (cwd, ...args) => spawnRio(undefined, args, cwd),
         openStack: async () =>
             automation.LocalWorkspace.selectStack(
                 { stackName: STACK, projectName: PROJECT, program: rioProgram },
