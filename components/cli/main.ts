@@ -527,7 +527,7 @@ function sectionCommands(cli: Command, start: (p: Promise<void>) => void): void 
     changeOptions(
         config
             .command("rm")
-            .description("remove configs (rio rm configmap/NAME)")
+            .description("remove configs (rio rm configmap/NAME); one a service still mounts is refused")
             .argument("<names...>", "[namespace:]NAME"),
     ).action((names: string[], flags: ChangeFlags) => rmKind("configmap", names, flags));
 }
