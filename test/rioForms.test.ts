@@ -119,6 +119,27 @@ describe("Rio's forms in a Riofile", () => {
         );
     });
 
+    it("template: true (the walkthrough's service per commit): ignored with why, the same service and build made", () => {
+        const lines = (template: string) => [
+            "services:",
+            "  example-cd:",
+            "    build:",
+            "      repo: https://github.com/rancher/rio-demo",
+            `    template: ${template}`,
+            "    ports: 8080/http",
+        ];
+        const r = load(lines("true"));
+        assert.deepEqual(warnings(r), [
+            "Riofile:5:5 services.example-cd.template: is ignored: a new commit rolls the same workload in place at the next build, which is what Rio's template did from the user's side (the new commit gets all the traffic); pulumi-rio keeps no version per commit, and pull requests get a PreviewEnv",
+        ]);
+        // template: false is Rio's default, accepted silently; with true dropped the two are the same Riofile.
+        const plain = load(lines("false"));
+        assert.deepEqual(warnings(plain), []);
+        assert.deepEqual(r.services, plain.services);
+        assert.deepEqual(render(r), render(plain));
+        assert.equal(render(r).filter((o) => o.kind === "Deployment").length, 1);
+    });
+
     it("keeps a build's secret names that a Secret can have, and pr: false, tag filters of a tag build", () => {
         const r = load([
             "services:",

@@ -20,7 +20,7 @@ describe("Rio's defaults written out", () => {
             normalizeService("web", { image: "nginx" }),
         );
     });
-    it("template: true is still refused with the reason", () => {
+    it("template: true is still refused with the reason by the strict keys (the Riofile loader drops it with a warning)", () => {
         expectRio(
             () => normalizeService("web", { image: "nginx", template: true }),
             ["template"],

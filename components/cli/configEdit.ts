@@ -92,6 +92,61 @@ export function updateConfig(content: RiofileContent, change: ConfigChange, name
     return { ...content, configs: { ...configs, [change.name]: entry } };
 }
 
+/** The config a service's mount names: Rio's `name[/key]:/path`, or the `{ name, key, target }` form. */
+function mountedConfig(mount: unknown): string | undefined {
+    if (typeof mount === "string") {
+        const colon = mount.indexOf(":");
+        const ref = colon < 0 ? mount : mount.slice(0, colon);
+        return ref.split("/", 1)[0]!.trim();
+    }
+    if (mount !== null && typeof mount === "object" && typeof (mount as { name?: unknown }).name === "string")
+        return (mount as { name: string }).name;
+    return undefined;
+}
+
+/** Whether a container's `configs` (or Rio's `config`: one mount or a list) mounts the config `name`. */
+function mounts(container: Record<string, unknown>, name: string): string | undefined {
+    for (const key of ["configs", "config"]) {
+        const list = container[key];
+        if (list === undefined) continue;
+        if ((Array.isArray(list) ? list : [list]).some((m) => mountedConfig(m) === name)) return key;
+    }
+    return undefined;
+}
+
+/**
+ * Where the namespace's services mount the config `name`, as `services.web (configs)`, a sidecar's as
+ * `services.web.containers.0 (configs)`; none is an empty list.
+ */
+export function configUsers(content: RiofileContent, name: string): string[] {
+    const services = (content.services ?? {}) as Record<string, unknown>;
+    const users: string[] = [];
+    for (const [service, raw] of Object.entries(services)) {
+        if (raw === null || typeof raw !== "object" || Array.isArray(raw)) continue;
+        const spec = raw as Record<string, unknown>;
+        const key = mounts(spec, name);
+        if (key !== undefined) users.push(`services.${service} (${key})`);
+        (Array.isArray(spec.containers) ? spec.containers : []).forEach((c: unknown, i) => {
+            if (c === null || typeof c !== "object" || Array.isArray(c)) return;
+            const sidecarKey = mounts(c as Record<string, unknown>, name);
+            if (sidecarKey !== undefined) users.push(`services.${service}.containers.${i} (${sidecarKey})`);
+        });
+    }
+    return users;
+}
+
+/**
+ * `rio config rm` (and `rio rm configmap/NAME`): a config a service still mounts is not removed. The loader takes a
+ * mount of a ConfigMap the Riofile does not hold (one made with kubectl), so without this the removal would go
+ * through and the service's new pods would wait for the ConfigMap forever. `content` is the namespace's Riofile
+ * after the command's other removals, so `rio rm web configmap/site` removes both.
+ */
+export function refuseUsedConfig(content: RiofileContent, name: string): void {
+    const users = configUsers(content, name);
+    if (users.length > 0)
+        throw new RioInputError([], `config "${name}" is used by ${users.join(", ")}: remove it from them first`);
+}
+
 /** An error of the loader about the changed entry, naming the argument or flag instead of the key. */
 export function asConfigError(e: RioInputError, change: ConfigChange): RioInputError {
     const [section, entry, key, label] = e.path;

@@ -277,9 +277,12 @@ function stackCommands(cli: Command, start: (p: Promise<void>) => void): void {
             .option("--build-timeout <duration>", "how long a build may take (default: 10m)")
             .option(
                 "--template",
-                "Rio's service per commit (refused: each commit rolls the same workload; pull requests get a PreviewEnv)",
+                "Rio's service per commit (ignored, with a warning: a new commit rolls the same workload in place; pull requests get a PreviewEnv)",
             )
-            .option("--stage-only", "Rio's staged service per commit (refused, as --template)")
+            .option(
+                "--stage-only",
+                "Rio's staged service per commit (refused: pulumi-rio stages no service per commit; pull requests get a PreviewEnv)",
+            )
             .option("--build-tag", "build the newest tag instead of a branch (at each update)")
             .option("--build-tag-include <regexp>", "with --build-tag: the tags to consider")
             .option("--build-tag-exclude <regexp>", "with --build-tag: the tags to leave out")
@@ -544,7 +547,7 @@ function sectionCommands(cli: Command, start: (p: Promise<void>) => void): void 
     changeOptions(
         config
             .command("rm")
-            .description("remove configs (rio rm configmap/NAME)")
+            .description("remove configs (rio rm configmap/NAME); one a service still mounts is refused")
             .argument("<names...>", "[namespace:]NAME"),
     ).action((names: string[], flags: ChangeFlags) => rmKind("configmap", names, flags));
 }

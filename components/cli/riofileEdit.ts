@@ -9,6 +9,7 @@ import { checkRiofile, parseRiofile, Riofile } from "../riofile/load";
 import { exportedContent } from "../riofile/export";
 import { yamlDocument } from "../render/yaml";
 import { normalizeApp } from "../service/app";
+import { refuseUsedConfig } from "./configEdit";
 import { ServiceName } from "./serviceName";
 
 /** A Riofile's content: `services`, `configs`, `routers`, `externalservices`, `kubernetes`. */
@@ -111,7 +112,8 @@ export const KINDS: Record<string, { section: string; what: string; subdomain?: 
 
 /**
  * Removes what `rio rm` names (`svc`, `svc@version`, `router/NAME`, `externalservice/NAME`, `configmap/NAME`). A name that is not
- * there is an error naming what there is, so a typo removes nothing.
+ * there is an error naming what there is, so a typo removes nothing; a config a remaining service mounts is refused
+ * (see {@link refuseUsedConfig}).
  */
 export function removeNames(
     content: RiofileContent,
@@ -142,6 +144,9 @@ export function removeNames(
         const { [key]: _gone, ...rest } = services;
         out = withSection(out, "services", rest);
     }
+    // Checked once everything named is gone, so a service removed by the same command no longer holds a config.
+    for (const { kind, name } of names)
+        if (kind !== undefined && KINDS[kind]!.section === "configs") refuseUsedConfig(out, name.app);
     return out;
 }
 

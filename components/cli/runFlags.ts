@@ -37,7 +37,10 @@ export interface RunFlags {
     buildTagExclude?: string;
     /** A Go duration (`10m`, `1h30m`), as Rio's flag took it; the Riofile's `timeout` gets its whole seconds. */
     buildTimeout?: string;
-    /** Rio's `--template` and `--stage-only`: the Riofile's `template` and `stageOnly`, which the loader refuses by name. */
+    /**
+     * Rio's `--template` and `--stage-only`: the Riofile's `template` (which the loader drops with a warning) and
+     * `stageOnly` (which it refuses by name).
+     */
     template?: boolean;
     stageOnly?: boolean;
 }
@@ -212,7 +215,8 @@ export function runService(
         ...(scale !== undefined && { scale: /^\d+$/.test(scale) ? Number(scale) : scale }),
         ...(flags.cpus !== undefined && { cpus: flags.cpus }),
         ...(flags.memory !== undefined && { memory: flags.memory }),
-        // Rio's revision per commit: the loader refuses both keys by name, with the reason and what to use instead.
+        // Rio's revision per commit: the loader drops template with a warning and refuses stageOnly by name, each
+        // with the reason, so the flags and the Riofile keys cannot disagree.
         ...(flags.template === true && { template: true }),
         ...(flags.stageOnly === true && { stageOnly: true }),
     };

@@ -19,8 +19,9 @@ const AFFINITY_KEYS = ["nodeAffinity", "podAffinity", "podAntiAffinity"];
  * `build` is dropped (Rio ran it only until the build first succeeded, then the built image for good); a later port
  * on an earlier one's Service port is dropped (see {@link portForms}); a relative host path is taken from the node's
  * root (see {@link volumeForms}); the build's keys for what pulumi-rio does otherwise are dropped (see
- * {@link buildForms}); a gradual rollout of a service that autoscales on concurrency is dropped; a rollout interval
- * under Flagger's shortest is raised to it (see {@link rolloutForms}).
+ * {@link buildForms}); `template: true` is dropped (a new commit rolls the same workload in place); a gradual
+ * rollout of a service that autoscales on concurrency is dropped; a rollout interval under Flagger's shortest is
+ * raised to it (see {@link rolloutForms}).
  */
 export function rioServiceForms(raw: unknown, at: At, warnings: RioWarning[]): unknown {
     if (!isMap(raw)) return raw;
@@ -42,6 +43,13 @@ export function rioServiceForms(raw: unknown, at: At, warnings: RioWarning[]): u
         if (typeof v === "string" || Array.isArray(v)) spec[key] = volumeForms(v, [...at, key], warnings);
     }
     if (isMap(spec.build)) spec.build = buildForms(spec.build, [...at, "build"], warnings);
+    if (spec.template === true) {
+        // Rio's template made a revision of the service per commit and moved all the traffic to it; here the
+        // commit is built and rolled into the same workload, which the user sees the same way. A staged one
+        // (stageOnly) stays refused: ignoring it would move traffic Rio kept off the new commit.
+        warnings.push({ path: [...at, "template"], detail: TEMPLATE_IGNORED });
+        delete spec.template;
+    }
     if ((spec.rollout !== undefined || spec.rolloutDuration !== undefined) && scalesOnConcurrency(spec)) {
         // Rio rolled a service updated in place (template: false) as its Deployment rolls; rollout only paced the
         // weights between versions. Here it would be a Flagger canary, which cannot share the route with KEDA.
@@ -57,6 +65,10 @@ export function rioServiceForms(raw: unknown, at: At, warnings: RioWarning[]): u
     if (isMap(spec.rollout)) spec.rollout = rolloutForms(spec.rollout, [...at, "rollout"], warnings);
     return spec;
 }
+
+/** Why a service's `template: true` is dropped: what Rio's template did, seen from the user, is what happens here. */
+const TEMPLATE_IGNORED =
+    "is ignored: a new commit rolls the same workload in place at the next build, which is what Rio's template did from the user's side (the new commit gets all the traffic); pulumi-rio keeps no version per commit, and pull requests get a PreviewEnv";
 
 /** Whether the service autoscales on concurrency: `autoscale` without cpu/memory targets, or `scale: MIN-MAX`. */
 function scalesOnConcurrency(spec: Record<string, unknown>): boolean {

@@ -13,10 +13,12 @@ import {
     catText,
     configName,
     configText,
+    configUsers,
     createConfig,
     parseLabels,
     updateConfig,
 } from "../../components/cli/configEdit";
+import { removeNames, splitKind } from "../../components/cli/riofileEdit";
 import { rioMessage } from "../support/rioError";
 
 const message = rioMessage;
@@ -178,6 +180,149 @@ describe("rio config's arguments and flags", () => {
         assert.equal(
             message(() => checkContent(badLabel, "default")),
             `configs.site.labels.tier: label value "a b" must be at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric`,
+        );
+    });
+});
+
+describe("rio config rm: a config a service still mounts is refused, naming the services", () => {
+    const SITE = { site: { content: NGINX }, other: { content: "x" } };
+    const withServices = (services: Record<string, unknown>) => ({ services, configs: SITE });
+    /** `rio rm`'s arguments as removeNames takes them (`rio config rm NAME` is `configmap/NAME`). */
+    const rm = (...texts: string[]) =>
+        texts.map((t) => {
+            const { kind, rest } = splitKind(t);
+            return { ...(kind !== undefined && { kind }), name: { app: rest } };
+        });
+    const used = (users: string) => `config "site" is used by ${users}: remove it from them first`;
+    const cases: [string, Record<string, unknown>, string[], string][] = [
+        [
+            "name:/path",
+            { web: { image: "nginx", configs: ["site:/etc/site"] } },
+            ["configmap/site"],
+            used("services.web (configs)"),
+        ],
+        [
+            "name/key:/path",
+            { web: { image: "nginx", configs: ["site/content:/etc/nginx/conf.d/default.conf"] } },
+            ["configmap/site"],
+            used("services.web (configs)"),
+        ],
+        [
+            "the { name, key, target } form",
+            { web: { image: "nginx", configs: [{ name: "site", key: "content", target: "/etc/site" }] } },
+            ["configmap/site"],
+            used("services.web (configs)"),
+        ],
+        [
+            "one mount as a string",
+            { web: { image: "nginx", configs: "site:/etc/site" } },
+            ["configmap/site"],
+            used("services.web (configs)"),
+        ],
+        [
+            "Rio's config spelling",
+            { web: { image: "nginx", config: ["site:/etc/site"] } },
+            ["configmap/site"],
+            used("services.web (config)"),
+        ],
+        [
+            "a sidecar's mount",
+            { web: { image: "nginx", containers: [{ name: "proxy", image: "envoy", configs: ["site:/etc/site"] }] } },
+            ["configmap/site"],
+            used("services.web.containers.0 (configs)"),
+        ],
+        [
+            "several services, each named (config/NAME too)",
+            {
+                web: { image: "nginx", configs: ["other:/etc/other", "site:/etc/site"] },
+                api: { image: "api" },
+                "web-v2": { app: "web", version: "v2", image: "nginx:2", configs: ["site/content:/etc/site"] },
+            },
+            ["config/site"],
+            used("services.web (configs), services.web-v2 (configs)"),
+        ],
+        [
+            "removed with the service that mounts it, in either order",
+            { web: { image: "nginx", configs: ["site:/etc/site"] }, api: { image: "api" } },
+            ["web", "configmap/site"],
+            "accepted",
+        ],
+        [
+            "the service after the config",
+            { web: { image: "nginx", configs: ["site:/etc/site"] } },
+            ["configmap/site", "web"],
+            "accepted",
+        ],
+        [
+            "another config mounted, or a name that only starts the same",
+            { web: { image: "nginx", configs: ["other:/etc/other", "site.conf:/etc/x", "sites/a:/etc/y"] } },
+            ["configmap/site"],
+            "accepted",
+        ],
+        [
+            "a Secret of that name mounted",
+            { web: { image: "nginx", secrets: ["site:/etc/site"] } },
+            ["configmap/site"],
+            "accepted",
+        ],
+        [
+            "another kind removed: unchanged",
+            { web: { image: "nginx", configs: ["site:/etc/site"] }, api: { image: "api" } },
+            ["api"],
+            "accepted",
+        ],
+    ];
+    for (const [name, services, names, expected] of cases)
+        it(name, () => {
+            const content = withServices(services);
+            const before = structuredClone(content);
+            assert.equal(
+                message(() => removeNames(content, rm(...names), "default")),
+                expected,
+            );
+            assert.deepEqual(content, before, "the content is not changed in place");
+        });
+
+    it("what is left when accepted: the config gone, the service kept", () => {
+        assert.deepEqual(
+            removeNames(
+                withServices({ web: { image: "nginx", configs: ["other:/etc/other"] } }),
+                rm("configmap/site"),
+                "default",
+            ),
+            {
+                services: { web: { image: "nginx", configs: ["other:/etc/other"] } },
+                configs: { other: { content: "x" } },
+            },
+        );
+    });
+
+    it("configUsers: every place that mounts it, in the Riofile's order; none is empty", () => {
+        const content = withServices({
+            web: {
+                image: "nginx",
+                configs: ["site:/etc/site"],
+                containers: [
+                    { name: "a", image: "a" },
+                    { name: "b", image: "b", configs: [{ name: "site", target: "/etc/b" }] },
+                ],
+            },
+            api: { image: "api" },
+        });
+        assert.deepEqual(configUsers(content, "site"), [
+            "services.web (configs)",
+            "services.web.containers.1 (configs)",
+        ]);
+        assert.deepEqual(configUsers(content, "other"), []);
+        assert.deepEqual(configUsers({}, "site"), []);
+    });
+
+    it("the loader takes a mount of a ConfigMap the Riofile does not hold (one made with kubectl), so only rm refuses", () => {
+        assert.equal(
+            message(() =>
+                checkContent({ services: { web: { image: "nginx", configs: ["site:/etc/site"] } } }, "default"),
+            ),
+            "accepted",
         );
     });
 });

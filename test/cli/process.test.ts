@@ -146,6 +146,25 @@ describe("rio's commands on bad input", () => {
         });
     });
 
+    it("the walkthrough's rio run --build-pr --template line: the three flags' warnings, before anything runs", () => {
+        const r = rio(
+            ..."run -p 8080 -n example-cd --build-webhook-secret=githubtoken --build-pr --template https://github.com/rancher/rio-demo".split(
+                " ",
+            ),
+        );
+        assert.deepEqual(r, {
+            code: 1,
+            stdout: "",
+            stderr: [
+                "rio: warning: --build-webhook-secret: is ignored: pulumi-rio registers no GitHub webhook; a new commit is built at the next pulumi up (the operator's resync, or the poll of rio cd github-workflow)",
+                "rio: warning: --build-pr: is ignored: pulumi-rio builds no revision per pull request; a pull request of the stack's own repository gets a preview (PreviewEnv, rio cd preview-workflow) whose builds of it follow the pull request's branch",
+                "rio: warning: --template: is ignored: a new commit rolls the same workload in place at the next build, which is what Rio's template did from the user's side (the new commit gets all the traffic); pulumi-rio keeps no version per commit, and pull requests get a PreviewEnv",
+                "rio: rio is not installed on stack k3d-dev (kube context k3d-dev): run rio install first",
+                "",
+            ].join("\n"),
+        });
+    });
+
     it("a missing argument is a usage error (exit 2)", () => {
         const r = rio("run");
         assert.equal(r.code, 2);

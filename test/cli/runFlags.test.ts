@@ -323,6 +323,47 @@ describe("rio run GIT-URL: the service's build, each --build-* flag its Riofile 
     });
 });
 
+/** Rio's docs' `rio run` lines, with the flags as commander gives them: the service, and what the loader warns. */
+const COMMAND_LINES: {
+    line: string;
+    image: string;
+    flags: RunFlags;
+    service: Record<string, unknown>;
+    warnings: string[];
+    riofile: string;
+}[] = [
+    {
+        line: `rio run -p 8080 -n example-cd --build-webhook-secret=githubtoken --build-pr --template ${REPO}`,
+        image: REPO,
+        flags: {
+            ports: ["8080"],
+            name: "example-cd",
+            buildWebhookSecret: "githubtoken",
+            buildPr: true,
+            template: true,
+        },
+        service: { build: { repo: REPO, webhookSecretName: "githubtoken", pr: true }, ports: ["8080"], template: true },
+        warnings: [
+            "--build-webhook-secret: is ignored: pulumi-rio registers no GitHub webhook; a new commit is built at the next pulumi up (the operator's resync, or the poll of rio cd github-workflow)",
+            "--build-pr: is ignored: pulumi-rio builds no revision per pull request; a pull request of the stack's own repository gets a preview (PreviewEnv, rio cd preview-workflow) whose builds of it follow the pull request's branch",
+            "--template: is ignored: a new commit rolls the same workload in place at the next build, which is what Rio's template did from the user's side (the new commit gets all the traffic); pulumi-rio keeps no version per commit, and pull requests get a PreviewEnv",
+        ],
+        riofile: `services:\n  example-cd:\n    ports:\n      - "8080"\n    build:\n      repo: ${REPO}\n`,
+    },
+];
+
+describe("rio run: the walkthrough's command lines, their service and the loader's warnings naming each flag", () => {
+    for (const c of COMMAND_LINES)
+        it(c.line, () => {
+            const { app } = parseServiceName(c.flags.name!, "--name");
+            const service = runService(c.image, [], c.flags, NO_INPUTS);
+            assert.deepEqual(service, c.service);
+            assert.deepEqual(checkRunService(app, service), { service, warnings: c.warnings });
+            // What the stack keeps: the keys pulumi-rio ignores are gone, as when the Riofile is written by hand.
+            assert.equal(textOf(checkContent({ services: { [app]: service } }, "default")), c.riofile);
+        });
+});
+
 describe("rio run GIT-URL: refusals name the flag", () => {
     const bad: [string, string, RunFlags, string][] = [
         [
@@ -409,12 +450,6 @@ describe("rio run GIT-URL: refusals name the flag", () => {
             REPO,
             { buildTimeout: "500ms" },
             "--build-timeout: number must be greater than or equal to 1",
-        ],
-        [
-            "the walkthrough's --template (Rio's service per commit)",
-            REPO,
-            { template: true, buildPr: true, buildWebhookSecret: "githubtoken" },
-            "--template: is not supported: pulumi-rio rolls the same workload to each new commit of a build instead of making a service per commit; pull requests get a PreviewEnv",
         ],
         [
             "--stage-only",
