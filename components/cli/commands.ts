@@ -28,7 +28,7 @@ import {
     splitKind,
     textOf,
 } from "./riofileEdit";
-import { asRunFlagError, checkRunService, RunFlags, runService } from "./runFlags";
+import { asRunFlagError, checkRunService, clusterRegistryImage, RunFlags, runService } from "./runFlags";
 import { applyScale, parseScaleArg } from "./scale";
 import { parseObjectName, parseServiceName, randomName } from "./serviceName";
 import { checkDesired, StackOutputs, stackSettings } from "./stackProgram";
@@ -226,11 +226,14 @@ export async function install(globals: GlobalFlags, flags: InstallFlags & Change
 /** `rio run`: one service, created or replaced in place. */
 export async function run(
     globals: GlobalFlags,
-    image: string,
+    givenImage: string,
     args: readonly string[],
     flags: RunFlags & ChangeFlags,
     io: Io,
 ): Promise<void> {
+    const pulled = clusterRegistryImage(givenImage);
+    if (pulled.note !== undefined) io.err(`rio: ${pulled.note}\n`);
+    const image = pulled.image;
     const service = runService(image, args, flags, {
         lookupEnv: (n) => process.env[n],
         readFile: (f) => fs.readFileSync(f, "utf8"),

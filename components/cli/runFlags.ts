@@ -9,6 +9,7 @@ import { KeyPath, RioInputError } from "../errors";
 import { checkRiofile } from "../riofile/load";
 import { RioWarning } from "../riofile/warnings";
 import { parseDuration } from "./duration";
+import { REGISTRY } from "../system/registry";
 
 /** The flags, as commander gives them. */
 export interface RunFlags {
@@ -188,6 +189,19 @@ function refuseBuildFlags(image: string, flags: RunFlags): void {
             [],
             `${BUILD_KEYS[given][1]}: IMAGE "${image}" is an image to run, not a git repository to build (https://…, http://…, git@host:path, ssh://…, or a name ending in .git)`,
         );
+}
+
+/** Where Rio's nodes pulled its registry; RioSystem's nodes pull it at `localhost:<nodePort>`. */
+const RIO_REGISTRY = "localhost:5442/";
+
+/**
+ * IMAGE as RioSystem runs it: Rio's `localhost:5442/…` (what Rio's `rio build` printed, and the walkthrough runs)
+ * names RioSystem's registry, at its own node-local address; the note says so. Any other image is as given.
+ */
+export function clusterRegistryImage(image: string): { image: string; note?: string } {
+    if (!image.startsWith(RIO_REGISTRY)) return { image };
+    const ours = `localhost:${REGISTRY.nodePort}/${image.slice(RIO_REGISTRY.length)}`;
+    return { image: ours, note: `${image}: localhost:5442 is Rio's registry; RioSystem's is ${ours}` };
 }
 
 /**

@@ -14,6 +14,7 @@ import { FolderBuild, folderJobName, planFolderBuildJob } from "../../components
 import { DEFAULT_BUILD_CONTEXT } from "../../components/build/job";
 import { contentTag, normalizeLocalBuild } from "../../components/build/local";
 import { buildTargets, folderTargets, withBuiltImages } from "../../components/cli/folderBuild";
+import { clusterRegistryImage } from "../../components/cli/runFlags";
 import { withBuilder } from "../../components/cli/commands";
 import { exportedContent } from "../../components/riofile/export";
 import { parseRiofile } from "../../components/riofile/load";
@@ -301,5 +302,19 @@ describe("the builder for folder builds", () => {
         assert.equal(needs("localhost:30500/default/dev:latest"), true);
         assert.equal(needs("localhost:5000/default/dev:latest"), false);
         assert.equal(needs("nginx:1.27"), false);
+    });
+});
+
+describe("Rio's registry address in rio run", () => {
+    it("localhost:5442/… is RioSystem's registry at localhost:30500, said once; other images are as given", () => {
+        assert.deepEqual(clusterRegistryImage("localhost:5442/default/dev:latest"), {
+            image: "localhost:30500/default/dev:latest",
+            note: "localhost:5442/default/dev:latest: localhost:5442 is Rio's registry; RioSystem's is localhost:30500/default/dev:latest",
+        });
+        assert.deepEqual(clusterRegistryImage("localhost:30500/default/dev:latest"), {
+            image: "localhost:30500/default/dev:latest",
+        });
+        assert.deepEqual(clusterRegistryImage("localhost:54420/x"), { image: "localhost:54420/x" });
+        assert.deepEqual(clusterRegistryImage("nginx:1.27"), { image: "nginx:1.27" });
     });
 });

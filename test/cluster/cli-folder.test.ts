@@ -249,8 +249,13 @@ describe("rio up and rio build of a local folder: built in the cluster from the 
             `type=image,"name=${PUSH}/default/dev:${tag},${PUSH}/default/dev:latest",push=true,registry.insecure=true`,
         );
         await complete(job.metadata.name);
-        const run = await rio("run", "-p", "8080", "-n", "dev-latest", "localhost:30500/default/dev:latest");
+        // The walkthrough's own line: Rio's registry address, which is RioSystem's here.
+        const run = await rio("run", "-p", "8080", "-n", "dev-latest", "localhost:5442/default/dev:latest");
         assert.equal(run.code, 0, run.stderr);
+        assert.match(
+            run.stderr,
+            /^rio: localhost:5442\/default\/dev:latest: localhost:5442 is Rio's registry; RioSystem's is localhost:30500\/default\/dev:latest\n/,
+        );
         const deploy = await cluster().kube.get("/apis/apps/v1/namespaces/default/deployments/dev-latest");
         assert.equal(deploy.spec.template.spec.containers[0].image, "localhost:30500/default/dev:latest");
         await agrees();
