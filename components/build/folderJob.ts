@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import { KubeObject } from "../kube/object";
 import { MANAGED_BY } from "../service/labels";
 import { BuildContext, BUILD_RESOURCES, BUILDKIT_IMAGE, BUILDKIT_SECURITY, pushArgs } from "./job";
@@ -32,10 +33,17 @@ export function folderRefs(b: FolderBuild, ctx: BuildContext): { push: string; p
     };
 }
 
-/** The Job's name: the workload, its namespace and the content tag, so one folder state is one build. */
+/**
+ * The Job's name: the workload, its namespace, the content tag and what it pushes (the repository and the other
+ * tags: `rio build` pushes `latest` where `rio up` does not), so one folder state pushed one way is one build.
+ */
 export function folderJobName(b: FolderBuild): string {
     const base = `${b.owner.workload}-${b.owner.namespace}`.slice(0, 40).replace(/-+$/, "");
-    return `${base}-${b.tag.replace(/^dir-/, "").slice(0, 12)}`;
+    const pushed = createHash("sha256")
+        .update(JSON.stringify([b.repository, [...b.extraTags].sort()]))
+        .digest("hex")
+        .slice(0, 5);
+    return `${base}-${b.tag.replace(/^dir-/, "").slice(0, 10)}-${pushed}`;
 }
 
 /**

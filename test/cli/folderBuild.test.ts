@@ -138,8 +138,11 @@ describe("the folder build Job", () => {
             };
         };
         validateObject(job);
-        assert.equal(job.metadata.name, "web-shop-0123456789ab");
-        assert.equal(folderJobName(request), "web-shop-0123456789ab");
+        assert.equal(job.metadata.name, "web-shop-0123456789-0a607");
+        assert.equal(folderJobName(request), "web-shop-0123456789-0a607");
+        // The same folder pushed under other tags (rio build's latest, after rio up's none) is another build.
+        assert.notEqual(folderJobName({ ...request, extraTags: [] }), folderJobName(request));
+        assert.equal(folderJobName({ ...request, extraTags: ["latest"] }), folderJobName(request));
         assert.equal(job.metadata.namespace, "rio-build");
         assert.deepEqual(job.metadata.annotations, { "rio.pulumi-rio.dev/context": request.digest });
         assert.equal(job.spec.ttlSecondsAfterFinished, 86400);
